@@ -1,0 +1,45 @@
+# hoinghi: `make demo` serves the 2018 scenario, `make test` runs every test, `make bench` measures.
+# Django 6 needs Python 3.12 or newer: the first one found below is used (override: make PYTHON=...).
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$HOME/.pyenv/versions/3.1[234]*/bin/python3 /usr/local/bin/python3 /usr/bin/python3 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup demo serve test bench lint clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "hoinghi needs Python 3.12 or newer (Django 6). Install python3.12 and run make again, or pass PYTHON=/path/to/python3.12."; exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+setup: $(BIN)/.installed
+	$(BIN)/hoinghi migrate --noinput
+
+demo: setup
+	$(BIN)/hoinghi demo-load
+	@$(BIN)/hoinghi demo-logins
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	@trap 'kill 0' EXIT; $(BIN)/hoinghi db-worker --queue-name default --interval 0.5 >var/worker.log 2>&1 & \
+	$(BIN)/uvicorn hoinghi.asgi:application --host $(HOST) --port $(PORT)
+
+test: $(BIN)/.installed
+	HOINGHI_TASKS=immediate $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: setup
+	HOINGHI_TASKS=immediate $(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var build src/*.egg-info

@@ -1,0 +1,1 @@
+"""`make bench`: the benchmarks whose figures docs/benchmarks.md records."""

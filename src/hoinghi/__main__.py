@@ -1,0 +1,3 @@
+from hoinghi.manage import main
+
+main()

@@ -1,0 +1,56 @@
+"""Users and the grants that say where in the tree they may act."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hoinghi.core.permissions import GrantRole
+
+
+class User(AbstractUser):
+    """A staff user (password login) or, later, a participant (one-time links)."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    person = models.ForeignKey(
+        "orgs.Person", verbose_name=_("cán bộ"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Grant(models.Model):
+    """(user, role, unit): the user acts with `role` in `unit`'s subtree."""
+
+    SCOPE_PATH = "unit__path"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="grants"
+    )
+    role = models.CharField(_("vai trò"), max_length=30, choices=GrantRole.choices)
+    unit = models.ForeignKey("orgs.Unit", verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="grants")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        ordering = ["unit__path", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="accounts_grant_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[role.value for role in GrantRole]), name="accounts_grant_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"

@@ -1,0 +1,256 @@
+"""The organisation tree, its vocabularies, people and their positions.
+
+Levels, kinds of unit and position roles are rows, not code: the 2025 reform removed the
+district level and the product must not care.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hoinghi.core.models import TimeStampedModel
+from hoinghi.core.tree import PathField
+
+
+class Level(models.Model):
+    """A level of the tree (national, provincial, district, grassroots...); `rank` 0 is the top."""
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên cấp"), max_length=100)
+    rank = models.PositiveSmallIntegerField(_("thứ bậc"), default=0)
+
+    class Meta:
+        verbose_name = _("cấp")
+        verbose_name_plural = _("các cấp")
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.Model):
+    """A kind of unit (provincial federation, central sector union...), at one level."""
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên loại"), max_length=150)
+    level = models.ForeignKey(Level, verbose_name=_("cấp"), on_delete=models.PROTECT, related_name="kinds")
+
+    class Meta:
+        verbose_name = _("loại đơn vị")
+        verbose_name_plural = _("các loại đơn vị")
+        ordering = ["level__rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Province(models.Model):
+    """A province or centrally governed city, with its statistics-office code."""
+
+    code = models.CharField(_("mã"), max_length=10, unique=True)
+    name = models.CharField(_("tên"), max_length=100)
+    short_name = models.CharField(_("tên ngắn"), max_length=100)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tỉnh, thành phố")
+        verbose_name_plural = _("tỉnh, thành phố")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Sector(models.TextChoices):
+    STATE = "state", _("Khu vực nhà nước")
+    NON_STATE = "non_state", _("Khu vực ngoài nhà nước")
+    ADMINISTRATIVE = "administrative", _("Hành chính sự nghiệp")
+
+
+class Unit(TimeStampedModel):
+    """A node of the organisation tree.
+
+    `path` holds the ids from the root down ("/1/23/456/"); `depth` is 0 at a root. Both are
+    written only by the services in `orgs.services`, which keep every descendant right when
+    a subtree moves.
+    """
+
+    SCOPE_PATH = "path"
+
+    code = models.CharField(_("mã đơn vị"), max_length=50, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    kind = models.ForeignKey(UnitKind, verbose_name=_("loại"), on_delete=models.PROTECT, related_name="units")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = PathField(unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    sector = models.CharField(_("khu vực"), max_length=20, choices=Sector.choices, blank=True)
+    member_count = models.PositiveIntegerField(_("số đoàn viên"), default=0)
+    worker_count = models.PositiveIntegerField(_("số lao động"), null=True, blank=True)
+    province = models.ForeignKey(
+        Province, verbose_name=_("tỉnh, thành phố"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="units",
+    )
+    name_sort_key = models.CharField(max_length=600, db_index=True, editable=False)
+    search_text = models.CharField(max_length=600, editable=False)
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["name_sort_key", "id"]
+        indexes = [models.Index(fields=["parent", "name_sort_key"], name="orgs_unit_children")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="orgs_unit_code_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="orgs_unit_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, depth=0) | Q(parent__isnull=False, depth__gt=0),
+                name="orgs_unit_depth_matches_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PositionRole(models.Model):
+    """A role a person can hold in a unit (president, executive committee member...)."""
+
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    name = models.CharField(_("tên chức vụ"), max_length=150)
+    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=100)
+
+    class Meta:
+        verbose_name = _("chức vụ")
+        verbose_name_plural = _("các chức vụ")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+    OTHER = "other", _("Khác")
+
+
+class Person(TimeStampedModel):
+    """Someone in the tree: an official, a member, a participant."""
+
+    SCOPE_PATH = "unit__path"
+
+    code = models.CharField(_("mã cán bộ"), max_length=50, unique=True)
+    family_name = models.CharField(_("họ"), max_length=60, blank=True)
+    middle_name = models.CharField(_("tên đệm"), max_length=80, blank=True)
+    given_name = models.CharField(_("tên"), max_length=60)
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="people")
+    sort_key = models.CharField(max_length=255, db_index=True, editable=False)
+    search_text = models.CharField(max_length=400, editable=False)
+
+    class Meta:
+        verbose_name = _("cán bộ")
+        verbose_name_plural = _("cán bộ")
+        ordering = ["sort_key", "id"]
+        indexes = [models.Index(fields=["unit", "sort_key"], name="orgs_person_unit_sort")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="orgs_person_code_not_empty"),
+            models.CheckConstraint(condition=~Q(given_name=""), name="orgs_person_given_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Position(models.Model):
+    """(person, unit, role, start, end): a person holds a role in a unit for a time.
+
+    `is_full_time` marks a full-time union official (cán bộ chuyên trách).
+    """
+
+    SCOPE_PATH = "unit__path"
+
+    person = models.ForeignKey(Person, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="positions")
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="positions")
+    role = models.ForeignKey(
+        PositionRole, verbose_name=_("chức vụ"), on_delete=models.PROTECT, related_name="positions"
+    )
+    is_full_time = models.BooleanField(_("chuyên trách"), default=False)
+    start_date = models.DateField(_("từ ngày"), null=True, blank=True)
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chức vụ đảm nhiệm")
+        verbose_name_plural = _("chức vụ đảm nhiệm")
+        ordering = ["role__sort_order", "id"]
+        indexes = [models.Index(fields=["unit", "role"], name="orgs_position_unit_role")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="orgs_position_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "unit", "role"], condition=Q(end_date__isnull=True),
+                name="orgs_position_one_current_per_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.role} — {self.unit}"
+
+
+class ImportKind(models.TextChoices):
+    UNITS = "units", _("Đơn vị")
+    PEOPLE = "people", _("Cán bộ và chức vụ")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Đang chờ kiểm tra")
+    CHECKING = "checking", _("Đang kiểm tra")
+    PREVIEWED = "previewed", _("Đã kiểm tra, chờ áp dụng")
+    INVALID = "invalid", _("Có lỗi, không thể áp dụng")
+    APPLYING = "applying", _("Đang áp dụng")
+    APPLIED = "applied", _("Đã áp dụng")
+    FAILED = "failed", _("Thất bại")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class ImportJob(TimeStampedModel):
+    """An uploaded file on its way in: checked first (preview), then applied all-or-nothing.
+
+    The file's bytes live in the row so that any app server or worker can read them.
+    """
+
+    SCOPE_PATH = "scope_unit__path"
+
+    kind = models.CharField(_("loại dữ liệu"), max_length=20, choices=ImportKind.choices)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    file_name = models.CharField(_("tệp"), max_length=255)
+    content = models.BinaryField(editable=False)
+    scope_unit = models.ForeignKey(
+        Unit, verbose_name=_("phạm vi"), on_delete=models.CASCADE, related_name="import_jobs",
+        help_text=_("Mọi đơn vị và cán bộ trong tệp phải thuộc đơn vị này."),
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("người nhập"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt nhập dữ liệu")
+        verbose_name_plural = _("các lượt nhập dữ liệu")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.file_name}"

@@ -1,0 +1,135 @@
+"""Reads of the organisation tree, always scoped to the actor."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from hoinghi.core.errors import NotFoundError
+from hoinghi.core.permissions import scope, scope_paths
+from hoinghi.orgs.models import Person, Position, Unit
+from hoinghi.orgs.vietnamese import search_terms
+
+
+def _not_found() -> NotFoundError:
+    return NotFoundError(_("Không tìm thấy."), code="not_found")
+
+
+def unit_list(*, actor, action: str = "orgs.view", search: str = "", kind=None, province=None) -> QuerySet[Unit]:
+    """Units the actor may `action`, higher levels first, optionally filtered by a
+    diacritics-insensitive search."""
+    units = scope(actor, action, Unit.objects.select_related("kind", "kind__level", "province"))
+    for term in search_terms(search):
+        units = units.filter(search_text__contains=term)
+    if kind is not None:
+        units = units.filter(kind=kind)
+    if province is not None:
+        units = units.filter(province=province)
+    return units.order_by("depth", "name_sort_key", "id")
+
+
+def unit_get(*, actor, pk: int, action: str = "orgs.view") -> Unit:
+    """One unit, or `NotFoundError` if it does not exist or lies outside the actor's grants."""
+    unit = unit_list(actor=actor, action=action).filter(pk=pk).first()
+    if unit is None:
+        raise _not_found()
+    return unit
+
+
+def unit_roots(*, actor) -> QuerySet[Unit]:
+    """The tops of what the actor can see: the granted units that no other grant contains."""
+    paths = scope_paths(actor, "orgs.view")
+    roots = Unit.objects.filter(parent__isnull=True) if paths is None else Unit.objects.filter(path__in=paths)
+    return _with_child_flags(roots.select_related("kind", "kind__level", "province"))
+
+
+def unit_children(*, actor, unit: Unit) -> QuerySet[Unit]:
+    """The direct children of a visible unit, with whether each has children of its own."""
+    children = scope(actor, "orgs.view", unit.children.select_related("kind", "kind__level", "province"))
+    return _with_child_flags(children)
+
+
+def _with_child_flags(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    return units.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
+
+
+def unit_ancestors(*, actor, unit: Unit) -> list[Unit]:
+    """The visible ancestors of `unit`, from the top down (for breadcrumbs)."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
+    ancestors = scope(actor, "orgs.view", Unit.objects.filter(pk__in=ids))
+    return sorted(ancestors, key=lambda ancestor: ancestor.depth)
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    descendants: int
+    children: int
+    people: int
+    people_in_subtree: int
+    members_in_subtree: int
+
+
+def unit_counts(*, actor, unit: Unit) -> UnitCounts:
+    """Head-counts of a visible unit's subtree (the actor's scope applies inside it too)."""
+    subtree = scope(actor, "orgs.view", Unit.objects.filter(path__under=unit.path))
+    totals = subtree.aggregate(units=Count("id"), members=Sum("member_count"))
+    return UnitCounts(
+        descendants=totals["units"] - 1,
+        children=unit.children.count(),
+        people=unit.people.count(),
+        people_in_subtree=person_count(actor=actor, unit=unit),
+        members_in_subtree=totals["members"] or 0,
+    )
+
+
+def person_list(
+    *,
+    actor,
+    action: str = "orgs.view",
+    unit: Unit | None = None,
+    include_subtree: bool = True,
+    search: str = "",
+    role=None,
+    gender: str = "",
+    kind=None,
+    province=None,
+) -> QuerySet[Person]:
+    """People the actor may `action`, in Vietnamese order, filtered as asked."""
+    people = scope(actor, action, Person.objects.select_related("unit", "unit__kind"))
+    if unit is not None:
+        people = people.filter(unit__path__under=unit.path) if include_subtree else people.filter(unit=unit)
+    for term in search_terms(search):
+        people = people.filter(search_text__contains=term)
+    if role is not None:
+        people = people.filter(Exists(Position.objects.filter(person=OuterRef("pk"), role=role, end_date__isnull=True)))
+    if gender:
+        people = people.filter(gender=gender)
+    if kind is not None:
+        people = people.filter(unit__kind=kind)
+    if province is not None:
+        people = people.filter(unit__province=province)
+    return people.order_by("sort_key", "id")
+
+
+def person_count(*, actor, unit: Unit) -> int:
+    """How many people the actor can see in `unit`'s subtree."""
+    return scope(actor, "orgs.view", Person.objects.filter(unit__path__under=unit.path)).count()
+
+
+def person_get(*, actor, pk: int, action: str = "orgs.view") -> Person:
+    person = scope(actor, action, Person.objects.select_related("unit")).filter(pk=pk).first()
+    if person is None:
+        raise _not_found()
+    return person
+
+
+def position_list(*, actor, unit: Unit | None = None, person: Person | None = None, current_only: bool = True):
+    """Positions the actor can see, in role order."""
+    positions = scope(actor, "orgs.view", Position.objects.select_related("person", "unit", "role"))
+    if unit is not None:
+        positions = positions.filter(unit=unit)
+    if person is not None:
+        positions = positions.filter(person=person)
+    if current_only:
+        positions = positions.filter(Q(end_date__isnull=True))
+    return positions.order_by("role__sort_order", "person__sort_key", "id")

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "hoinghi — quản trị"
+admin.site.site_title = "hoinghi"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="orgs:tree", permanent=False)),
+    path("tai-khoan/", include("hoinghi.accounts.urls")),
+    path("to-chuc/", include("hoinghi.orgs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
