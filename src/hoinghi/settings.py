@@ -170,6 +170,7 @@ FORMAT_MODULE_PATH = ["hoinghi.formats"]
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from here after collectstatic; finders before
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
