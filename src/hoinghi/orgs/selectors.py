@@ -44,9 +44,10 @@ def unit_roots(*, actor) -> QuerySet[Unit]:
 
 
 def unit_children(*, actor, unit: Unit) -> QuerySet[Unit]:
-    """The direct children of a visible unit, with whether each has children of its own."""
+    """The direct children of a visible unit, grouped by kind (federations, sector unions, ...)
+    and in alphabetical order within a kind, with whether each has children of its own."""
     children = scope(actor, "orgs.view", unit.children.select_related("kind", "kind__level", "province"))
-    return _with_child_flags(children)
+    return _with_child_flags(children).order_by("kind__level__rank", "kind_id", "name_sort_key", "id")
 
 
 def _with_child_flags(units: QuerySet[Unit]) -> QuerySet[Unit]:

@@ -25,7 +25,10 @@ def _unit_or_404(actor, pk: int):
 @login_required
 def tree(request):
     search = request.GET.get("q", "").strip()
-    context = {"nav": "tree", "q": search, "roots": selectors.unit_roots(actor=request.user)}
+    roots = list(selectors.unit_roots(actor=request.user))
+    # The first top unit opens with its children already in the page: one request, not two.
+    first_children = list(selectors.unit_children(actor=request.user, unit=roots[0])) if roots else None
+    context = {"nav": "tree", "q": search, "roots": roots, "first_children": first_children}
     if search:
         context["results"] = selectors.unit_list(actor=request.user, search=search)[:100]
     return render(request, "orgs/tree.html", context)
