@@ -1,11 +1,31 @@
 import pytest
 
-from hoinghi.orgs.vietnamese import fold, join_full_name, name_sort_key, search_terms, sort_key, split_full_name
+from hoinghi.orgs.vietnamese import (
+    fold,
+    join_full_name,
+    name_sort_key,
+    search_terms,
+    sort_key,
+    split_full_name,
+)
 
 
 def test_letters_follow_the_vietnamese_alphabet():
     words = ["đa", "dung", "ân", "ăn", "an", "bé", "ơn", "ông", "ư", "uy", "ê", "em"]
-    assert sorted(words, key=sort_key) == ["an", "ăn", "ân", "bé", "dung", "đa", "em", "ê", "ông", "ơn", "uy", "ư"]
+    assert sorted(words, key=sort_key) == [
+        "an",
+        "ăn",
+        "ân",
+        "bé",
+        "dung",
+        "đa",
+        "em",
+        "ê",
+        "ông",
+        "ơn",
+        "uy",
+        "ư",
+    ]
 
 
 def test_tones_order_after_the_base_letters():
@@ -26,7 +46,12 @@ def test_composed_and_decomposed_unicode_give_the_same_key():
 def test_people_sort_by_given_then_middle_then_family_name():
     people = [("Trần", "Thị", "Ánh"), ("Lê", "Văn", "An"), ("Nguyễn", "Văn", "An"), ("Bùi", "", "An")]
     ordered = sorted(people, key=lambda parts: name_sort_key(*parts))
-    assert ordered == [("Bùi", "", "An"), ("Lê", "Văn", "An"), ("Nguyễn", "Văn", "An"), ("Trần", "Thị", "Ánh")]
+    assert ordered == [
+        ("Bùi", "", "An"),
+        ("Lê", "Văn", "An"),
+        ("Nguyễn", "Văn", "An"),
+        ("Trần", "Thị", "Ánh"),
+    ]
 
 
 def test_sort_key_is_digits_only_and_bounded():
@@ -37,7 +62,12 @@ def test_sort_key_is_digits_only_and_bounded():
 
 @pytest.mark.parametrize(
     ("text", "folded"),
-    [("Nguyễn Văn An", "nguyen van an"), ("Hà  Nội", "ha noi"), ("ĐẶNG", "dang"), ("Quận Ba Đình", "quan ba dinh")],
+    [
+        ("Nguyễn Văn An", "nguyen van an"),
+        ("Hà  Nội", "ha noi"),
+        ("ĐẶNG", "dang"),
+        ("Quận Ba Đình", "quan ba dinh"),
+    ],
 )
 def test_fold_removes_diacritics_case_and_extra_spaces(text, folded):
     assert fold(text) == folded
