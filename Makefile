@@ -1,5 +1,6 @@
 # hoinghi: `make demo` serves the 2018 scenario, `make test` runs every test, `make bench` measures.
-# Django 6 needs Python 3.12 or newer: the first one found below is used (override: make PYTHON=...).
+# Django 6 needs Python 3.12 or newer: the first one found below is used (override: make PYTHON=...);
+# with none, uv fetches one (a fresh machine with only Python 3.11 still gets going).
 
 SHELL := /bin/bash
 VENV := .venv
@@ -13,9 +14,16 @@ PYTEST_ARGS ?=
 .PHONY: setup demo serve test bench lint clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
-	@if [ -z "$(PYTHON)" ]; then echo "hoinghi needs Python 3.12 or newer (Django 6). Install python3.12 and run make again, or pass PYTHON=/path/to/python3.12."; exit 1; fi
-	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
-	$(PYTHON) -m venv $(VENV)
+	@if [ -n "$(PYTHON)" ]; then \
+		echo "Using $(PYTHON) ($$($(PYTHON) --version))"; \
+		$(PYTHON) -m venv $(VENV); \
+	else \
+		echo "No Python 3.12 or newer here (Django 6 needs one): fetching one with uv."; \
+		python3 -m venv var/bootstrap && var/bootstrap/bin/python -m pip install --quiet uv && \
+		var/bootstrap/bin/uv venv --seed --python 3.12 $(VENV) || { \
+		echo "Could not get Python 3.12. Install python3.12 and run make again, or pass PYTHON=/path/to/python3.12."; \
+		exit 1; }; \
+	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .

@@ -18,7 +18,7 @@ class Command(BaseCommand):
             help="multiply the small grassroots unions and their people (benchmarks)",
         )
 
-    def handle(self, *args, scale: int, **options):
+    def handle(self, *args, scale: int, verbosity: int = 1, **options):
         if scale < 1:
             raise CommandError("--scale phải là số nguyên từ 1 trở lên.")
         if scenario_is_loaded():
@@ -27,7 +27,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self.stdout.write(f"Đang tạo dữ liệu mẫu năm 2018 (hệ số {scale})...")
         plan = build_plan(scale=scale)
-        counts = scenario_write(plan, progress=lambda text: self.stdout.write(f"  đã ghi {text}"))
+        progress = (lambda text: self.stdout.write(f"  đã ghi {text}")) if verbosity >= 1 else None
+        counts = scenario_write(plan, progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nạp {counts['units']:,} đơn vị, {counts['people']:,} cán bộ, "
