@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hoinghi.core",
     "hoinghi.accounts",
     "hoinghi.orgs",
+    "hoinghi.conferences",
     "hoinghi.demo",
 ]
 

@@ -32,13 +32,24 @@ _EVERY_ROLE = frozenset(GrantRole)
 POLICY: dict[str, frozenset[GrantRole]] = {
     "orgs.view": _EVERY_ROLE,
     "orgs.export": frozenset(
-        {GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER, GrantRole.REVIEWER, GrantRole.DATA_REPORTER, GrantRole.VIEWER}
+        {
+            GrantRole.SYSTEM_ADMIN,
+            GrantRole.ORGANISER,
+            GrantRole.REVIEWER,
+            GrantRole.DATA_REPORTER,
+            GrantRole.VIEWER,
+        }
     ),
     "orgs.change": frozenset({GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER}),
     "orgs.import": frozenset({GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER}),
     "accounts.view_grants": frozenset({GrantRole.SYSTEM_ADMIN}),
     "accounts.manage_grants": frozenset({GrantRole.SYSTEM_ADMIN}),
     "core.view_audit": frozenset({GrantRole.SYSTEM_ADMIN}),
+    # Conferences: a grant on a unit covers the bridge points that unit's subtree runs and the
+    # invitees who belong to it. A site operator acts on the points they are named on
+    # (`BridgePoint.operators`), which the conference selectors add to this scope.
+    "conferences.view": frozenset({GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER, GrantRole.VIEWER}),
+    "conferences.change": frozenset({GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER}),
 }
 
 

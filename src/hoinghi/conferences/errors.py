@@ -1,0 +1,22 @@
+from enum import StrEnum
+
+from hoinghi.core.errors import DomainError
+
+
+class ConferenceErrorCode(StrEnum):
+    INVALID = "invalid"
+    BAD_TRANSITION = "bad_transition"
+    STAGE_FORBIDS = "stage_forbids"
+    POINT_UNIT_TAKEN = "point_unit_taken"
+    HOST_EXISTS = "host_exists"
+    POINT_HAS_INVITEES = "point_has_invitees"
+    RULE_EMPTY = "rule_empty"
+    NOTHING_TO_ISSUE = "nothing_to_issue"
+    TOKEN_REVOKED = "token_revoked"
+    MATERIAL_TYPE = "material_type"
+    MATERIAL_TOO_LARGE = "material_too_large"
+    NO_EMAIL = "no_email"
+
+
+class ConferenceError(DomainError):
+    """A refused change to a conference, its programme, points, rules or invitations."""

@@ -1,0 +1,332 @@
+"""Reads of conferences, always scoped to the actor.
+
+Who sees what:
+- the conference itself: whoever may view its organising unit, and whoever holds a grant inside
+  it (a provincial organiser follows the national conference), and the operators of its points;
+- bridge points: those run by a unit of the actor's grants, plus the points they operate;
+- invitations: those of people in the actor's grants, plus the rosters of points they operate.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from hoinghi.conferences.eligibility import eligibility_compute, rule_match_counts
+from hoinghi.conferences.models import (
+    BridgePoint,
+    BridgePointUnit,
+    Conference,
+    EligibilityRule,
+    Invitation,
+    InvitationStatus,
+    OutboxMessage,
+)
+from hoinghi.core.errors import NotFoundError
+from hoinghi.core.permissions import scope, scope_paths
+from hoinghi.core.tree import path_ids
+from hoinghi.orgs.models import Level, Person, Province, Unit
+
+
+def _not_found() -> NotFoundError:
+    return NotFoundError(_("Không tìm thấy."), code="not_found")
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    ids = path_ids(path)
+    return ["/" + "/".join(str(i) for i in ids[: n + 1]) + "/" for n in range(len(ids))]
+
+
+def conference_list(*, actor) -> QuerySet[Conference]:
+    conferences = Conference.objects.select_related("organising_unit")
+    paths = scope_paths(actor, "conferences.view")
+    if paths is None:
+        return conferences
+    condition = Q(points__operators=actor) if getattr(actor, "pk", None) else Q(pk__in=[])
+    for path in paths:
+        condition |= Q(organising_unit__path__under=path) | Q(organising_unit__path__in=_ancestor_paths(path))
+    return conferences.filter(condition).distinct()
+
+
+def conference_get(*, actor, pk: int) -> Conference:
+    conference = conference_list(actor=actor).filter(pk=pk).first()
+    if conference is None:
+        raise _not_found()
+    return conference
+
+
+def point_list(*, actor, conference: Conference) -> QuerySet[BridgePoint]:
+    """The points the actor sees, with their active invitee counts."""
+    points = BridgePoint.objects.filter(conference=conference).select_related("level", "unit")
+    scoped = scope(actor, "conferences.view", points)
+    if getattr(actor, "pk", None) and scope_paths(actor, "conferences.view") is not None:
+        scoped = points.filter(Q(pk__in=scoped.values("pk")) | Q(operators=actor)).distinct()
+    return scoped.annotate(
+        invitee_count=Count(
+            "invitations", filter=Q(invitations__status=InvitationStatus.ACTIVE), distinct=True
+        )
+    ).order_by("-is_host", "level__rank", "name", "id")
+
+
+def point_get(*, actor, conference: Conference, pk: int) -> BridgePoint:
+    point = point_list(actor=actor, conference=conference).filter(pk=pk).first()
+    if point is None:
+        raise _not_found()
+    return point
+
+
+def point_is_operated_by(point: BridgePoint, actor) -> bool:
+    return bool(getattr(actor, "pk", None)) and point.operators.filter(pk=actor.pk).exists()
+
+
+def invitation_list(
+    *,
+    actor,
+    conference: Conference,
+    point: BridgePoint | None = None,
+    status: str = InvitationStatus.ACTIVE,
+    rule: EligibilityRule | None = None,
+    province: Province | None = None,
+    search: str = "",
+) -> QuerySet[Invitation]:
+    """Invitations the actor sees, in Vietnamese order of the invitees' names.
+
+    The roster of a point the actor operates is visible whole; otherwise only invitees of units
+    within the actor's grants.
+    """
+    from hoinghi.orgs.vietnamese import search_terms
+
+    invitations = Invitation.objects.filter(conference=conference).select_related(
+        "person", "person__unit", "point"
+    )
+    if point is not None and point_is_operated_by(point, actor):
+        invitations = invitations.filter(point=point)
+    else:
+        invitations = scope(actor, "conferences.view", invitations)
+        if point is not None:
+            invitations = invitations.filter(point=point)
+    if status:
+        invitations = invitations.filter(status=status)
+    if rule is not None:
+        invitations = invitations.filter(rules=rule)
+    if province is not None:
+        invitations = invitations.filter(person__unit__province=province)
+    for term in search_terms(search):
+        invitations = invitations.filter(person__search_text__contains=term)
+    return invitations.order_by("person__sort_key", "person_id")
+
+
+def invitation_by_token(*, token: str) -> Invitation:
+    """The invitation a personal link or QR code names (the token is the credential)."""
+    invitation = (
+        Invitation.objects.select_related("person", "person__unit", "point", "conference")
+        .filter(token=token, status=InvitationStatus.ACTIVE)
+        .first()
+    )
+    if invitation is None:
+        raise _not_found()
+    return invitation
+
+
+# --- The preview before issuing, and the difference after data changed ---------------------------
+
+
+@dataclass
+class Preview:
+    total: int
+    by_rule: list[tuple[EligibilityRule, int]]
+    by_level: list[tuple[str, int]]
+    by_province: list[tuple[str, int]]
+    by_point_level: list[tuple[str, int]]
+    without_point: list[Person] = field(default_factory=list)
+    without_point_count: int = 0
+    without_contact: list[Person] = field(default_factory=list)
+    without_contact_count: int = 0
+    coming_in: int = 0
+    dropping_out: int = 0
+    moving_point: int = 0
+    coming_in_sample: list[Person] = field(default_factory=list)
+    dropping_out_sample: list[Person] = field(default_factory=list)
+    rules_matching_nobody: list[EligibilityRule] = field(default_factory=list)
+
+
+SAMPLE = 50
+
+
+def invitation_preview(*, actor, conference: Conference) -> Preview:
+    """What issuing (or re-applying) would give, counted the ways organisers check it, limited to
+    the invitees the actor may see; and how it differs from the invitations stored now."""
+    eligibility = eligibility_compute(conference)
+    paths = scope_paths(actor, "conferences.view")
+
+    def visible(path: str) -> bool:
+        return paths is None or any(path.startswith(p) for p in paths)
+
+    candidates = [c for c in eligibility.candidates.values() if visible(c.unit_path)]
+    rules = list(conference.rules.all())
+    rule_counts = Counter(rule_id for c in candidates for rule_id in c.rule_ids)
+    levels = {level.pk: level.name for level in Level.objects.all()}
+    provinces = {p.pk: p.short_name for p in Province.objects.all()}
+    points = {p.pk: p for p in BridgePoint.objects.filter(conference=conference).select_related("level")}
+    by_level = Counter(levels.get(c.level_id, "") for c in candidates)
+    by_province = Counter(provinces.get(c.province_id, _("Trung ương, ngành")) for c in candidates)
+    by_point_level = Counter(
+        points[c.point_id].level.name if c.point_id in points else _("Chưa có điểm cầu") for c in candidates
+    )
+    no_point = [c.person_id for c in candidates if c.point_id is None]
+    no_contact = [c.person_id for c in candidates if not c.has_contact]
+
+    stored = (
+        dict(
+            scope(
+                actor,
+                "conferences.view",
+                Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE),
+            ).values_list("person_id", "point_id")
+        )
+        if paths is not None
+        else dict(
+            Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE).values_list(
+                "person_id", "point_id"
+            )
+        )
+    )
+    wanted = {c.person_id: c.point_id for c in candidates}
+    coming_in = [p for p in wanted if p not in stored]
+    dropping_out = [p for p in stored if p not in wanted]
+    moving = sum(1 for p, point in wanted.items() if p in stored and stored[p] != point)
+
+    def people(ids: list[int]) -> list[Person]:
+        return list(Person.objects.filter(pk__in=ids[:SAMPLE]).select_related("unit").order_by("sort_key"))
+
+    all_matches = rule_match_counts(conference) if rules else {}
+    return Preview(
+        total=len(candidates),
+        by_rule=[(rule, rule_counts.get(rule.pk, 0)) for rule in rules],
+        by_level=sorted(by_level.items(), key=lambda item: -item[1]),
+        by_province=sorted(by_province.items(), key=lambda item: (-item[1], item[0])),
+        by_point_level=sorted(by_point_level.items(), key=lambda item: -item[1]),
+        without_point=people(no_point),
+        without_point_count=len(no_point),
+        without_contact=people(no_contact),
+        without_contact_count=len(no_contact),
+        coming_in=len(coming_in),
+        dropping_out=len(dropping_out),
+        moving_point=moving,
+        coming_in_sample=people(coming_in),
+        dropping_out_sample=people(dropping_out),
+        rules_matching_nobody=[rule for rule in rules if not all_matches.get(rule.pk)],
+    )
+
+
+# --- Readiness and totals ------------------------------------------------------------------------
+
+
+@dataclass
+class PointReadiness:
+    point: BridgePoint
+    invitee_count: int
+    missing: list[str]
+
+    @property
+    def is_ready(self) -> bool:
+        return not self.missing
+
+
+@dataclass
+class Readiness:
+    points: list[PointReadiness]
+    ready_count: int
+    problems: list[tuple[str, str]]  # (message, where to fix it: a URL name)
+
+
+def readiness(*, actor, conference: Conference) -> Readiness:
+    """Every visible point with what it still lacks, and the conference's own problems."""
+    points = list(point_list(actor=actor, conference=conference).prefetch_related("operators"))
+    serving = Counter(
+        BridgePointUnit.objects.filter(conference=conference).values_list("point_id", flat=True)
+    )
+    rows = []
+    for point in points:
+        missing = []
+        if not point.operators.all():
+            missing.append(_("chưa có người vận hành"))
+        if not point.operator_confirmed_at:
+            missing.append(_("người vận hành chưa xác nhận"))
+        if not point.equipment_ready_at:
+            missing.append(_("thiết bị chưa sẵn sàng"))
+        if not point.link_tested_at:
+            missing.append(_("chưa thử đường truyền"))
+        if not (point.contact_phone or point.contact_email):
+            missing.append(_("chưa có liên hệ kỹ thuật"))
+        if not serving.get(point.pk):
+            missing.append(_("không phục vụ đơn vị nào"))
+        rows.append(PointReadiness(point=point, invitee_count=point.invitee_count, missing=missing))
+    problems = []
+    if conference.status != "draft":
+        active = scope(
+            actor, "conferences.view", conference.invitations.filter(status=InvitationStatus.ACTIVE)
+        )
+        no_point = active.filter(point__isnull=True).count()
+        if no_point:
+            problems.append(
+                (_("%(count)s người được mời chưa có điểm cầu") % {"count": no_point}, "no_point")
+            )
+        no_contact = active.filter(person__phone="", person__email="").count()
+        if no_contact:
+            problems.append(
+                (
+                    _("%(count)s người được mời không có điện thoại, thư điện tử") % {"count": no_contact},
+                    "no_contact",
+                )
+            )
+    return Readiness(points=rows, ready_count=sum(1 for r in rows if r.is_ready), problems=problems)
+
+
+@dataclass
+class Totals:
+    points_by_level: list[tuple[str, int]]
+    invitees_by_rule: list[tuple[str, int]]
+    invitees_by_province: list[tuple[str, int]]
+    invitees: int
+
+
+def totals(*, actor, conference: Conference) -> Totals:
+    """Points by level and active invitees by category and by province, within the actor's view."""
+    points = point_list(actor=actor, conference=conference)
+    invitations = scope(
+        actor, "conferences.view", conference.invitations.filter(status=InvitationStatus.ACTIVE)
+    )
+    by_level = points.order_by().values("level__name", "level__rank").annotate(n=Count("id", distinct=True))
+    by_rule = (
+        invitations.order_by()
+        .values("rules__name", "rules__order")
+        .annotate(n=Count("id"))
+        .order_by("rules__order")
+    )
+    by_province = (
+        invitations.order_by()
+        .values("person__unit__province__short_name")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return Totals(
+        points_by_level=[
+            (row["level__name"], row["n"]) for row in sorted(by_level, key=lambda r: r["level__rank"])
+        ],
+        invitees_by_rule=[(row["rules__name"] or _("Mời thêm"), row["n"]) for row in by_rule],
+        invitees_by_province=[
+            (row["person__unit__province__short_name"] or _("Trung ương, ngành"), row["n"])
+            for row in by_province
+        ],
+        invitees=invitations.count(),
+    )
+
+
+def outbox_list(*, actor, conference: Conference) -> QuerySet[OutboxMessage]:
+    return scope(actor, "conferences.view", conference.outbox.select_related("invitation__person"))
+
+
+def units_served(*, point: BridgePoint) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=point.served.values("unit_id")).order_by("depth", "name_sort_key")

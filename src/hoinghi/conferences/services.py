@@ -1,0 +1,734 @@
+"""Writes to conferences. Each service checks permission, validates, writes and audits."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoinghi.conferences.eligibility import eligibility_compute
+from hoinghi.conferences.errors import ConferenceError, ConferenceErrorCode
+from hoinghi.conferences.models import (
+    TRANSITIONS,
+    BridgePoint,
+    BridgePointLevel,
+    BridgePointUnit,
+    Conference,
+    ConferenceStatus,
+    ConferenceTransition,
+    EligibilityRule,
+    FullTime,
+    Invitation,
+    InvitationOverride,
+    InvitationStatus,
+    OverrideKind,
+    PersonPointAssignment,
+    Presenter,
+    ProgrammeItem,
+    new_token,
+)
+from hoinghi.core.models import audit
+from hoinghi.core.permissions import require
+from hoinghi.orgs.models import Person, Unit
+
+# What each stage still allows.
+_RULES_OPEN = frozenset({ConferenceStatus.DRAFT, ConferenceStatus.INVITATIONS_ISSUED})
+_POINTS_OPEN = frozenset({ConferenceStatus.DRAFT, ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE})
+_PROGRAMME_OPEN = frozenset(
+    {
+        ConferenceStatus.DRAFT,
+        ConferenceStatus.INVITATIONS_ISSUED,
+        ConferenceStatus.LIVE,
+        ConferenceStatus.ENDED,
+    }
+)
+
+
+def _validate(instance, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise ConferenceError(
+            _("Dữ liệu không hợp lệ: %(details)s"),
+            code=ConferenceErrorCode.INVALID,
+            params={"details": "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())},
+        ) from error
+
+
+def _require_stage(conference: Conference, allowed: frozenset[str], what: str) -> None:
+    if conference.status not in allowed:
+        raise ConferenceError(
+            _("Hội nghị đang ở giai đoạn “%(stage)s”: không thể %(what)s."),
+            code=ConferenceErrorCode.STAGE_FORBIDS,
+            params={"stage": conference.get_status_display(), "what": what},
+        )
+
+
+def _require_operator_or_change(actor, point: BridgePoint) -> None:
+    if point.operators.filter(pk=getattr(actor, "pk", None)).exists():
+        return
+    require(actor, "conferences.change", point)
+
+
+# --- Conference and its life cycle ---------------------------------------------------------------
+
+
+@transaction.atomic
+def conference_create(
+    *, actor, organising_unit: Unit, title: str, starts_at: datetime, subject: str = "", ends_at=None
+) -> Conference:
+    """A new conference in draft, organised by `organising_unit` (the actor must organise there)."""
+    require(actor, "conferences.change", organising_unit)
+    conference = Conference(
+        title=title,
+        subject=subject,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        organising_unit=organising_unit,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _validate(conference)
+    conference.save()
+    audit(actor=actor, type="conferences.conference.created", obj=conference, unit_path=organising_unit.path)
+    return conference
+
+
+@transaction.atomic
+def conference_update(*, actor, conference: Conference, **changes) -> Conference:
+    """Change title, subject or times; refused once archived."""
+    require(actor, "conferences.change", conference)
+    _require_stage(conference, _PROGRAMME_OPEN, _("sửa thông tin hội nghị"))
+    for name, value in changes.items():
+        if name not in {"title", "subject", "starts_at", "ends_at"}:
+            raise TypeError(name)
+        setattr(conference, name, value)
+    _validate(conference)
+    conference.save()
+    audit(
+        actor=actor,
+        type="conferences.conference.updated",
+        obj=conference,
+        unit_path=conference.organising_unit.path,
+        fields=sorted(changes),
+    )
+    return conference
+
+
+@transaction.atomic
+def conference_transition(*, actor, conference: Conference, to_status: str) -> Conference:
+    """Move the conference to its next stage (see `TRANSITIONS`), recording who and when.
+
+    Issuing invitations goes through `conference_issue`, which also writes the invitations.
+    The row is locked so that two organisers cannot move it at once.
+    """
+    require(actor, "conferences.change", conference)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if to_status not in TRANSITIONS[conference.status]:
+        raise ConferenceError(
+            _("Không thể chuyển hội nghị từ “%(from)s” sang “%(to)s”."),
+            code=ConferenceErrorCode.BAD_TRANSITION,
+            params={"from": conference.get_status_display(), "to": ConferenceStatus(to_status).label},
+        )
+    if to_status == ConferenceStatus.DRAFT:
+        # Back to draft: invitations are withdrawn (kept, with their tokens) until issued again.
+        Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE).update(
+            status=InvitationStatus.WITHDRAWN, withdrawn_at=timezone.now()
+        )
+    ConferenceTransition.objects.create(
+        conference=conference,
+        from_status=conference.status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    previous, conference.status = conference.status, to_status
+    conference.save(update_fields=["status", "updated_at"])
+    audit(
+        actor=actor,
+        type="conferences.conference.moved",
+        obj=conference,
+        unit_path=conference.organising_unit.path,
+        from_status=previous,
+        to_status=to_status,
+    )
+    return conference
+
+
+# --- Programme -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_item_create(
+    *,
+    actor,
+    conference: Conference,
+    kind: str,
+    title: str,
+    planned_start=None,
+    planned_end=None,
+    order: int | None = None,
+) -> ProgrammeItem:
+    """Add an item at the end of the programme (or at `order`, shifting the ones after it)."""
+    require(actor, "conferences.change", conference)
+    _require_stage(conference, _PROGRAMME_OPEN, _("sửa chương trình"))
+    items = ProgrammeItem.objects.select_for_update().filter(conference=conference).order_by("-order")
+    last = items.first()
+    end = (last.order + 1) if last else 1
+    order = end if order is None or order > end else max(1, order)
+    for item in items.filter(order__gte=order):  # from the end, so the unique order never clashes
+        ProgrammeItem.objects.filter(pk=item.pk).update(order=item.order + 1)
+    item = ProgrammeItem(
+        conference=conference,
+        order=order,
+        kind=kind,
+        title=title,
+        planned_start=planned_start,
+        planned_end=planned_end,
+    )
+    _validate(item)
+    item.save()
+    audit(
+        actor=actor,
+        type="conferences.programme_item.created",
+        obj=item,
+        unit_path=conference.organising_unit.path,
+        order=order,
+    )
+    return item
+
+
+@transaction.atomic
+def programme_item_update(*, actor, item: ProgrammeItem, **changes) -> ProgrammeItem:
+    require(actor, "conferences.change", item.conference)
+    _require_stage(item.conference, _PROGRAMME_OPEN, _("sửa chương trình"))
+    for name, value in changes.items():
+        if name not in {"kind", "title", "planned_start", "planned_end"}:
+            raise TypeError(name)
+        setattr(item, name, value)
+    _validate(item)
+    item.save()
+    audit(
+        actor=actor,
+        type="conferences.programme_item.updated",
+        obj=item,
+        unit_path=item.conference.organising_unit.path,
+        fields=sorted(changes),
+    )
+    return item
+
+
+@transaction.atomic
+def programme_item_move(*, actor, item: ProgrammeItem, order: int) -> ProgrammeItem:
+    """Put the item at position `order` (1-based), renumbering the others."""
+    conference = item.conference
+    require(actor, "conferences.change", conference)
+    _require_stage(conference, _PROGRAMME_OPEN, _("sửa chương trình"))
+    items = list(
+        ProgrammeItem.objects.select_for_update().filter(conference=conference).order_by("order", "id")
+    )
+    moved = next(i for i in items if i.pk == item.pk)
+    items.remove(moved)
+    items.insert(max(0, min(order - 1, len(items))), moved)
+    # Two passes so that the unique (conference, order) holds after every statement.
+    for index, each in enumerate(items, start=1):
+        ProgrammeItem.objects.filter(pk=each.pk).update(order=10_000 + index)
+    for index, each in enumerate(items, start=1):
+        ProgrammeItem.objects.filter(pk=each.pk).update(order=index)
+    item.refresh_from_db()
+    audit(
+        actor=actor,
+        type="conferences.programme_item.moved",
+        obj=item,
+        unit_path=conference.organising_unit.path,
+        order=item.order,
+    )
+    return item
+
+
+@transaction.atomic
+def programme_item_delete(*, actor, item: ProgrammeItem) -> None:
+    conference = item.conference
+    require(actor, "conferences.change", conference)
+    _require_stage(conference, _PROGRAMME_OPEN, _("sửa chương trình"))
+    audit(
+        actor=actor,
+        type="conferences.programme_item.deleted",
+        obj=item,
+        unit_path=conference.organising_unit.path,
+    )
+    item.delete()
+    for index, each in enumerate(
+        ProgrammeItem.objects.filter(conference=conference).order_by("order", "id"), 1
+    ):
+        if each.order != index:
+            ProgrammeItem.objects.filter(pk=each.pk).update(order=index)
+
+
+@transaction.atomic
+def presenter_add(
+    *, actor, item: ProgrammeItem, person: Person | None = None, guest_name: str = "", title: str = ""
+) -> Presenter:
+    """Name who delivers an item: a person of the tree (visible to the actor) or a guest."""
+    require(actor, "conferences.change", item.conference)
+    if person is not None:
+        require(actor, "orgs.view", person)
+    order = item.presenters.count()
+    presenter = Presenter(item=item, person=person, guest_name=guest_name, title=title, order=order)
+    _validate(presenter)
+    if person is None and not guest_name.strip():
+        raise ConferenceError(
+            _("Cần chọn một cán bộ hoặc nhập tên khách mời."), code=ConferenceErrorCode.INVALID
+        )
+    presenter.save()
+    audit(
+        actor=actor,
+        type="conferences.presenter.added",
+        obj=presenter,
+        unit_path=item.conference.organising_unit.path,
+        item=item.pk,
+    )
+    return presenter
+
+
+@transaction.atomic
+def presenter_remove(*, actor, presenter: Presenter) -> None:
+    require(actor, "conferences.change", presenter.item.conference)
+    audit(
+        actor=actor,
+        type="conferences.presenter.removed",
+        obj=presenter,
+        unit_path=presenter.item.conference.organising_unit.path,
+    )
+    presenter.delete()
+
+
+# --- Bridge points -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def point_create(
+    *,
+    actor,
+    conference: Conference,
+    unit: Unit,
+    name: str,
+    level: BridgePointLevel,
+    is_host: bool = False,
+    address: str = "",
+    capacity: int | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    serves_own_unit: bool = True,
+) -> BridgePoint:
+    """A bridge point run by `unit` (the actor must organise there); by default it serves that unit
+    and, through it, every unit below that no nearer point serves."""
+    require(actor, "conferences.change", unit)
+    _require_stage(conference, _POINTS_OPEN, _("thêm điểm cầu"))
+    if is_host and conference.points.filter(is_host=True).exists():
+        raise ConferenceError(_("Hội nghị đã có điểm cầu chính."), code=ConferenceErrorCode.HOST_EXISTS)
+    point = BridgePoint(
+        conference=conference,
+        unit=unit,
+        name=name,
+        level=level,
+        is_host=is_host,
+        address=address,
+        capacity=capacity,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+    )
+    _validate(point)
+    point.save()
+    if serves_own_unit:
+        _serve(point, unit)
+    audit(actor=actor, type="conferences.point.created", obj=point, unit_path=unit.path)
+    return point
+
+
+@transaction.atomic
+def point_update(*, actor, point: BridgePoint, **changes) -> BridgePoint:
+    require(actor, "conferences.change", point)
+    _require_stage(point.conference, _POINTS_OPEN, _("sửa điểm cầu"))
+    allowed = {"name", "level", "address", "capacity", "contact_name", "contact_phone", "contact_email"}
+    for name, value in changes.items():
+        if name not in allowed:
+            raise TypeError(name)
+        setattr(point, name, value)
+    _validate(point)
+    point.save()
+    audit(
+        actor=actor,
+        type="conferences.point.updated",
+        obj=point,
+        unit_path=point.unit.path,
+        fields=sorted(changes),
+    )
+    return point
+
+
+@transaction.atomic
+def point_delete(*, actor, point: BridgePoint) -> None:
+    """Remove a point; its invitees go back to the point of the nearest unit above (on the next
+    re-application of the rules). Refused while active invitations name it."""
+    require(actor, "conferences.change", point)
+    _require_stage(point.conference, _RULES_OPEN, _("xóa điểm cầu"))
+    if point.invitations.filter(status=InvitationStatus.ACTIVE).exists():
+        raise ConferenceError(
+            _("Điểm cầu còn người được mời; hãy chuyển họ sang điểm cầu khác rồi áp dụng lại danh sách."),
+            code=ConferenceErrorCode.POINT_HAS_INVITEES,
+        )
+    audit(actor=actor, type="conferences.point.deleted", obj=point, unit_path=point.unit.path)
+    point.delete()
+
+
+def _serve(point: BridgePoint, unit: Unit) -> None:
+    BridgePointUnit.objects.update_or_create(
+        conference=point.conference, unit=unit, defaults={"point": point}
+    )
+
+
+@transaction.atomic
+def point_serve_unit(*, actor, point: BridgePoint, unit: Unit) -> None:
+    """Make `point` serve `unit` (and everything below it without a nearer point), taking the
+    unit from any point that served it before in this conference."""
+    require(actor, "conferences.change", point)
+    require(actor, "conferences.change", unit)
+    _require_stage(point.conference, _POINTS_OPEN, _("phân đơn vị cho điểm cầu"))
+    _serve(point, unit)
+    audit(actor=actor, type="conferences.point.unit_served", obj=point, unit_path=unit.path, unit=unit.code)
+
+
+@transaction.atomic
+def point_unserve_unit(*, actor, point: BridgePoint, unit: Unit) -> None:
+    require(actor, "conferences.change", point)
+    _require_stage(point.conference, _POINTS_OPEN, _("phân đơn vị cho điểm cầu"))
+    BridgePointUnit.objects.filter(point=point, unit=unit).delete()
+    audit(actor=actor, type="conferences.point.unit_unserved", obj=point, unit_path=unit.path, unit=unit.code)
+
+
+@transaction.atomic
+def person_assign_point(*, actor, conference: Conference, person: Person, point: BridgePoint | None) -> None:
+    """Send one person to `point` whatever their unit's point is (None: back to the rule)."""
+    require(actor, "conferences.change", person)
+    if point is not None:
+        require(actor, "conferences.view", point)
+    _require_stage(conference, _POINTS_OPEN, _("chuyển điểm cầu"))
+    if point is None:
+        PersonPointAssignment.objects.filter(conference=conference, person=person).delete()
+    else:
+        PersonPointAssignment.objects.update_or_create(
+            conference=conference, person=person, defaults={"point": point}
+        )
+        Invitation.objects.filter(conference=conference, person=person).update(point=point)
+    audit(
+        actor=actor,
+        type="conferences.person.point_assigned",
+        obj=person,
+        unit_path=person.unit.path,
+        point=point.pk if point else None,
+    )
+
+
+@transaction.atomic
+def point_operator_add(*, actor, point: BridgePoint, user) -> None:
+    """Name `user` an operator of the point: they see it and its roster, and nothing else of the
+    conference. They also get the site-operator role on the point's unit (to find people there)."""
+    from hoinghi.accounts.models import Grant
+    from hoinghi.core.permissions import GrantRole, forget_grants
+
+    require(actor, "conferences.change", point)
+    point.operators.add(user)
+    Grant.objects.get_or_create(
+        user=user,
+        role=GrantRole.SITE_OPERATOR,
+        unit=point.unit,
+        defaults={"created_by": actor if getattr(actor, "pk", None) else None},
+    )
+    forget_grants(user)
+    audit(
+        actor=actor,
+        type="conferences.point.operator_added",
+        obj=point,
+        unit_path=point.unit.path,
+        user=user.username,
+    )
+
+
+@transaction.atomic
+def point_operator_remove(*, actor, point: BridgePoint, user) -> None:
+    require(actor, "conferences.change", point)
+    point.operators.remove(user)
+    audit(
+        actor=actor,
+        type="conferences.point.operator_removed",
+        obj=point,
+        unit_path=point.unit.path,
+        user=user.username,
+    )
+
+
+READINESS_ITEMS = ("operator_confirmed_at", "equipment_ready_at", "link_tested_at")
+
+
+@transaction.atomic
+def point_readiness_mark(
+    *, actor, point: BridgePoint, item: str, done: bool, at: datetime | None = None
+) -> None:
+    """Tick (or untick) one item of a point's readiness checklist; its operators may do it."""
+    if item not in READINESS_ITEMS:
+        raise ConferenceError(_("Mục kiểm tra không hợp lệ."), code=ConferenceErrorCode.INVALID)
+    _require_operator_or_change(actor, point)
+    _require_stage(point.conference, _POINTS_OPEN, _("cập nhật tình trạng sẵn sàng"))
+    setattr(point, item, (at or timezone.now()) if done else None)
+    point.save(update_fields=[item, "updated_at"])
+    audit(
+        actor=actor,
+        type="conferences.point.readiness_marked",
+        obj=point,
+        unit_path=point.unit.path,
+        item=item,
+        done=done,
+    )
+
+
+# --- Eligibility rules and overrides -------------------------------------------------------------
+
+
+@transaction.atomic
+def rule_save(
+    *,
+    actor,
+    conference: Conference,
+    name: str,
+    rule: EligibilityRule | None = None,
+    roles=(),
+    levels=(),
+    unit_kinds=(),
+    full_time: str = FullTime.ANY,
+    min_member_count: int | None = None,
+    within: Unit | None = None,
+) -> EligibilityRule:
+    """Create or change a rule (a category of invitees). Refused once the conference is live."""
+    require(actor, "conferences.change", conference)
+    _require_stage(conference, _RULES_OPEN, _("sửa nhóm đối tượng mời"))
+    if within is not None:
+        require(actor, "orgs.view", within)
+    if rule is None:
+        last = conference.rules.order_by("-order").first()
+        rule = EligibilityRule(conference=conference, order=(last.order + 1) if last else 1)
+    rule.name, rule.full_time, rule.min_member_count, rule.within = name, full_time, min_member_count, within
+    _validate(rule, exclude=["conference"])
+    if not (roles or levels or unit_kinds or full_time != FullTime.ANY or min_member_count or within):
+        raise ConferenceError(
+            _(
+                "Nhóm đối tượng cần ít nhất một điều kiện (chức vụ, cấp, loại đơn vị, chuyên trách, "
+                "số đoàn viên)."
+            ),
+            code=ConferenceErrorCode.RULE_EMPTY,
+        )
+    rule.save()
+    rule.roles.set(roles)
+    rule.levels.set(levels)
+    rule.unit_kinds.set(unit_kinds)
+    audit(actor=actor, type="conferences.rule.saved", obj=rule, unit_path=conference.organising_unit.path)
+    return rule
+
+
+@transaction.atomic
+def rule_delete(*, actor, rule: EligibilityRule) -> None:
+    require(actor, "conferences.change", rule.conference)
+    _require_stage(rule.conference, _RULES_OPEN, _("xóa nhóm đối tượng mời"))
+    audit(
+        actor=actor, type="conferences.rule.deleted", obj=rule, unit_path=rule.conference.organising_unit.path
+    )
+    rule.delete()
+
+
+@transaction.atomic
+def override_set(*, actor, conference: Conference, person: Person, kind: str, reason: str = "") -> None:
+    """Invite `person` whatever the rules say (include), or never invite them (exclude)."""
+    require(actor, "conferences.change", person)
+    _require_stage(conference, _RULES_OPEN, _("mời thêm hoặc loại trừ"))
+    if kind not in OverrideKind.values:
+        raise ConferenceError(_("Loại không hợp lệ."), code=ConferenceErrorCode.INVALID)
+    InvitationOverride.objects.update_or_create(
+        conference=conference,
+        person=person,
+        defaults={
+            "kind": kind,
+            "reason": reason,
+            "created_by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    audit(actor=actor, type="conferences.override.set", obj=person, unit_path=person.unit.path, kind=kind)
+
+
+@transaction.atomic
+def override_remove(*, actor, conference: Conference, person: Person) -> None:
+    require(actor, "conferences.change", person)
+    _require_stage(conference, _RULES_OPEN, _("mời thêm hoặc loại trừ"))
+    InvitationOverride.objects.filter(conference=conference, person=person).delete()
+    audit(actor=actor, type="conferences.override.removed", obj=person, unit_path=person.unit.path)
+
+
+# --- Invitations ---------------------------------------------------------------------------------
+
+
+def _apply(conference: Conference) -> dict[str, int]:
+    """Make the stored invitations equal to what the rules give now, keeping what stays."""
+    eligibility = eligibility_compute(conference)
+    wanted = eligibility.candidates
+    now = timezone.now()
+    existing = {
+        row["person_id"]: row
+        for row in Invitation.objects.filter(conference=conference).values(
+            "id", "person_id", "status", "point_id", "is_explicit"
+        )
+    }
+    Through = Invitation.rules.through
+    current_rules: dict[int, set[int]] = {}
+    for invitation_id, rule_id in Through.objects.filter(invitation__conference=conference).values_list(
+        "invitation_id", "eligibilityrule_id"
+    ):
+        current_rules.setdefault(invitation_id, set()).add(rule_id)
+
+    created = [
+        Invitation(
+            conference=conference,
+            person_id=person_id,
+            point_id=c.point_id,
+            is_explicit=c.is_explicit,
+            token=new_token(),
+        )
+        for person_id, c in wanted.items()
+        if person_id not in existing
+    ]
+    for batch_start in range(0, len(created), 2000):
+        Invitation.objects.bulk_create(created[batch_start : batch_start + 2000])
+    if created and created[0].pk is None:  # backends that do not return ids
+        ids = dict(Invitation.objects.filter(conference=conference).values_list("person_id", "id"))
+        for invitation in created:
+            invitation.pk = ids[invitation.person_id]
+    links = [
+        Through(invitation_id=i.pk, eligibilityrule_id=r)
+        for i in created
+        for r in wanted[i.person_id].rule_ids
+    ]
+
+    reactivated = changed = withdrawn = 0
+    updates: list[Invitation] = []
+    unlink: list[tuple[int, int]] = []
+    for person_id, row in existing.items():
+        candidate = wanted.get(person_id)
+        if candidate is None:
+            if row["status"] == InvitationStatus.ACTIVE:
+                withdrawn += 1
+                updates.append(
+                    Invitation(
+                        id=row["id"],
+                        status=InvitationStatus.WITHDRAWN,
+                        withdrawn_at=now,
+                        point_id=row["point_id"],
+                        is_explicit=row["is_explicit"],
+                    )
+                )
+            continue
+        have = current_rules.get(row["id"], set())
+        is_changed = (
+            row["point_id"] != candidate.point_id
+            or have != candidate.rule_ids
+            or row["is_explicit"] != candidate.is_explicit
+        )
+        if row["status"] != InvitationStatus.ACTIVE:
+            reactivated += 1
+        elif is_changed:
+            changed += 1
+        if row["status"] != InvitationStatus.ACTIVE or is_changed:
+            updates.append(
+                Invitation(
+                    id=row["id"],
+                    status=InvitationStatus.ACTIVE,
+                    withdrawn_at=None,
+                    point_id=candidate.point_id,
+                    is_explicit=candidate.is_explicit,
+                )
+            )
+        links += [Through(invitation_id=row["id"], eligibilityrule_id=r) for r in candidate.rule_ids - have]
+        unlink += [(row["id"], r) for r in have - candidate.rule_ids]
+    Invitation.objects.bulk_update(
+        updates, ["status", "withdrawn_at", "point_id", "is_explicit"], batch_size=1000
+    )
+    for invitation_id, rule_id in unlink:
+        Through.objects.filter(invitation_id=invitation_id, eligibilityrule_id=rule_id).delete()
+    Through.objects.bulk_create(links, batch_size=5000)
+    return {
+        "added": len(created),
+        "reactivated": reactivated,
+        "changed": changed,
+        "withdrawn": withdrawn,
+        "total": len(wanted),
+    }
+
+
+@transaction.atomic
+def conference_issue(*, actor, conference: Conference) -> dict[str, int]:
+    """Write the invitation list from the rules and move the conference to "invitations issued"."""
+    require(actor, "conferences.change", conference)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if conference.status != ConferenceStatus.DRAFT:
+        raise ConferenceError(
+            _("Chỉ phát hành giấy mời khi hội nghị còn là bản nháp."), code=ConferenceErrorCode.BAD_TRANSITION
+        )
+    summary = _apply(conference)
+    if not summary["total"]:
+        raise ConferenceError(
+            _("Các nhóm đối tượng chưa chọn được ai để mời."), code=ConferenceErrorCode.NOTHING_TO_ISSUE
+        )
+    conference_transition(actor=actor, conference=conference, to_status=ConferenceStatus.INVITATIONS_ISSUED)
+    conference.refresh_from_db()
+    audit(
+        actor=actor,
+        type="conferences.invitations.issued",
+        obj=conference,
+        unit_path=conference.organising_unit.path,
+        **summary,
+    )
+    return summary
+
+
+@transaction.atomic
+def invitations_reapply(*, actor, conference: Conference) -> dict[str, int]:
+    """After people or rules changed: add who now qualifies, withdraw who no longer does, and keep
+    the tokens, messages and history of everyone who stays."""
+    require(actor, "conferences.change", conference)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    _require_stage(
+        conference, frozenset({ConferenceStatus.INVITATIONS_ISSUED}), _("áp dụng lại danh sách mời")
+    )
+    summary = _apply(conference)
+    audit(
+        actor=actor,
+        type="conferences.invitations.reapplied",
+        obj=conference,
+        unit_path=conference.organising_unit.path,
+        **summary,
+    )
+    return summary
+
+
+@transaction.atomic
+def invitation_token_revoke(*, actor, invitation: Invitation) -> Invitation:
+    """Cut the invitation's current link and QR code; a new token replaces it."""
+    require(actor, "conferences.change", invitation)
+    invitation.token = new_token()
+    invitation.token_revoked_at = timezone.now()
+    invitation.save(update_fields=["token", "token_revoked_at", "updated_at"])
+    audit(
+        actor=actor,
+        type="conferences.invitation.token_revoked",
+        obj=invitation,
+        unit_path=invitation.person.unit.path,
+    )
+    return invitation
