@@ -10,7 +10,10 @@
 | HOINGHI_VAR_DIR       | var/ at the project root                  |
 | HOINGHI_TASKS         | "database" (a worker runs them) or "immediate" |
 | HOINGHI_PG_OPTIONS    | "-c random_page_cost=1.1" (PostgreSQL)  |
-| EMAIL_URL-like settings come with the conferences issue.                          |
+| HOINGHI_EMAIL_HOST    | unset: e-mail is written to files in <var>/mail |
+| HOINGHI_EMAIL_PORT, _USER, _PASSWORD, _USE_TLS | SMTP login (587, TLS on)   |
+| HOINGHI_EMAIL_FROM    | "Ban Tổ chức hội nghị <hoinghi@localhost>"    |
+| HOINGHI_BASE_URL      | http://127.0.0.1:8000 (links in e-mails, PDFs) |
 """
 
 import os
@@ -188,6 +191,45 @@ MEDIA_URL = "/media/"
 # --- Uploads ------------------------------------------------------------------------------------
 HOINGHI_IMPORT_MAX_BYTES = int(os.environ.get("HOINGHI_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 HOINGHI_IMPORT_MAX_ROWS = int(os.environ.get("HOINGHI_IMPORT_MAX_ROWS", "300000"))
+
+# --- Conferences ---------------------------------------------------------------------------------
+# Links that leave the site (e-mails, QR codes on printed invitations) need the public address.
+HOINGHI_BASE_URL = os.environ.get("HOINGHI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+HOINGHI_MATERIAL_MAX_BYTES = int(os.environ.get("HOINGHI_MATERIAL_MAX_BYTES", str(50 * 1024 * 1024)))
+HOINGHI_MATERIAL_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".mp4": "video/mp4",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+}
+
+# --- E-mail: SMTP in production, files under var/mail in the demo and tests ----------------------
+if os.environ.get("HOINGHI_EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["HOINGHI_EMAIL_HOST"],
+                "port": int(os.environ.get("HOINGHI_EMAIL_PORT", "587")),
+                "username": os.environ.get("HOINGHI_EMAIL_USER", ""),
+                "password": os.environ.get("HOINGHI_EMAIL_PASSWORD", ""),
+                "use_tls": _env_bool("HOINGHI_EMAIL_USE_TLS", default=True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("HOINGHI_EMAIL_FROM", "Ban Tổ chức hội nghị <hoinghi@localhost>")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

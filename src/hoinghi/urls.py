@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from hoinghi.conferences.urls import personal_urlpatterns
+
 admin.site.site_header = "hoinghi — quản trị"
 admin.site.site_title = "hoinghi"
 
@@ -9,6 +11,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orgs:tree", permanent=False)),
     path("tai-khoan/", include("hoinghi.accounts.urls")),
     path("to-chuc/", include("hoinghi.orgs.urls")),
+    path("hoi-nghi/", include("hoinghi.conferences.urls")),
+    path("moi/", include((personal_urlpatterns, "personal"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
