@@ -54,7 +54,7 @@ def _host_point_people(invited: set[int]) -> set[int]:
 
 
 def test_demo_load_builds_the_2018_confederation_once(db, capsys):
-    call_command("demo_load")
+    call_command("demo_load", no_conference=True)
     counts = (Unit.objects.count(), Person.objects.count(), Position.objects.count())
 
     categories = _invited_by_category()
@@ -87,7 +87,7 @@ def test_demo_load_builds_the_2018_confederation_once(db, capsys):
     )
     assert root.member_count == grassroots_members
 
-    call_command("demo_load")
+    call_command("demo_load", no_conference=True)
     assert (Unit.objects.count(), Person.objects.count(), Position.objects.count()) == counts
     assert "đã có sẵn" in capsys.readouterr().out
 
@@ -113,7 +113,7 @@ def test_scale_grows_the_tree_but_not_the_invitation_list():
 
 
 def test_demo_logins_are_created_once_with_their_grants(db, capsys):
-    call_command("demo_load")
+    call_command("demo_load", no_conference=True)
     call_command("demo_logins")
     call_command("demo_logins")
     from hoinghi.accounts.models import Grant, User
@@ -126,3 +126,33 @@ def test_demo_logins_are_created_once_with_their_grants(db, capsys):
     )
     assert Grant.objects.filter(user__username="hanoi", role="organiser", unit__code="LDLD01").count() == 1
     assert "hoinghi-2018" in capsys.readouterr().out
+
+
+def test_the_2018_conference_invites_24814_key_officials_1700_at_the_host_point(db):
+    """The figures of the article, computed by the eligibility rules from the generated data."""
+    from django.db.models import Count
+
+    from hoinghi.conferences.models import Conference, InvitationStatus
+
+    call_command("demo_load")
+    conference = Conference.objects.get()
+    active = conference.invitations.filter(status=InvitationStatus.ACTIVE)
+
+    assert active.count() == 24_814
+    assert active.filter(point__is_host=True).count() == 1_700
+    assert not active.filter(point__isnull=True).exists()
+    points = dict(conference.points.values_list("level__code").annotate(n=Count("id")))
+    assert points == {"central": 1, "provincial": 62, "district": 301}
+    assert conference.points.get(is_host=True).name.endswith("Cung Văn hóa Hữu nghị Việt Xô")
+    by_rule = dict(active.values_list("rules__order").annotate(n=Count("id")))
+    assert all(by_rule.get(order) for order in range(1, 6)), by_rule
+
+    programme = list(conference.programme.prefetch_related("presenters__person"))
+    assert [item.kind for item in programme] == ["opening"] + ["topic"] * 5
+    presenters = {p.person.full_name for item in programme for p in item.presenters.all()}
+    assert presenters == {"Bùi Văn Cường", "Trần Thanh Hải", "Ngọ Duy Hiểu", "Phan Văn Anh"}
+    assert programme[0].presenters.get().person.full_name == "Bùi Văn Cường"
+
+    call_command("demo_load")
+    assert Conference.objects.count() == 1
+    assert conference.invitations.count() == 24_814
