@@ -68,7 +68,8 @@ def machine() -> str:
         memory = f", {kib / 1024 / 1024:.0f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{os.cpu_count()} cores ({cpu}){memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return f"{os.cpu_count()} cores ({cpu}){memory}, {system}"
 
 
 def main() -> int:
@@ -89,8 +90,13 @@ def main() -> int:
         for kind in databases:
             if kind == "postgres" and not postgres:
                 continue
-            env = dict(os.environ, DATABASE_URL=_fresh_database(kind, name), HOINGHI_TASKS="immediate",
-                       BENCH_SCALE=str(options.scale), BENCH_DATABASE=kind)
+            env = dict(
+                os.environ,
+                DATABASE_URL=_fresh_database(kind, name),
+                HOINGHI_TASKS="immediate",
+                BENCH_SCALE=str(options.scale),
+                BENCH_DATABASE=kind,
+            )
             env.pop("REDIS_URL", None)
             print(f"## {name} on {kind}", flush=True)
             completed = subprocess.run(
@@ -108,7 +114,9 @@ def main() -> int:
                 failed = True
                 print(f"  FAILED (exit {completed.returncode})")
     (BENCH_DIR / "results.json").parent.mkdir(parents=True, exist_ok=True)
-    (BENCH_DIR / "results.json").write_text(json.dumps({"machine": machine(), "results": results}, indent=2, ensure_ascii=False))
+    (BENCH_DIR / "results.json").write_text(
+        json.dumps({"machine": machine(), "results": results}, indent=2, ensure_ascii=False)
+    )
     return 1 if failed else 0
 
 

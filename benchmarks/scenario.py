@@ -14,8 +14,13 @@ def main() -> None:
     started = time.perf_counter()
     call_command("demo_load", scale=1, verbosity=0)
     seconds = time.perf_counter() - started
-    report(benchmark="scenario_scale_1", seconds=round(seconds, 1), units=Unit.objects.count(),
-           people=Person.objects.count(), positions=Position.objects.count())
+    report(
+        benchmark="scenario_scale_1",
+        seconds=round(seconds, 1),
+        units=Unit.objects.count(),
+        people=Person.objects.count(),
+        positions=Position.objects.count(),
+    )
 
 
 if __name__ == "__main__":

@@ -32,23 +32,45 @@ class SmallTree:
 
 @pytest.fixture
 def small_tree(db) -> SmallTree:
-    national = UnitKindFactory(code="national", name="Tổng Liên đoàn", level=LevelFactory(code="national", rank=0))
+    national = UnitKindFactory(
+        code="national", name="Tổng Liên đoàn", level=LevelFactory(code="national", rank=0)
+    )
     provincial = UnitKindFactory(
-        code="provincial", name="Liên đoàn Lao động tỉnh, thành phố", level=LevelFactory(code="provincial", rank=1)
+        code="provincial",
+        name="Liên đoàn Lao động tỉnh, thành phố",
+        level=LevelFactory(code="provincial", rank=1),
     )
     district = UnitKindFactory(
         code="district", name="Liên đoàn Lao động quận, huyện", level=LevelFactory(code="district", rank=2)
     )
-    grassroots = UnitKindFactory(code="grassroots", name="Công đoàn cơ sở", level=LevelFactory(code="grassroots", rank=3))
+    grassroots = UnitKindFactory(
+        code="grassroots", name="Công đoàn cơ sở", level=LevelFactory(code="grassroots", rank=3)
+    )
     top = UnitFactory(code="TLD", name="Tổng Liên đoàn Lao động Việt Nam", kind=national)
     hanoi_province = ProvinceFactory(code="01", name="Thành phố Hà Nội", short_name="Hà Nội")
     hcm_province = ProvinceFactory(code="79", name="Thành phố Hồ Chí Minh", short_name="Hồ Chí Minh")
-    hanoi = UnitFactory(code="HN", name="Liên đoàn Lao động Thành phố Hà Nội", kind=provincial, parent=top, province=hanoi_province)
+    hanoi = UnitFactory(
+        code="HN",
+        name="Liên đoàn Lao động Thành phố Hà Nội",
+        kind=provincial,
+        parent=top,
+        province=hanoi_province,
+    )
     ba_dinh = UnitFactory(code="HN-BD", name="Liên đoàn Lao động quận Ba Đình", kind=district, parent=hanoi)
-    grassroots_a = UnitFactory(code="HN-BD-001", name="Công đoàn Công ty Điện lực Ba Đình", kind=grassroots, parent=ba_dinh)
-    hcm = UnitFactory(code="HCM", name="Liên đoàn Lao động Thành phố Hồ Chí Minh", kind=provincial, parent=top, province=hcm_province)
+    grassroots_a = UnitFactory(
+        code="HN-BD-001", name="Công đoàn Công ty Điện lực Ba Đình", kind=grassroots, parent=ba_dinh
+    )
+    hcm = UnitFactory(
+        code="HCM",
+        name="Liên đoàn Lao động Thành phố Hồ Chí Minh",
+        kind=provincial,
+        parent=top,
+        province=hcm_province,
+    )
     district_1 = UnitFactory(code="HCM-Q1", name="Liên đoàn Lao động Quận 1", kind=district, parent=hcm)
-    grassroots_b = UnitFactory(code="HCM-Q1-001", name="Công đoàn Công ty May Sài Gòn", kind=grassroots, parent=district_1)
+    grassroots_b = UnitFactory(
+        code="HCM-Q1-001", name="Công đoàn Công ty May Sài Gòn", kind=grassroots, parent=district_1
+    )
     return SmallTree(top, hanoi, ba_dinh, grassroots_a, hcm, district_1, grassroots_b)
 
 
@@ -70,9 +92,10 @@ def superuser(db):
     return UserFactory(username="root", is_superuser=True, is_staff=True)
 
 
-
 CHROMIUM = os.environ.get("HOINGHI_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(os.environ.get("HOINGHI_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
+SCREENSHOTS = Path(
+    os.environ.get("HOINGHI_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots")
+)
 
 
 def _chromium_missing() -> bool:
@@ -98,8 +121,14 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()

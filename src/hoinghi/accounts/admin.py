@@ -1,12 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-
 from django.core.exceptions import PermissionDenied
 
 from hoinghi.accounts import services
 from hoinghi.accounts.models import Grant, User
-from hoinghi.core.errors import DomainError
 from hoinghi.core.admin import ScopedAdmin
+from hoinghi.core.errors import DomainError
 
 
 class GrantInline(admin.TabularInline):

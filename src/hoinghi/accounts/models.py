@@ -13,7 +13,11 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     person = models.ForeignKey(
-        "orgs.Person", verbose_name=_("cán bộ"), null=True, blank=True, on_delete=models.SET_NULL,
+        "orgs.Person",
+        verbose_name=_("cán bộ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="users",
     )
 
@@ -32,10 +36,15 @@ class Grant(models.Model):
     SCOPE_PATH = "unit__path"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="grants"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="grants",
     )
     role = models.CharField(_("vai trò"), max_length=30, choices=GrantRole.choices)
-    unit = models.ForeignKey("orgs.Unit", verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="grants")
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="grants"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -48,7 +57,8 @@ class Grant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="accounts_grant_unique"),
             models.CheckConstraint(
-                condition=models.Q(role__in=[role.value for role in GrantRole]), name="accounts_grant_role_known"
+                condition=models.Q(role__in=[role.value for role in GrantRole]),
+                name="accounts_grant_role_known",
             ),
         ]
 

@@ -12,9 +12,18 @@ from hoinghi.orgs.models import Unit
 def grant_create(*, actor, user: User, role: str, unit: Unit) -> Grant:
     """Give `user` the `role` on `unit`'s subtree; the actor must manage grants on that unit."""
     require(actor, "accounts.manage_grants", unit)
-    grant, _created = Grant.objects.get_or_create(user=user, role=role, unit=unit, defaults={"created_by": actor})
+    grant, _created = Grant.objects.get_or_create(
+        user=user, role=role, unit=unit, defaults={"created_by": actor}
+    )
     forget_grants(user)
-    audit(actor=actor, type="accounts.grant.created", obj=grant, unit_path=unit.path, user=user.username, role=role)
+    audit(
+        actor=actor,
+        type="accounts.grant.created",
+        obj=grant,
+        unit_path=unit.path,
+        user=user.username,
+        role=role,
+    )
     return grant
 
 

@@ -20,7 +20,11 @@ class ScopedAdmin(admin.ModelAdmin):
         return scope(request.user, self.view_action, super().get_queryset(request))
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff and self._has_any_grant(request, self.view_action)
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and self._has_any_grant(request, self.view_action)
+        )
 
     def has_view_permission(self, request, obj=None):
         if obj is None:

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from hoinghi.core.admin import ScopedAdmin, VocabularyAdmin
 from hoinghi.core.errors import DomainError
 from hoinghi.orgs import services
-from hoinghi.orgs.vietnamese import fold
 from hoinghi.orgs.models import Level, Person, Position, PositionRole, Province, Unit, UnitKind
+from hoinghi.orgs.vietnamese import fold
 
 admin.site.register(Level, VocabularyAdmin)
 admin.site.register(PositionRole, VocabularyAdmin)
@@ -30,21 +30,37 @@ class UnitAdmin(ScopedAdmin):
     list_filter = ("kind", "province")
     search_fields = ("code", "name", "search_text")
     raw_id_fields = ("parent",)
-    fields = ("code", "name", "short_name", "kind", "parent", "sector", "member_count", "worker_count", "province")
+    fields = (
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "parent",
+        "sector",
+        "member_count",
+        "worker_count",
+        "province",
+    )
 
     def save_model(self, request, obj, form, change):
         try:
             if not change:
                 saved = services.unit_create(
-                    actor=request.user, parent=obj.parent,
+                    actor=request.user,
+                    parent=obj.parent,
                     **{field: form.cleaned_data[field] for field in services.UNIT_FIELDS},
                 )
                 obj.pk = saved.pk
                 return
             original = Unit.objects.get(pk=obj.pk)
             services.unit_update(
-                actor=request.user, unit=original,
-                **{field: form.cleaned_data[field] for field in services.UNIT_FIELDS if field in form.changed_data},
+                actor=request.user,
+                unit=original,
+                **{
+                    field: form.cleaned_data[field]
+                    for field in services.UNIT_FIELDS
+                    if field in form.changed_data
+                },
             )
             if "parent" in form.changed_data and obj.parent is not None:
                 services.unit_move(actor=request.user, unit=original, new_parent=obj.parent)
@@ -86,7 +102,8 @@ class PersonAdmin(ScopedAdmin):
                 return
             original = Person.objects.get(pk=obj.pk)
             services.person_update(
-                actor=request.user, person=original,
+                actor=request.user,
+                person=original,
                 **{field: value for field, value in data.items() if field in form.changed_data},
             )
         except DomainError as error:

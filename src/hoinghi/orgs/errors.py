@@ -16,6 +16,33 @@ class OrgsErrorCode(StrEnum):
     IMPORT_NOT_READY = "import_not_ready"
     IMPORT_HAS_ERRORS = "import_has_errors"
     IMPORT_STALE = "import_stale"
+    IMPORT_FILE_TYPE = "import_file_type"
+    IMPORT_FILE_EMPTY = "import_file_empty"
+    IMPORT_BAD_HEADERS = "import_bad_headers"
+    IMPORT_FAILED = "import_failed"
+
+
+class ImportRowErrorCode(StrEnum):
+    """Why one cell of an imported file cannot be taken; shown with its row and column."""
+
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+    DUPLICATE_CODE = "duplicate_code"
+    UNKNOWN_PARENT = "unknown_parent"
+    UNKNOWN_UNIT = "unknown_unit"
+    UNKNOWN_KIND = "unknown_kind"
+    UNKNOWN_SECTOR = "unknown_sector"
+    UNKNOWN_PROVINCE = "unknown_province"
+    UNKNOWN_ROLE = "unknown_role"
+    UNKNOWN_GENDER = "unknown_gender"
+    BAD_DATE = "bad_date"
+    BAD_NUMBER = "bad_number"
+    BAD_EMAIL = "bad_email"
+    BAD_FLAG = "bad_flag"
+    FLAG_WITHOUT_ROLE = "flag_without_role"
+    OUTSIDE_SCOPE = "outside_scope"
+    CYCLE = "cycle"
+    ROOT_NOT_ALLOWED = "root_not_allowed"
 
 
 class OrgsError(DomainError):

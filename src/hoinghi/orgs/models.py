@@ -83,7 +83,11 @@ class Unit(TimeStampedModel):
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
     kind = models.ForeignKey(UnitKind, verbose_name=_("loại"), on_delete=models.PROTECT, related_name="units")
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = PathField(unique=True, editable=False)
@@ -92,7 +96,11 @@ class Unit(TimeStampedModel):
     member_count = models.PositiveIntegerField(_("số đoàn viên"), default=0)
     worker_count = models.PositiveIntegerField(_("số lao động"), null=True, blank=True)
     province = models.ForeignKey(
-        Province, verbose_name=_("tỉnh, thành phố"), null=True, blank=True, on_delete=models.PROTECT,
+        Province,
+        verbose_name=_("tỉnh, thành phố"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="units",
     )
     name_sort_key = models.CharField(max_length=600, db_index=True, editable=False)
@@ -178,8 +186,12 @@ class Position(models.Model):
 
     SCOPE_PATH = "unit__path"
 
-    person = models.ForeignKey(Person, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="positions")
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="positions")
+    person = models.ForeignKey(
+        Person, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="positions"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="positions"
+    )
     role = models.ForeignKey(
         PositionRole, verbose_name=_("chức vụ"), on_delete=models.PROTECT, related_name="positions"
     )
@@ -194,11 +206,14 @@ class Position(models.Model):
         indexes = [models.Index(fields=["unit", "role"], name="orgs_position_unit_role")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="orgs_position_ends_after_start",
             ),
             models.UniqueConstraint(
-                fields=["person", "unit", "role"], condition=Q(end_date__isnull=True),
+                fields=["person", "unit", "role"],
+                condition=Q(end_date__isnull=True),
                 name="orgs_position_one_current_per_role",
             ),
         ]
@@ -232,11 +247,16 @@ class ImportJob(TimeStampedModel):
     SCOPE_PATH = "scope_unit__path"
 
     kind = models.CharField(_("loại dữ liệu"), max_length=20, choices=ImportKind.choices)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     file_name = models.CharField(_("tệp"), max_length=255)
     content = models.BinaryField(editable=False)
     scope_unit = models.ForeignKey(
-        Unit, verbose_name=_("phạm vi"), on_delete=models.CASCADE, related_name="import_jobs",
+        Unit,
+        verbose_name=_("phạm vi"),
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
         help_text=_("Mọi đơn vị và cán bộ trong tệp phải thuộc đơn vị này."),
     )
     created_by = models.ForeignKey(

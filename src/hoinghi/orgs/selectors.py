@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import scope, scope_paths
-from hoinghi.orgs.models import Person, Position, Unit
+from hoinghi.orgs.importers import progress_key
+from hoinghi.orgs.models import ImportJob, ImportStatus, Person, Position, Unit
 from hoinghi.orgs.vietnamese import search_terms
 
 
@@ -15,7 +17,9 @@ def _not_found() -> NotFoundError:
     return NotFoundError(_("Không tìm thấy."), code="not_found")
 
 
-def unit_list(*, actor, action: str = "orgs.view", search: str = "", kind=None, province=None) -> QuerySet[Unit]:
+def unit_list(
+    *, actor, action: str = "orgs.view", search: str = "", kind=None, province=None
+) -> QuerySet[Unit]:
     """Units the actor may `action`, higher levels first, optionally filtered by a
     diacritics-insensitive search."""
     units = scope(actor, action, Unit.objects.select_related("kind", "kind__level", "province"))
@@ -102,7 +106,9 @@ def person_list(
     for term in search_terms(search):
         people = people.filter(search_text__contains=term)
     if role is not None:
-        people = people.filter(Exists(Position.objects.filter(person=OuterRef("pk"), role=role, end_date__isnull=True)))
+        people = people.filter(
+            Exists(Position.objects.filter(person=OuterRef("pk"), role=role, end_date__isnull=True))
+        )
     if gender:
         people = people.filter(gender=gender)
     if kind is not None:
@@ -124,7 +130,9 @@ def person_get(*, actor, pk: int, action: str = "orgs.view") -> Person:
     return person
 
 
-def position_list(*, actor, unit: Unit | None = None, person: Person | None = None, current_only: bool = True):
+def position_list(
+    *, actor, unit: Unit | None = None, person: Person | None = None, current_only: bool = True
+):
     """Positions the actor can see, in role order."""
     positions = scope(actor, "orgs.view", Position.objects.select_related("person", "unit", "role"))
     if unit is not None:
@@ -134,3 +142,53 @@ def position_list(*, actor, unit: Unit | None = None, person: Person | None = No
     if current_only:
         positions = positions.filter(Q(end_date__isnull=True))
     return positions.order_by("role__sort_order", "person__sort_key", "id")
+
+
+def unit_grant_tops(*, actor, action: str) -> QuerySet[Unit]:
+    """The tops of the subtrees where the actor may `action` (the roots for a superuser), as
+    offered on the import and export pages."""
+    paths = scope_paths(actor, action)
+    units = Unit.objects.filter(parent__isnull=True) if paths is None else Unit.objects.filter(path__in=paths)
+    return units.order_by("depth", "name_sort_key", "id")
+
+
+def import_job_list(*, actor) -> QuerySet[ImportJob]:
+    """Import jobs in the actor's import scope, newest first, without the files' bytes."""
+    jobs = scope(actor, "orgs.import", ImportJob.objects.select_related("scope_unit", "created_by"))
+    return jobs.defer("content", "errors").order_by("-created_at", "-id")
+
+
+def import_job_get(*, actor, pk: int) -> ImportJob:
+    """One import job in the actor's import scope, or `NotFoundError`."""
+    job = import_job_list(actor=actor).filter(pk=pk).first()
+    if job is None:
+        raise _not_found()
+    return job
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    status: str
+    is_running: bool
+    phase: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+
+RUNNING_IMPORT_STATUSES = frozenset({ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.APPLYING})
+
+
+def import_job_progress(*, job: ImportJob) -> ImportProgress:
+    """Where a running job is, from the cache its task writes to (nothing there yet: 0 of 0)."""
+    state = cache.get(progress_key(job.pk)) or {}
+    return ImportProgress(
+        status=job.status,
+        is_running=job.status in RUNNING_IMPORT_STATUSES,
+        phase=state.get("phase", ""),
+        done=state.get("done", 0),
+        total=state.get("total", 0),
+    )

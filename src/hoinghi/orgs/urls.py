@@ -12,6 +12,7 @@ urlpatterns = [
     path("tim-don-vi/", tree.unit_search, name="unit_search"),
     path("can-bo/", tree.person_list, name="person_list"),
     path("nhap/", imports.import_start, name="import_start"),
+    path("nhap/mau-<str:kind>.xlsx", imports.import_template, name="import_template"),
     path("nhap/<int:pk>/", imports.import_detail, name="import_detail"),
     path("nhap/<int:pk>/tien-do/", imports.import_progress, name="import_progress"),
     path("nhap/<int:pk>/ap-dung/", imports.import_apply, name="import_apply"),

@@ -2,10 +2,9 @@
 
 import pytest
 
+from hoinghi.conftest import screenshot
 from hoinghi.core.permissions import GrantRole
 from hoinghi.orgs.tests.factories import PersonFactory
-
-from hoinghi.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -65,7 +65,9 @@ def test_creating_a_person_is_allowed_only_under_the_grant(small_tree, make_user
     target = _target(small_tree, relation)
     allowed = relation in {"same", "descendant"}
     if allowed:
-        person = services.person_create(actor=actor, unit=target, code="P-NEW", given_name="An", family_name="Lê")
+        person = services.person_create(
+            actor=actor, unit=target, code="P-NEW", given_name="An", family_name="Lê"
+        )
         assert person.unit == target
     else:
         with pytest.raises(NotFoundError):

@@ -5,13 +5,25 @@ from hoinghi.orgs.tests.factories import PersonFactory, PositionFactory, Positio
 
 def _person(unit, full_name: str, **fields):
     family, *middle, given = full_name.split()
-    return PersonFactory(unit=unit, family_name=family, middle_name=" ".join(middle), given_name=given, **fields)
+    return PersonFactory(
+        unit=unit, family_name=family, middle_name=" ".join(middle), given_name=given, **fields
+    )
 
 
 def test_people_sort_by_given_then_middle_then_family_the_same_on_every_database(small_tree, superuser):
     names = [
-        "Nguyễn Văn Bình", "Trần Thị Ánh", "Lê Văn An", "Nguyễn Văn An", "Phạm Thị Anh", "Đỗ Đức Đạt",
-        "Hoàng Minh Dũng", "Vũ Thị Ăn", "Bùi Văn Ân", "Ngô Thị Yến", "Đặng Văn Chiến", "Lý Thị Hà",
+        "Nguyễn Văn Bình",
+        "Trần Thị Ánh",
+        "Lê Văn An",
+        "Nguyễn Văn An",
+        "Phạm Thị Anh",
+        "Đỗ Đức Đạt",
+        "Hoàng Minh Dũng",
+        "Vũ Thị Ăn",
+        "Bùi Văn Ân",
+        "Ngô Thị Yến",
+        "Đặng Văn Chiến",
+        "Lý Thị Hà",
     ]
     for name in names:
         _person(small_tree.grassroots_a, name)
@@ -20,8 +32,18 @@ def test_people_sort_by_given_then_middle_then_family_the_same_on_every_database
 
     assert ordered == [
         # "anh" < "ăn": a < ă decides before the length does; tones count only after the letters.
-        "Lê Văn An", "Nguyễn Văn An", "Phạm Thị Anh", "Trần Thị Ánh", "Vũ Thị Ăn", "Bùi Văn Ân", "Nguyễn Văn Bình",
-        "Đặng Văn Chiến", "Hoàng Minh Dũng", "Đỗ Đức Đạt", "Lý Thị Hà", "Ngô Thị Yến",
+        "Lê Văn An",
+        "Nguyễn Văn An",
+        "Phạm Thị Anh",
+        "Trần Thị Ánh",
+        "Vũ Thị Ăn",
+        "Bùi Văn Ân",
+        "Nguyễn Văn Bình",
+        "Đặng Văn Chiến",
+        "Hoàng Minh Dũng",
+        "Đỗ Đức Đạt",
+        "Lý Thị Hà",
+        "Ngô Thị Yến",
     ]
 
 
@@ -40,7 +62,8 @@ def test_units_search_finds_ha_noi_without_accents(small_tree, superuser):
     codes = set(selectors.unit_list(actor=superuser, search="ha noi").values_list("code", flat=True))
     assert codes == {"HN"}
     assert set(selectors.unit_list(actor=superuser, search="hn-bd").values_list("code", flat=True)) == {
-        "HN-BD", "HN-BD-001",
+        "HN-BD",
+        "HN-BD-001",
     }
 
 

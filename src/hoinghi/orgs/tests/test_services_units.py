@@ -10,8 +10,12 @@ from hoinghi.orgs.tests.factories import PersonFactory, UnitFactory
 
 def test_created_unit_path_extends_its_parents(small_tree, superuser):
     unit = services.unit_create(
-        actor=superuser, parent=small_tree.ba_dinh, code="HN-BD-002", name="Công đoàn Trường THPT Phan Đình Phùng",
-        kind=small_tree.grassroots_a.kind, member_count=80,
+        actor=superuser,
+        parent=small_tree.ba_dinh,
+        code="HN-BD-002",
+        name="Công đoàn Trường THPT Phan Đình Phùng",
+        kind=small_tree.grassroots_a.kind,
+        member_count=80,
     )
     assert unit.path == f"{small_tree.ba_dinh.path}{unit.pk}/"
     assert unit.depth == small_tree.ba_dinh.depth + 1
@@ -30,7 +34,12 @@ def test_moving_a_subtree_rewrites_every_path_below_it(small_tree, superuser):
     deep.refresh_from_db()
     assert deep.path.startswith(small_tree.hcm.path)
     assert set(Unit.objects.filter(path__under=small_tree.hcm.path).values_list("code", flat=True)) == {
-        "HCM", "HCM-Q1", "HCM-Q1-001", "HN-BD", "HN-BD-001", "DEEP",
+        "HCM",
+        "HCM-Q1",
+        "HCM-Q1-001",
+        "HN-BD",
+        "HN-BD-001",
+        "DEEP",
     }
     assert not Unit.objects.filter(path__under=small_tree.hanoi.path).exclude(pk=small_tree.hanoi.pk).exists()
 
@@ -68,7 +77,9 @@ def test_deleting_an_empty_unit_works_and_is_audited(small_tree, make_user):
 
 def test_duplicate_code_is_a_validation_error(small_tree, superuser):
     with pytest.raises(OrgsError) as error:
-        services.unit_create(actor=superuser, parent=small_tree.hanoi, code="HN-BD", name="Trùng", kind=small_tree.ba_dinh.kind)
+        services.unit_create(
+            actor=superuser, parent=small_tree.hanoi, code="HN-BD", name="Trùng", kind=small_tree.ba_dinh.kind
+        )
     assert error.value.code == OrgsErrorCode.INVALID
     assert Unit.objects.filter(code="HN-BD").count() == 1
 
@@ -76,5 +87,7 @@ def test_duplicate_code_is_a_validation_error(small_tree, superuser):
 def test_only_a_superuser_creates_a_root(small_tree, make_user):
     actor = make_user(GrantRole.SYSTEM_ADMIN, small_tree.national)
     with pytest.raises(OrgsError) as error:
-        services.unit_create(actor=actor, parent=None, code="ROOT2", name="Gốc khác", kind=small_tree.national.kind)
+        services.unit_create(
+            actor=actor, parent=None, code="ROOT2", name="Gốc khác", kind=small_tree.national.kind
+        )
     assert error.value.code == OrgsErrorCode.ROOT_NEEDS_SUPERUSER

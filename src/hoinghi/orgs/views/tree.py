@@ -67,6 +67,7 @@ def unit_detail(request, pk: int):
             "people": people[:PEOPLE_PER_PAGE],
             "people_total": people.count(),
             "can_change": can(actor, "orgs.change", unit),
+            "can_import": can(actor, "orgs.import", unit),
         },
     )
 
@@ -95,14 +96,28 @@ def person_list(request):
             unit = _unit_or_404(actor, int(params["unit"]))
         except ValueError as error:
             raise Http404 from error
-    role = PositionRole.objects.filter(pk=params.get("role")).first() if params.get("role", "").isdigit() else None
-    kind = UnitKind.objects.filter(pk=params.get("kind")).first() if params.get("kind", "").isdigit() else None
+    role = (
+        PositionRole.objects.filter(pk=params.get("role")).first()
+        if params.get("role", "").isdigit()
+        else None
+    )
+    kind = (
+        UnitKind.objects.filter(pk=params.get("kind")).first() if params.get("kind", "").isdigit() else None
+    )
     province = (
-        Province.objects.filter(pk=params.get("province")).first() if params.get("province", "").isdigit() else None
+        Province.objects.filter(pk=params.get("province")).first()
+        if params.get("province", "").isdigit()
+        else None
     )
     gender = params.get("gender", "") if params.get("gender", "") in Gender.values else ""
     people = selectors.person_list(
-        actor=actor, unit=unit, search=params.get("q", ""), role=role, gender=gender, kind=kind, province=province
+        actor=actor,
+        unit=unit,
+        search=params.get("q", ""),
+        role=role,
+        gender=gender,
+        kind=kind,
+        province=province,
     )
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(params.get("page"))
     query = params.copy()
