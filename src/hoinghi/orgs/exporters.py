@@ -9,8 +9,10 @@ import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import cache
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextChoices
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -40,8 +42,12 @@ WIDTHS = {
     "short_name": 18,
 }
 
-_SECTOR_LABELS = {value: str(label) for value, label in Sector.choices}
-_GENDER_LABELS = {value: str(label) for value, label in Gender.choices}
+
+@cache
+def _vietnamese_labels(choices: type[TextChoices]) -> dict[str, str]:
+    """The Vietnamese labels of a choices class: the file format does not follow the page's language."""
+    with translation.override("vi"):
+        return {value: str(label) for value, label in choices.choices}
 
 
 def _units(*, actor, unit: Unit | None) -> QuerySet[Unit]:
@@ -71,7 +77,7 @@ def unit_rows(*, actor, unit: Unit | None = None) -> Iterator[list]:
             short_name,
             parent or "",
             kind,
-            _SECTOR_LABELS.get(sector, ""),
+            _vietnamese_labels(Sector).get(sector, ""),
             members,
             workers,
             province or "",
@@ -144,7 +150,7 @@ def _people_chunk(chunk: list[tuple], position_scope: Q | None) -> Iterator[list
             family,
             middle,
             given,
-            _GENDER_LABELS.get(gender, ""),
+            _vietnamese_labels(Gender).get(gender, ""),
             birth_date,
             phone,
             email,
@@ -251,10 +257,10 @@ def _vocabularies(kind: str) -> list[tuple[str, Iterable[tuple]]]:
     if kind == ImportKind.UNITS:
         return [
             ("Loại đơn vị (mã)", UnitKind.objects.values_list("code", "name")),
-            ("Khu vực", [(label, "") for label in _SECTOR_LABELS.values()]),
+            ("Khu vực", [(label, "") for label in _vietnamese_labels(Sector).values()]),
             ("Mã tỉnh", Province.objects.values_list("code", "name")),
         ]
     return [
         ("Chức vụ (mã)", PositionRole.objects.values_list("code", "name")),
-        ("Giới tính", [(label, "") for label in _GENDER_LABELS.values()]),
+        ("Giới tính", [(label, "") for label in _vietnamese_labels(Gender).values()]),
     ]

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils.datetime import from_excel
@@ -586,7 +587,8 @@ def plan_units(table: Table, *, scope_path: str, progress: Progress | None = Non
     existing = _existing_units()
     by_id = {unit.id: unit for unit in existing.values()}
     kinds = _lookup(list(UnitKind.objects.all()), lambda kind: kind.code, lambda kind: kind.name)
-    sectors = _lookup(list(Sector), lambda sector: sector.value, lambda sector: sector.label)
+    with translation.override("vi"):  # the file's words are Vietnamese whatever the page's language
+        sectors = _lookup(list(Sector), lambda sector: sector.value, lambda sector: str(sector.label))
     provinces = _province_lookup()
     plan = UnitPlan(scope_path, len(table.rows), errors, existing, ignored_headers=table.ignored_headers)
     progress = progress or Progress(None)
@@ -818,13 +820,17 @@ class PeoplePlan:
         }
 
 
-_GENDERS = {
-    **{fold(str(label)): value for value, label in Gender.choices},
-    **{value: value for value in Gender.values},
-    "nu": Gender.FEMALE,
-    "m": Gender.MALE,
-    "f": Gender.FEMALE,
-}
+def _genders() -> dict[str, str]:
+    """Accepted spellings of a gender; the labels are the Vietnamese ones whatever the page's language."""
+    with translation.override("vi"):
+        labels = {fold(str(label)): value for value, label in Gender.choices}
+    return {
+        **labels,
+        **{value: value for value in Gender.values},
+        "nu": Gender.FEMALE,
+        "m": Gender.MALE,
+        "f": Gender.FEMALE,
+    }
 
 
 def plan_people(table: Table, *, scope_path: str, progress: Progress | None = None) -> PeoplePlan:
@@ -839,6 +845,7 @@ def plan_people(table: Table, *, scope_path: str, progress: Progress | None = No
     plan = PeoplePlan(len(table.rows), errors, ignored_headers=table.ignored_headers)
     units = {code: (pk, path) for pk, code, path in Unit.objects.values_list("pk", "code", "path").iterator()}
     roles = _lookup(list(PositionRole.objects.all()), lambda role: role.code, lambda role: role.name)
+    genders = _genders()
     progress = progress or Progress(None)
     progress.start("checking", len(table.rows))
 
@@ -861,7 +868,7 @@ def plan_people(table: Table, *, scope_path: str, progress: Progress | None = No
         }
         gender_text = cells.text("gender")
         if gender_text:
-            values["gender"] = _GENDERS.get(fold(gender_text), "")
+            values["gender"] = genders.get(fold(gender_text), "")
             if not values["gender"]:
                 cells.error(
                     "gender",
