@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hoinghi.accounts",
     "hoinghi.orgs",
     "hoinghi.conferences",
+    "hoinghi.attendance",
     "hoinghi.demo",
 ]
 

@@ -1,0 +1,22 @@
+from enum import StrEnum
+
+from hoinghi.core.errors import DomainError
+
+
+class CheckInErrorCode(StrEnum):
+    """Why a scan did not make anyone present; stored with the scan and returned to the client."""
+
+    UNKNOWN_TOKEN = "unknown_token"
+    REVOKED_TOKEN = "revoked_token"
+    WITHDRAWN = "withdrawn"
+    WRONG_CONFERENCE = "wrong_conference"
+    NOT_OPEN = "not_open"
+    NOT_OPERATOR = "not_operator"
+    MALFORMED = "malformed"
+    REPLAYED = "replayed"
+    NOTHING_TO_UNDO = "nothing_to_undo"
+    OUTSIDE_WINDOW = "outside_window"
+
+
+class CheckInError(DomainError):
+    """A refused check-in request (the request itself, not one scan in a batch)."""

@@ -1,0 +1,460 @@
+"""Writes of the live morning: check-in, presence heartbeats, headcounts, incidents, questions."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoinghi.attendance import events
+from hoinghi.attendance.errors import CheckInError, CheckInErrorCode
+from hoinghi.attendance.models import (
+    Attendance,
+    CheckIn,
+    CheckInMethod,
+    CheckInOutcome,
+    Headcount,
+    Incident,
+    PointPresence,
+    Question,
+    QuestionStatus,
+)
+from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
+from hoinghi.core.models import audit
+from hoinghi.core.permissions import require
+from hoinghi.orgs.models import Person
+
+# Stages in which a point's scans count. Scans of an ended conference still count: a district
+# point that was offline all morning syncs afterwards, and its people were there.
+OPEN_STAGES = frozenset({ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE, ConferenceStatus.ENDED})
+SELF_CHECKIN_OPENS_BEFORE = timedelta(hours=2)
+MAX_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ScanInput:
+    id: uuid.UUID
+    method: str
+    scanned_at: datetime
+    token: str = ""
+    invitation_id: int | None = None
+    person_id: int | None = None
+
+
+@dataclass
+class ScanResult:
+    id: uuid.UUID
+    outcome: str
+    reason: str
+    person_id: int | None
+    person_name: str
+    invited_point: str  # the point the person was invited to, when it is another one
+    is_retry: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "id": str(self.id),
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "person_id": self.person_id,
+            "person_name": self.person_name,
+            "invited_point": self.invited_point,
+            "is_retry": self.is_retry,
+        }
+
+
+def point_is_operated_by(point: BridgePoint, actor) -> bool:
+    return bool(getattr(actor, "pk", None)) and point.operators.filter(pk=actor.pk).exists()
+
+
+def _require_operator(actor, point: BridgePoint) -> None:
+    """Check-in at a point is for its operators (and organisers who may change the point)."""
+    if point_is_operated_by(point, actor):
+        return
+    require(actor, "conferences.change", point)
+
+
+def _same_payload(stored: CheckIn, scan: ScanInput) -> bool:
+    return (
+        stored.method == scan.method
+        and stored.token == scan.token
+        and (scan.invitation_id is None or stored.invitation_id == scan.invitation_id)
+        and (scan.person_id is None or stored.person_id == scan.person_id)
+    )
+
+
+def _validate_scan(scan: ScanInput) -> None:
+    if scan.method not in CheckInMethod.values or scan.method == CheckInMethod.SELF:
+        raise CheckInError(_("Cách điểm danh không hợp lệ."), code=CheckInErrorCode.MALFORMED)
+    if scan.method == CheckInMethod.QR and not scan.token:
+        raise CheckInError(_("Thiếu mã QR."), code=CheckInErrorCode.MALFORMED)
+    if scan.method != CheckInMethod.QR and scan.invitation_id is None and scan.person_id is None:
+        raise CheckInError(_("Thiếu người được điểm danh."), code=CheckInErrorCode.MALFORMED)
+    if scan.scanned_at > timezone.now() + timedelta(minutes=5):
+        raise CheckInError(
+            _("Thời điểm quét ở tương lai: kiểm tra đồng hồ của máy."), code=CheckInErrorCode.MALFORMED
+        )
+
+
+@transaction.atomic
+def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> list[ScanResult]:
+    """Store a batch of scans from one point (live, or queued while offline) and make people present.
+
+    Idempotent: a scan whose id was stored before returns the stored result and changes nothing;
+    the same id with a different payload is refused as replayed. Every scan that can be stored
+    is stored, the rejected ones with their reason. Two devices scanning one badge at the same
+    moment both insert with ON CONFLICT DO NOTHING on (person, point), so the person is present
+    once whatever the interleaving; the results are read back from what was stored.
+
+    Raises `CheckInError` (malformed) before storing anything when the batch cannot be read.
+    """
+    _require_operator(actor, point)
+    if not scans:
+        return []
+    if len(scans) > MAX_BATCH:
+        raise CheckInError(
+            _("Tối đa %(n)s lượt quét mỗi lần gửi."), code=CheckInErrorCode.MALFORMED, params={"n": MAX_BATCH}
+        )
+    for scan in scans:
+        _validate_scan(scan)
+    conference = point.conference
+    operator = actor if getattr(actor, "pk", None) else None
+
+    stored = {row.id: row for row in CheckIn.objects.filter(id__in=[s.id for s in scans])}
+    results: dict[uuid.UUID, ScanResult] = {}
+    fresh: list[ScanInput] = []
+    seen: set[uuid.UUID] = set()
+    for scan in scans:
+        if scan.id in seen:
+            continue
+        seen.add(scan.id)
+        if scan.id in stored:
+            row = stored[scan.id]
+            if row.point_id != point.pk or not _same_payload(row, scan):
+                results[scan.id] = ScanResult(
+                    scan.id,
+                    CheckInOutcome.REJECTED,
+                    CheckInErrorCode.REPLAYED,
+                    row.person_id,
+                    "",
+                    "",
+                    is_retry=True,
+                )
+            else:
+                results[scan.id] = None  # filled from the stored row below
+        else:
+            fresh.append(scan)
+
+    invitations = Invitation.objects.filter(conference=conference).select_related("person", "point")
+    by_token = {i.token: i for i in invitations.filter(token__in=[s.token for s in fresh if s.token])}
+    by_id = {i.pk: i for i in invitations.filter(pk__in=[s.invitation_id for s in fresh if s.invitation_id])}
+    person_ids = {s.person_id for s in fresh if s.person_id}
+    by_person = {i.person_id: i for i in invitations.filter(person_id__in=person_ids)}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids - set(by_person))}
+    involved = {i.person_id for i in (*by_token.values(), *by_id.values(), *by_person.values())} | set(people)
+    present_here = set(
+        Attendance.objects.filter(conference=conference, point=point, person_id__in=involved).values_list(
+            "person_id", flat=True
+        )
+    )
+
+    rows: list[CheckIn] = []
+    new_attendance: dict[int, Attendance] = {}
+    undo: set[int] = set()
+    is_open = conference.status in OPEN_STAGES
+    for scan in sorted(fresh, key=lambda s: s.scanned_at):
+        invitation = (
+            by_token.get(scan.token)
+            if scan.method == CheckInMethod.QR
+            else by_id.get(scan.invitation_id)
+            if scan.invitation_id
+            else by_person.get(scan.person_id)
+        )
+        person = invitation.person if invitation else people.get(scan.person_id)
+        outcome, reason = CheckInOutcome.PRESENT, ""
+        if not is_open:
+            outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.NOT_OPEN
+        elif person is None:
+            outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.UNKNOWN_TOKEN
+        elif invitation is not None and invitation.status != InvitationStatus.ACTIVE:
+            outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.WITHDRAWN
+        elif scan.method == CheckInMethod.UNDO:
+            if person.pk in present_here:
+                outcome = CheckInOutcome.UNDONE
+                present_here.discard(person.pk)
+                new_attendance.pop(person.pk, None)
+                undo.add(person.pk)
+            else:
+                outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.NOTHING_TO_UNDO
+        elif person.pk in present_here:
+            outcome = CheckInOutcome.ALREADY_PRESENT
+        else:
+            if invitation is None:
+                outcome = CheckInOutcome.GUEST
+            elif invitation.point_id != point.pk:
+                outcome = CheckInOutcome.OTHER_POINT
+            present_here.add(person.pk)
+            undo.discard(person.pk)
+        row = CheckIn(
+            id=scan.id,
+            conference=conference,
+            point=point,
+            method=scan.method,
+            invitation=invitation,
+            person=person,
+            token=scan.token[:64],
+            outcome=outcome,
+            reason=reason,
+            scanned_at=scan.scanned_at,
+            operator=operator,
+        )
+        rows.append(row)
+        if outcome in (CheckInOutcome.PRESENT, CheckInOutcome.OTHER_POINT, CheckInOutcome.GUEST):
+            new_attendance[person.pk] = Attendance(
+                conference=conference,
+                person=person,
+                point=point,
+                invitation=invitation,
+                checkin=row,
+                checked_in_at=scan.scanned_at,
+                is_guest=outcome == CheckInOutcome.GUEST,
+                is_other_point=outcome == CheckInOutcome.OTHER_POINT,
+            )
+
+    CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
+    if undo:
+        Attendance.objects.filter(conference=conference, point=point, person_id__in=undo).delete()
+    Attendance.objects.bulk_create(list(new_attendance.values()), ignore_conflicts=True)
+
+    # Read back what is stored: a concurrent retry of the same scan may have won the insert.
+    retried = {scan_id for scan_id, result in results.items() if result is None}
+    final = CheckIn.objects.filter(id__in=[*retried, *(r.id for r in rows)])
+    names = {}
+    for row in final.select_related("person", "invitation__point"):
+        invited = row.invitation.point if row.invitation and row.invitation.point_id != point.pk else None
+        names[row.id] = ScanResult(
+            row.id,
+            row.outcome,
+            row.reason,
+            row.person_id,
+            row.person.full_name if row.person else "",
+            invited.name if invited else "",
+            is_retry=row.id in retried,
+        )
+    if rows:
+        events.attendance_changed_on_commit(conference.pk)
+    return [results.get(s.id) or names[s.id] for s in _unique(scans)]
+
+
+def _unique(scans: list[ScanInput]) -> list[ScanInput]:
+    seen, unique = set(), []
+    for scan in scans:
+        if scan.id not in seen:
+            seen.add(scan.id)
+            unique.append(scan)
+    return unique
+
+
+@transaction.atomic
+def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None = None) -> ScanResult:
+    """A participant checks themselves in from their personal page, at their own point only.
+
+    The token in the link is the credential: it checks in its own person and nobody else.
+    Refused outside the check-in window (from two hours before the start, while open).
+    """
+    invitation = (
+        Invitation.objects.select_related("conference", "point", "person")
+        .filter(token=token, status=InvitationStatus.ACTIVE)
+        .first()
+    )
+    if invitation is None:
+        raise CheckInError(_("Giấy mời không còn hiệu lực."), code=CheckInErrorCode.UNKNOWN_TOKEN)
+    conference = invitation.conference
+    now = timezone.now()
+    if conference.status not in OPEN_STAGES or now < conference.starts_at - SELF_CHECKIN_OPENS_BEFORE:
+        raise CheckInError(_("Chưa đến giờ điểm danh."), code=CheckInErrorCode.OUTSIDE_WINDOW)
+    if invitation.point_id is None:
+        raise CheckInError(
+            _("Bạn chưa được xếp điểm cầu; hãy báo ban tổ chức."), code=CheckInErrorCode.NOT_OPEN
+        )
+    stored = CheckIn.objects.filter(id=scan_id).first()
+    if stored is not None:
+        if stored.method != CheckInMethod.SELF or stored.person_id != invitation.person_id:
+            raise CheckInError(_("Lượt điểm danh đã được dùng."), code=CheckInErrorCode.REPLAYED)
+        return ScanResult(
+            stored.id,
+            stored.outcome,
+            stored.reason,
+            stored.person_id,
+            invitation.person.full_name,
+            "",
+            is_retry=True,
+        )
+    point = invitation.point
+    already = Attendance.objects.filter(conference=conference, person=invitation.person, point=point).exists()
+    outcome = CheckInOutcome.ALREADY_PRESENT if already else CheckInOutcome.PRESENT
+    row = CheckIn.objects.create(
+        id=scan_id,
+        conference=conference,
+        point=point,
+        method=CheckInMethod.SELF,
+        invitation=invitation,
+        person=invitation.person,
+        token="",
+        outcome=outcome,
+        scanned_at=scanned_at or now,
+    )
+    if not already:
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    conference=conference,
+                    person=invitation.person,
+                    point=point,
+                    invitation=invitation,
+                    checkin=row,
+                    checked_in_at=row.scanned_at,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+    events.attendance_changed_on_commit(conference.pk)
+    return ScanResult(row.id, outcome, "", invitation.person_id, invitation.person.full_name, "")
+
+
+# --- Presence, headcounts, incidents -------------------------------------------------------------
+
+HEARTBEAT_WRITE_EVERY = timedelta(seconds=10)
+
+
+def point_heartbeat(*, actor, point: BridgePoint, queued_scans: int = 0) -> PointPresence:
+    """Record that a page of the point is open. Writes at most every 10 s per point (364 pages
+    beating every 15 s would otherwise be a write every 40 ms for nothing)."""
+    _require_operator(actor, point)
+    now = timezone.now()
+    presence = PointPresence.objects.filter(point=point).first()
+    if presence is None:
+        presence, created = PointPresence.objects.get_or_create(
+            point=point, defaults={"last_seen_at": now, "first_seen_at": now, "queued_scans": queued_scans}
+        )
+        events.presence_changed_on_commit(point.conference_id)
+        return presence
+    was_silent = now - presence.last_seen_at > events.ONLINE_WITHIN
+    if (
+        was_silent
+        or now - presence.last_seen_at >= HEARTBEAT_WRITE_EVERY
+        or presence.queued_scans != queued_scans
+    ):
+        PointPresence.objects.filter(pk=presence.pk).update(last_seen_at=now, queued_scans=queued_scans)
+        presence.last_seen_at, presence.queued_scans = now, queued_scans
+        if was_silent:
+            events.presence_changed_on_commit(point.conference_id)
+    return presence
+
+
+@transaction.atomic
+def headcount_report(
+    *,
+    actor,
+    point: BridgePoint,
+    present: int,
+    absent: int = 0,
+    absent_reasons: dict | None = None,
+    note: str = "",
+) -> Headcount:
+    """An operator's counts for a room where people are not checked in one by one."""
+    _require_operator(actor, point)
+    if present < 0 or absent < 0:
+        raise CheckInError(_("Số người không hợp lệ."), code=CheckInErrorCode.MALFORMED)
+    headcount = Headcount.objects.create(
+        point=point,
+        present=present,
+        absent=absent,
+        absent_reasons=absent_reasons or {},
+        note=note,
+        reported_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit(
+        actor=actor,
+        type="attendance.headcount.reported",
+        obj=point,
+        unit_path=point.unit.path,
+        present=present,
+        absent=absent,
+    )
+    events.attendance_changed_on_commit(point.conference_id)
+    return headcount
+
+
+@transaction.atomic
+def incident_open(*, actor, point: BridgePoint, kind: str, note: str = "") -> Incident:
+    _require_operator(actor, point)
+    incident = Incident.objects.create(
+        point=point, kind=kind, note=note, opened_by=actor if getattr(actor, "pk", None) else None
+    )
+    audit(actor=actor, type="attendance.incident.opened", obj=incident, unit_path=point.unit.path, kind=kind)
+    events.incidents_changed_on_commit(point.conference_id)
+    return incident
+
+
+@transaction.atomic
+def incident_close(*, actor, incident: Incident, resolution: str = "") -> Incident:
+    """Organisers (or the point's operators) close an incident with how it was solved."""
+    _require_operator(actor, incident.point)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.closed_at is None:
+        incident.closed_at, incident.resolution = timezone.now(), resolution
+        incident.closed_by = actor if getattr(actor, "pk", None) else None
+        incident.save(update_fields=["closed_at", "closed_by", "resolution"])
+        audit(
+            actor=actor, type="attendance.incident.closed", obj=incident, unit_path=incident.point.unit.path
+        )
+        events.incidents_changed_on_commit(incident.point.conference_id)
+    return incident
+
+
+# --- Questions from the floor --------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_ask(
+    *, point: BridgePoint, text: str, item=None, invitation: Invitation | None = None, actor=None
+) -> Question:
+    """A question sent by a point's operator (actor) or by an invitee from their page (invitation)."""
+    if invitation is None:
+        _require_operator(actor, point)
+    text = text.strip()
+    if not text or len(text) > 2000:
+        raise CheckInError(_("Câu hỏi cần từ 1 đến 2.000 ký tự."), code=CheckInErrorCode.MALFORMED)
+    question = Question.objects.create(
+        conference=point.conference, point=point, item=item, invitation=invitation, text=text
+    )
+    events.questions_changed_on_commit(point.conference_id)
+    return question
+
+
+@transaction.atomic
+def question_moderate(
+    *, actor, question: Question, status: str, answer: str = "", merged_into: Question | None = None
+) -> Question:
+    """Approve, reject, answer or merge a question; moderators are the conference's organisers."""
+    require(actor, "conferences.change", question.conference)
+    if status not in QuestionStatus.values or (status == QuestionStatus.MERGED and merged_into is None):
+        raise CheckInError(_("Thao tác không hợp lệ."), code=CheckInErrorCode.MALFORMED)
+    question.status, question.moderated_at = status, timezone.now()
+    question.moderated_by = actor if getattr(actor, "pk", None) else None
+    question.merged_into = merged_into if status == QuestionStatus.MERGED else None
+    if answer:
+        question.answer = answer
+    question.save()
+    audit(
+        actor=actor,
+        type="attendance.question.moderated",
+        obj=question,
+        unit_path=question.conference.organising_unit.path,
+        status=status,
+    )
+    events.questions_changed_on_commit(question.conference_id)
+    return question

@@ -1,0 +1,161 @@
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hoinghi.attendance.errors import CheckInErrorCode
+from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome
+from hoinghi.attendance.services import ScanInput, checkin_self, checkins_record
+from hoinghi.conferences import services as conferences
+from hoinghi.conferences.models import ConferenceStatus, Invitation
+from hoinghi.core.errors import DomainError, NotFoundError
+from hoinghi.orgs.tests.factories import PersonFactory
+
+
+def _token(conference, person):
+    return Invitation.objects.get(conference=conference, person=person).token
+
+
+def _qr(token, at=None, scan_id=None):
+    return ScanInput(id=scan_id or uuid.uuid4(), method="qr", token=token, scanned_at=at or timezone.now())
+
+
+def test_the_first_valid_scan_makes_a_person_present_and_a_second_scan_does_not_count_twice(
+    issued, ba_dinh_operator
+):
+    token = _token(issued.conference, issued.people["HN-BD"])
+    first, second = checkins_record(
+        actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[_qr(token), _qr(token)]
+    )
+    assert (first.outcome, second.outcome) == (CheckInOutcome.PRESENT, CheckInOutcome.ALREADY_PRESENT)
+    assert first.person_name == issued.people["HN-BD"].full_name
+    assert Attendance.objects.filter(conference=issued.conference).count() == 1
+    assert CheckIn.objects.count() == 2
+
+
+def test_a_retried_scan_returns_the_stored_result_and_changes_nothing(issued, ba_dinh_operator):
+    scan = _qr(_token(issued.conference, issued.people["HN-BD"]))
+    (first,) = checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[scan])
+    (again,) = checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[scan])
+    assert again.outcome == first.outcome == CheckInOutcome.PRESENT
+    assert again.is_retry and not first.is_retry
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_replayed_scan_id_with_another_payload_is_refused_and_changes_nothing(issued, ba_dinh_operator):
+    scan = _qr(_token(issued.conference, issued.people["HN-BD"]))
+    checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[scan])
+    forged = ScanInput(
+        id=scan.id,
+        method="qr",
+        token=_token(issued.conference, issued.people["chair-a"]),
+        scanned_at=scan.scanned_at,
+    )
+    (result,) = checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[forged])
+    assert (result.outcome, result.reason) == (CheckInOutcome.REJECTED, CheckInErrorCode.REPLAYED)
+    assert not Attendance.objects.filter(person=issued.people["chair-a"]).exists()
+
+
+def test_someone_invited_elsewhere_is_recorded_here_and_flagged(issued, ba_dinh_operator):
+    token = _token(issued.conference, issued.people["HN"])  # invited to the host point
+    (result,) = checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[_qr(token)])
+    assert result.outcome == CheckInOutcome.OTHER_POINT
+    assert result.invited_point == "Điểm cầu Trung ương"
+    assert Attendance.objects.get(person=issued.people["HN"]).is_other_point
+
+
+def test_someone_not_invited_is_recorded_as_a_guest(issued, ba_dinh_operator, small_tree):
+    walk_in = PersonFactory(unit=small_tree.ba_dinh, given_name="Khách")
+    scan = ScanInput(id=uuid.uuid4(), method="search", person_id=walk_in.pk, scanned_at=timezone.now())
+    (result,) = checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[scan])
+    assert result.outcome == CheckInOutcome.GUEST
+    assert Attendance.objects.get(person=walk_in).is_guest
+
+
+def test_an_unknown_or_revoked_token_is_stored_with_its_reason(issued, ba_dinh_operator, superuser):
+    invitation = Invitation.objects.get(conference=issued.conference, person=issued.people["HN-BD"])
+    old_token = invitation.token
+    conferences.invitation_token_revoke(actor=superuser, invitation=invitation)
+    results = checkins_record(
+        actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[_qr(old_token), _qr("not-a-token")]
+    )
+    assert [(r.outcome, r.reason) for r in results] == [
+        (CheckInOutcome.REJECTED, CheckInErrorCode.UNKNOWN_TOKEN)
+    ] * 2
+    assert CheckIn.objects.filter(outcome=CheckInOutcome.REJECTED).count() == 2
+    assert not Attendance.objects.exists()
+
+
+def test_undo_is_possible_and_is_itself_recorded(issued, ba_dinh_operator):
+    person = issued.people["HN-BD"]
+    checkins_record(
+        actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[_qr(_token(issued.conference, person))]
+    )
+    undo = ScanInput(id=uuid.uuid4(), method="undo", person_id=person.pk, scanned_at=timezone.now())
+    (result,) = checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[undo])
+    assert result.outcome == CheckInOutcome.UNDONE
+    assert not Attendance.objects.exists()
+    assert CheckIn.objects.filter(method="undo", person=person).exists()
+
+
+def test_offline_scans_keep_their_original_time(issued, ba_dinh_operator):
+    earlier = timezone.now() - timedelta(minutes=40)
+    checkins_record(
+        actor=ba_dinh_operator,
+        point=issued.ba_dinh_point,
+        scans=[_qr(_token(issued.conference, issued.people["HN-BD"]), at=earlier)],
+    )
+    assert Attendance.objects.get().checked_in_at == earlier
+
+
+def test_an_operator_cannot_check_in_at_another_point(issued, ba_dinh_operator):
+    token = _token(issued.conference, issued.people["HCM"])
+    with pytest.raises(NotFoundError):
+        checkins_record(actor=ba_dinh_operator, point=issued.hcm_point, scans=[_qr(token)])
+    assert not CheckIn.objects.exists()
+
+
+def test_a_malformed_batch_changes_nothing(issued, ba_dinh_operator):
+    good = _qr(_token(issued.conference, issued.people["HN-BD"]))
+    bad = ScanInput(id=uuid.uuid4(), method="teleport", scanned_at=timezone.now())
+    with pytest.raises(DomainError) as error:
+        checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[good, bad])
+    assert error.value.code == CheckInErrorCode.MALFORMED
+    assert not CheckIn.objects.exists()
+
+
+def test_scans_of_an_archived_conference_are_stored_but_make_nobody_present(
+    issued, ba_dinh_operator, superuser
+):
+    conference = issued.conference
+    for stage in (ConferenceStatus.LIVE, ConferenceStatus.ENDED, ConferenceStatus.ARCHIVED):
+        conferences.conference_transition(actor=superuser, conference=conference, to_status=stage)
+    issued.ba_dinh_point.refresh_from_db()
+    (result,) = checkins_record(
+        actor=ba_dinh_operator,
+        point=issued.ba_dinh_point,
+        scans=[_qr(_token(conference, issued.people["HN-BD"]))],
+    )
+    assert (result.outcome, result.reason) == (CheckInOutcome.REJECTED, CheckInErrorCode.NOT_OPEN)
+    assert not Attendance.objects.exists()
+
+
+def test_a_personal_token_checks_in_its_own_person_only(issued):
+    conference = issued.conference
+    conference.starts_at = timezone.now() + timedelta(minutes=30)
+    conference.save()
+    person = issued.people["HCM"]
+    result = checkin_self(token=_token(conference, person), scan_id=uuid.uuid4())
+    assert result.outcome == CheckInOutcome.PRESENT
+    attendance = Attendance.objects.get()
+    assert (attendance.person, attendance.point) == (person, issued.hcm_point)
+
+
+def test_self_check_in_is_refused_before_the_window_opens(issued):
+    conference = issued.conference
+    conference.starts_at = timezone.now() + timedelta(days=1)
+    conference.save()
+    with pytest.raises(DomainError) as error:
+        checkin_self(token=_token(conference, issued.people["HCM"]), scan_id=uuid.uuid4())
+    assert error.value.code == CheckInErrorCode.OUTSIDE_WINDOW
