@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "channels",
     "django_tasks_db",
     "hoinghi.core",
     "hoinghi.accounts",
@@ -192,6 +193,17 @@ MEDIA_URL = "/media/"
 # --- Uploads ------------------------------------------------------------------------------------
 HOINGHI_IMPORT_MAX_BYTES = int(os.environ.get("HOINGHI_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 HOINGHI_IMPORT_MAX_ROWS = int(os.environ.get("HOINGHI_IMPORT_MAX_ROWS", "300000"))
+
+# --- Channels: Redis in production (several app servers), in-memory in the one-process demo --------
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 2000, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Conferences ---------------------------------------------------------------------------------
 # Links that leave the site (e-mails, QR codes on printed invitations) need the public address.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from hoinghi.api import api
 from hoinghi.conferences.urls import personal_urlpatterns
 
 admin.site.site_header = "hoinghi — quản trị"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("to-chuc/", include("hoinghi.orgs.urls")),
     path("hoi-nghi/", include("hoinghi.conferences.urls")),
     path("moi/", include((personal_urlpatterns, "personal"))),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""WebSocket routes of the live views (consumers.py)."""
+
+websocket_urlpatterns: list = []

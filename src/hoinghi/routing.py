@@ -1,0 +1,5 @@
+"""WebSocket routes of every app (the HTTP ones are in urls.py)."""
+
+from hoinghi.attendance.routing import websocket_urlpatterns as attendance_websockets
+
+websocket_urlpatterns = [*attendance_websockets]
