@@ -26,8 +26,10 @@ def domain_error(request: HttpRequest, error: DomainError):
 
 def _routers() -> None:
     from hoinghi.attendance.api import router as attendance
+    from hoinghi.attendance.api_live import router as live
 
     api.add_router("/", attendance)
+    api.add_router("/", live)
 
 
 _routers()

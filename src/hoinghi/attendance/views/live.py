@@ -1,0 +1,3 @@
+"""The national live dashboard, incidents and questions pages (live-operations issue)."""
+
+urlpatterns: list = []
