@@ -1,0 +1,164 @@
+"""A replay of the 2018 morning for the demo: points come online, people arrive, incidents happen.
+
+`morning_plan` draws, with a fixed seed, when each point's page opens, when each invitee is
+scanned (most within the fifteen minutes before the opening, a few late) and at which point
+(nearly always their own; a few at another one, a few guests), plus some incidents and
+questions. `MorningReplay` then plays the plan against the real services, at a chosen speed, so
+that the dashboard fills as it would on the day.
+"""
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from hoinghi.attendance import services
+from hoinghi.attendance.models import (
+    Attendance,
+    CheckIn,
+    Headcount,
+    Incident,
+    IncidentKind,
+    PointPresence,
+    Question,
+)
+from hoinghi.conferences.models import BridgePoint, Conference, Invitation, InvitationStatus
+
+SEED = 20181206
+# The replay starts 45 minutes before the opening: pages open over the next 25 minutes, people
+# arrive mostly in the last fifteen minutes before the opening, a few late.
+REPLAY_STARTS_BEFORE = timedelta(minutes=45)
+ARRIVALS_FROM = timedelta(minutes=30)
+QUESTIONS = (
+    "Đề nghị làm rõ chỉ tiêu kết nạp 2 triệu đoàn viên được phân bổ cho từng tỉnh như thế nào?",
+    "Công đoàn cơ sở doanh nghiệp dưới 25 lao động có bắt buộc thành lập không?",
+    "Việc thương lượng tập thể theo ngành tại khu công nghiệp sẽ được hướng dẫn khi nào?",
+    "Đề nghị Tổng Liên đoàn có hướng dẫn về thu kinh phí công đoàn khu vực ngoài nhà nước.",
+    "Chương trình xây dựng thiết chế công đoàn tại khu công nghiệp triển khai ở địa phương thế nào?",
+)
+
+
+@dataclass(order=True)
+class Step:
+    at: timedelta  # from the start of the replay
+    kind: str = field(compare=False)  # "online", "scan", "incident", "close_incident", "question"
+    point_id: int = field(compare=False)
+    invitation_id: int | None = field(default=None, compare=False)
+    person_id: int | None = field(default=None, compare=False)
+    text: str = field(default="", compare=False)
+
+
+def morning_plan(conference: Conference) -> list[Step]:
+    """Every step of the morning, in time order (deterministic for a given conference)."""
+    rng = random.Random(SEED)
+    points = list(
+        BridgePoint.objects.filter(conference=conference).order_by("pk").values_list("pk", flat=True)
+    )
+    steps: list[Step] = []
+    opened = {point: timedelta(seconds=rng.uniform(0, 25 * 60)) for point in points}
+    for point, at in opened.items():
+        if rng.random() < 0.985:  # a few district points never manage to connect
+            steps.append(Step(at, "online", point))
+    start = ARRIVALS_FROM
+    invitations = Invitation.objects.filter(
+        conference=conference, status=InvitationStatus.ACTIVE
+    ).values_list("pk", "point_id", "person_id")
+    for invitation_id, point_id, person_id in invitations.iterator(chunk_size=5000):
+        if point_id is None or rng.random() < 0.012:  # absent
+            continue
+        minutes = min(rng.gammavariate(4.0, 2.2), 14.8) if rng.random() < 0.97 else rng.uniform(15, 25)
+        at = start + timedelta(minutes=minutes)
+        where = point_id if rng.random() > 0.004 else rng.choice(points)
+        steps.append(
+            Step(max(at, opened[where] + timedelta(seconds=5)), "scan", where, invitation_id, person_id)
+        )
+    for _ in range(max(3, len(points) // 40)):
+        point = rng.choice(points)
+        at = start + timedelta(minutes=rng.uniform(-10, 12))
+        steps.append(Step(at, "incident", point, text=rng.choice(IncidentKind.values[:3])))
+        if rng.random() < 0.7:
+            steps.append(Step(at + timedelta(minutes=rng.uniform(2, 8)), "close_incident", point))
+    for text in QUESTIONS:
+        steps.append(
+            Step(start + timedelta(minutes=rng.uniform(15, 30)), "question", rng.choice(points), text=text)
+        )
+    return sorted(steps)
+
+
+@transaction.atomic
+def morning_reset(conference: Conference) -> None:
+    """Forget a previous replay: check-ins, presence, headcounts, incidents and questions."""
+    Attendance.objects.filter(conference=conference).delete()
+    CheckIn.objects.filter(conference=conference).delete()
+    PointPresence.objects.filter(point__conference=conference).delete()
+    Headcount.objects.filter(point__conference=conference).delete()
+    Incident.objects.filter(point__conference=conference).delete()
+    Question.objects.filter(conference=conference).delete()
+
+
+class MorningReplay:
+    """Plays a plan: `advance(to)` performs every step due by `to`, grouped per point."""
+
+    def __init__(self, *, actor, conference: Conference, steps: list[Step]):
+        self.actor = actor
+        self.conference = conference
+        self.steps = steps
+        self.position = 0
+        self.points = {
+            p.pk: p for p in BridgePoint.objects.filter(conference=conference).select_related("unit")
+        }
+        self.online: set[int] = set()
+        self.scans = 0
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.steps)
+
+    def advance(self, to: timedelta, *, now: datetime | None = None) -> int:
+        """Play the steps due by `to`; return how many."""
+        now = now or timezone.now()
+        due: list[Step] = []
+        while self.position < len(self.steps) and self.steps[self.position].at <= to:
+            due.append(self.steps[self.position])
+            self.position += 1
+        scans: dict[int, list[services.ScanInput]] = {}
+        for step in due:
+            point = self.points[step.point_id]
+            if step.kind == "online":
+                self.online.add(point.pk)
+                services.point_heartbeat(actor=self.actor, point=point)
+            elif step.kind == "scan":
+                # On the day a QR code carries the token; the replay names the invitation instead.
+                scans.setdefault(point.pk, []).append(
+                    services.ScanInput(
+                        id=uuid.uuid4(),
+                        method="search",
+                        invitation_id=step.invitation_id,
+                        person_id=step.person_id,
+                        scanned_at=now,
+                    )
+                )
+            elif step.kind == "incident":
+                services.incident_open(actor=self.actor, point=point, kind=step.text)
+            elif step.kind == "close_incident":
+                for incident in Incident.objects.filter(point=point, closed_at__isnull=True):
+                    services.incident_close(actor=self.actor, incident=incident, resolution="Đã khắc phục")
+            elif step.kind == "question":
+                services.question_ask(actor=self.actor, point=point, text=step.text)
+        for point_id, batch in scans.items():
+            for start in range(0, len(batch), services.MAX_BATCH):
+                services.checkins_record(
+                    actor=self.actor,
+                    point=self.points[point_id],
+                    scans=batch[start : start + services.MAX_BATCH],
+                )
+            self.scans += len(batch)
+        return len(due)
+
+    def heartbeat_online(self) -> None:
+        """Keep the points that came online beating, as their open pages would."""
+        for point_id in self.online:
+            services.point_heartbeat(actor=self.actor, point=self.points[point_id])
