@@ -1,0 +1,3 @@
+"""Questions from the floor: sending, moderation, the presiding board's screen (live-operations issue)."""
+
+urlpatterns: list = []
