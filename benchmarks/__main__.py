@@ -24,6 +24,8 @@ BENCHMARKS = {
     "import_people": ("benchmarks.import_people", ["sqlite", "postgres"]),
     "scenario": ("benchmarks.scenario", ["sqlite", "postgres"]),
     "province_people": ("benchmarks.province_people", ["postgres"]),
+    "conference_2018": ("benchmarks.conference_2018", ["sqlite", "postgres"]),
+    "conference_scale": ("benchmarks.conference_scale", ["postgres"]),
 }
 
 

@@ -10,7 +10,8 @@ Who sees what:
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.conferences.eligibility import eligibility_compute, rule_match_counts
@@ -20,8 +21,12 @@ from hoinghi.conferences.models import (
     Conference,
     EligibilityRule,
     Invitation,
+    InvitationOverride,
     InvitationStatus,
+    Material,
     OutboxMessage,
+    OutboxStatus,
+    Presenter,
 )
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import scope, scope_paths
@@ -170,7 +175,8 @@ def invitation_preview(*, actor, conference: Conference) -> Preview:
     provinces = {p.pk: p.short_name for p in Province.objects.all()}
     points = {p.pk: p for p in BridgePoint.objects.filter(conference=conference).select_related("level")}
     by_level = Counter(levels.get(c.level_id, "") for c in candidates)
-    by_province = Counter(provinces.get(c.province_id, _("Trung ương, ngành")) for c in candidates)
+    central = _("Trung ương, ngành")  # once, not once per candidate: gettext is slow in a loop
+    by_province = Counter(provinces.get(c.province_id, central) for c in candidates)
     by_point_level = Counter(
         points[c.point_id].level.name if c.point_id in points else _("Chưa có điểm cầu") for c in candidates
     )
@@ -200,7 +206,7 @@ def invitation_preview(*, actor, conference: Conference) -> Preview:
     def people(ids: list[int]) -> list[Person]:
         return list(Person.objects.filter(pk__in=ids[:SAMPLE]).select_related("unit").order_by("sort_key"))
 
-    all_matches = rule_match_counts(conference) if rules else {}
+    all_matches = eligibility.rule_matches  # the same counts rule_match_counts would query again
     return Preview(
         total=len(candidates),
         by_rule=[(rule, rule_counts.get(rule.pk, 0)) for rule in rules],
@@ -330,3 +336,363 @@ def outbox_list(*, actor, conference: Conference) -> QuerySet[OutboxMessage]:
 
 def units_served(*, point: BridgePoint) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=point.served.values("unit_id")).order_by("depth", "name_sort_key")
+
+
+# --- What the conference pages show --------------------------------------------------------------
+
+
+@dataclass
+class ConferenceCounts:
+    points: int = 0
+    invitees: int = 0
+
+
+def conference_counts(*, actor, conferences) -> dict[int, ConferenceCounts]:
+    """Visible points and active invitees of each conference, in two queries whatever the list."""
+    ids = [conference.pk for conference in conferences]
+    points = BridgePoint.objects.filter(conference_id__in=ids)
+    scoped = scope(actor, "conferences.view", points)
+    if getattr(actor, "pk", None) and scope_paths(actor, "conferences.view") is not None:
+        scoped = points.filter(Q(pk__in=scoped.values("pk")) | Q(operators=actor))
+    invitations = scope(
+        actor,
+        "conferences.view",
+        Invitation.objects.filter(conference_id__in=ids, status=InvitationStatus.ACTIVE),
+    )
+    counts = {pk: ConferenceCounts() for pk in ids}
+    for pk, n in (
+        scoped.order_by()
+        .values("conference_id")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("conference_id", "n")
+    ):
+        counts[pk].points = n
+    for pk, n in (
+        invitations.order_by()
+        .values("conference_id")
+        .annotate(n=Count("id"))
+        .values_list("conference_id", "n")
+    ):
+        counts[pk].invitees = n
+    return counts
+
+
+def point_rows(
+    *, actor, conference: Conference, level_id: int | None = None, search: str = ""
+) -> list[PointReadiness]:
+    """The visible points with their readiness, narrowed by level and a diacritics-insensitive
+    search on the name, address or unit; a constant number of queries however many points."""
+    from hoinghi.orgs.vietnamese import fold, search_terms
+
+    rows = readiness(actor=actor, conference=conference).points
+    if level_id is not None:
+        rows = [row for row in rows if row.point.level_id == level_id]
+    terms = search_terms(search)
+    if terms:
+
+        def haystack(point: BridgePoint) -> str:
+            return fold(f"{point.name} {point.address} {point.unit.name} {point.unit.code}")
+
+        rows = [row for row in rows if all(term in haystack(row.point) for term in terms)]
+    return rows
+
+
+@dataclass
+class ReadinessLevel:
+    name: str
+    total: int
+    ready: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.ready / self.total) if self.total else 0
+
+
+@dataclass
+class ReadinessSummary:
+    readiness: Readiness
+    by_level: list[ReadinessLevel]
+    not_ready: list[PointReadiness]
+    missing_counts: list[tuple[str, int]]
+    rules_matching_nobody: list[EligibilityRule]
+
+    @property
+    def total(self) -> int:
+        return len(self.readiness.points)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.readiness.ready_count / self.total) if self.total else 0
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.readiness.problems) + len(self.rules_matching_nobody)
+
+
+def readiness_summary(*, actor, conference: Conference, include_rules: bool = True) -> ReadinessSummary:
+    """The readiness page: counts by level, the points not ready with what they lack, what is
+    missing most often, and the rules that match nobody (one count query per rule)."""
+    result = readiness(actor=actor, conference=conference)
+    levels: dict[int, ReadinessLevel] = {}
+    missing = Counter()
+    for row in result.points:
+        level = levels.setdefault(row.point.level_id, ReadinessLevel(row.point.level.name, 0, 0))
+        level.total += 1
+        level.ready += row.is_ready
+        missing.update(row.missing)
+    rank = {row.point.level_id: row.point.level.rank for row in result.points}
+    nobody = []
+    if include_rules:
+        counts = rule_match_counts(conference)
+        nobody = [rule for rule in conference.rules.all() if not counts.get(rule.pk)]
+    return ReadinessSummary(
+        readiness=result,
+        by_level=[levels[pk] for pk in sorted(levels, key=lambda pk: (rank[pk], levels[pk].name))],
+        not_ready=[row for row in result.points if not row.is_ready],
+        missing_counts=missing.most_common(),
+        rules_matching_nobody=nobody,
+    )
+
+
+# --- Print-outs, rosters and materials -----------------------------------------------------------
+
+
+def point_roster(*, actor, conference: Conference, point: BridgePoint, base_url: str = ""):
+    """The active invitees of `point` the actor sees, in Vietnamese order, as the rows the
+    print-outs and the spreadsheet show (`documents.Invitee`).
+
+    Three queries whatever the size: the invitations, their current positions and their
+    categories, the last two by subquery rather than a list of ids.
+    """
+    from hoinghi.conferences.documents import Invitee
+    from hoinghi.orgs.models import Position
+
+    invitations = invitation_list(actor=actor, conference=conference, point=point)
+    rows = list(
+        invitations.values_list(
+            "pk",
+            "token",
+            "person_id",
+            "person__code",
+            "person__full_name",
+            "person__unit__name",
+            "person__phone",
+            "person__email",
+        )
+    )
+    positions: dict[int, list[str]] = {}
+    for person_id, role in (
+        Position.objects.filter(
+            end_date__isnull=True, person_id__in=invitations.order_by().values("person_id")
+        )
+        .order_by("person_id", "role__sort_order", "role__name")
+        .values_list("person_id", "role__name")
+    ):
+        held = positions.setdefault(person_id, [])
+        if role not in held:
+            held.append(role)
+    categories: dict[int, list[str]] = {}
+    Through = Invitation.rules.through
+    for invitation_id, name in (
+        Through.objects.filter(invitation_id__in=invitations.order_by().values("pk"))
+        .order_by("invitation_id", "eligibilityrule__order")
+        .values_list("invitation_id", "eligibilityrule__name")
+    ):
+        categories.setdefault(invitation_id, []).append(name)
+    return [
+        Invitee(
+            code=code,
+            full_name=full_name,
+            positions=", ".join(positions.get(person_id, ())),
+            unit=unit_name,
+            phone=phone,
+            email=email,
+            categories="; ".join(categories.get(pk, ())) or _("Mời thêm"),
+            link=f"{base_url}/moi/{token}/" if base_url else "",
+        )
+        for pk, token, person_id, code, full_name, unit_name, phone, email in rows
+    ]
+
+
+def document_place(*, conference: Conference, point: BridgePoint | None = None) -> str:
+    """Where a print-out is dated: the province of the point's (or the organiser's) unit, else
+    the last part of the point's (or the host point's) address — "…, quận Hoàn Kiếm, Hà Nội"."""
+    for unit in (point.unit if point else None, conference.organising_unit):
+        if unit is not None and unit.province_id:
+            return unit.province.short_name or unit.province.name
+    host = conference.points.filter(is_host=True).first()
+    for candidate in (point, host):
+        if candidate is not None and candidate.address:
+            return candidate.address.rsplit(",", 1)[-1].strip()
+    return ""
+
+
+def invitations_issued_on(*, conference: Conference):
+    """The day invitations were (last) issued, for the date line of the printed invitation."""
+    moved = (
+        conference.transitions.filter(to_status="invitations_issued")
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return timezone.localdate(moved) if moved else timezone.localdate()
+
+
+def programme_items(*, conference: Conference):
+    """The programme in order, with its presenters (and their people) loaded."""
+    return conference.programme.prefetch_related(
+        Prefetch("presenters", queryset=Presenter.objects.select_related("person").order_by("order", "id")),
+        "materials",
+    ).order_by("order", "id")
+
+
+def material_list(*, actor, conference: Conference):
+    """The conference's materials. Whoever sees the conference (organisers, viewers, operators
+    of its points: `conference_get`) sees all of them: they are meant for every invitee."""
+    conference_get(actor=actor, pk=conference.pk)
+    return (
+        Material.objects.filter(conference=conference)
+        .select_related("item")
+        .order_by("item__order", "title", "id")
+    )
+
+
+def material_get(*, actor, conference: Conference, pk: int):
+    material = material_list(actor=actor, conference=conference).filter(pk=pk).first()
+    if material is None:
+        raise _not_found()
+    return material
+
+
+def invitation_materials(*, invitation: Invitation):
+    """What the invitee may download from their personal page: every material of the conference."""
+    return (
+        Material.objects.filter(conference_id=invitation.conference_id)
+        .select_related("item")
+        .order_by("item__order", "title", "id")
+    )
+
+
+# --- Pages of rules, invitations and the outbox ---------------------------------------------------
+
+
+@dataclass
+class RuleRow:
+    rule: EligibilityRule
+    matches: int
+
+
+def rule_rows(*, conference: Conference) -> list[RuleRow]:
+    """The conference's rules with their conditions loaded and how many people each matches now.
+
+    The rules belong to the conference as a whole: whoever sees the conference sees them, and the
+    counts are of the whole organisation (only the preview narrows to the actor's subtree)."""
+    counts = rule_match_counts(conference)
+    rules = conference.rules.prefetch_related("roles", "levels", "unit_kinds").select_related("within")
+    return [RuleRow(rule=rule, matches=counts.get(rule.pk, 0)) for rule in rules]
+
+
+def rule_get(*, conference: Conference, pk: int) -> EligibilityRule:
+    rule = conference.rules.prefetch_related("roles", "levels", "unit_kinds").filter(pk=pk).first()
+    if rule is None:
+        raise _not_found()
+    return rule
+
+
+def override_list(*, actor, conference: Conference) -> QuerySet[InvitationOverride]:
+    """The explicit includes and excludes of people the actor sees, in Vietnamese name order."""
+    return scope(
+        actor,
+        "conferences.view",
+        InvitationOverride.objects.filter(conference=conference).select_related(
+            "person", "person__unit", "created_by"
+        ),
+    ).order_by("kind", "person__sort_key", "id")
+
+
+def invitation_rows(*, actor, conference: Conference, **filters) -> QuerySet[Invitation]:
+    """`invitation_list` with each row's categories and e-mails loaded (two queries per page)."""
+    return invitation_list(actor=actor, conference=conference, **filters).prefetch_related(
+        Prefetch("rules", queryset=EligibilityRule.objects.order_by("order", "id")),
+        Prefetch("messages", queryset=OutboxMessage.objects.order_by("-created_at", "-id")),
+    )
+
+
+def invitation_get(*, actor, conference: Conference, pk: int) -> Invitation:
+    """One invitation of a person in the actor's grants (any status)."""
+    invitation = (
+        scope(
+            actor,
+            "conferences.view",
+            Invitation.objects.filter(conference=conference).select_related(
+                "person", "person__unit", "point"
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if invitation is None:
+        raise _not_found()
+    return invitation
+
+
+@dataclass
+class OutboxSummary:
+    queued: int
+    sent: int
+    failed: int
+    not_written: int  # active invitees with an address who have no message yet
+    without_email: int  # active invitees without an address: they get a printed invitation
+
+
+def outbox_summary(*, actor, conference: Conference) -> OutboxSummary:
+    by_status = {
+        row["status"]: row["n"]
+        for row in outbox_list(actor=actor, conference=conference)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+    }
+    active = scope(
+        actor, "conferences.view", conference.invitations.filter(status=InvitationStatus.ACTIVE)
+    ).aggregate(
+        without_email=Count("id", filter=Q(person__email="")),
+        not_written=Count(
+            "id",
+            filter=~Q(person__email="")
+            & Q(email_sent_at__isnull=True)
+            & ~Q(pk__in=OutboxMessage.objects.filter(conference=conference).values("invitation_id")),
+        ),
+    )
+    return OutboxSummary(
+        queued=by_status.get(OutboxStatus.QUEUED, 0),
+        sent=by_status.get(OutboxStatus.SENT, 0),
+        failed=by_status.get(OutboxStatus.FAILED, 0),
+        not_written=active["not_written"],
+        without_email=active["without_email"],
+    )
+
+
+def outbox_messages(
+    *, actor, conference: Conference, status: str = "", point: BridgePoint | None = None, search: str = ""
+) -> QuerySet[OutboxMessage]:
+    """The outbox, newest first, filtered as the outbox page asks."""
+    from hoinghi.orgs.vietnamese import search_terms
+
+    messages = outbox_list(actor=actor, conference=conference).select_related(
+        "invitation__person__unit", "invitation__point"
+    )
+    if status:
+        messages = messages.filter(status=status)
+    if point is not None:
+        messages = messages.filter(invitation__point=point)
+    for term in search_terms(search):
+        messages = messages.filter(Q(invitation__person__search_text__contains=term) | Q(to__icontains=term))
+    return messages.order_by("-updated_at", "-id")
+
+
+def outbox_get(*, actor, conference: Conference, pk: int) -> OutboxMessage:
+    message = outbox_list(actor=actor, conference=conference).filter(pk=pk).first()
+    if message is None:
+        raise _not_found()
+    return message

@@ -2,9 +2,13 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hoinghi.conferences.eligibility import eligibility_compute
@@ -22,6 +26,8 @@ from hoinghi.conferences.models import (
     Invitation,
     InvitationOverride,
     InvitationStatus,
+    OutboxMessage,
+    OutboxStatus,
     OverrideKind,
     PersonPointAssignment,
     Presenter,
@@ -29,7 +35,7 @@ from hoinghi.conferences.models import (
     new_token,
 )
 from hoinghi.core.models import audit
-from hoinghi.core.permissions import require
+from hoinghi.core.permissions import require, scope
 from hoinghi.orgs.models import Person, Unit
 
 # What each stage still allows.
@@ -732,3 +738,308 @@ def invitation_token_revoke(*, actor, invitation: Invitation) -> Invitation:
         unit_path=invitation.person.unit.path,
     )
     return invitation
+
+
+# --- E-mail --------------------------------------------------------------------------------------
+
+_EMAIL_OPEN = frozenset({ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE})
+
+
+def _require_change_within(actor, conference: Conference) -> None:
+    """For writes spread over a conference's invitees (e-mailing them): the actor organises the
+    conference or some unit inside it; what they then touch is narrowed with `scope`.
+
+    Raises `PermissionDeniedError` for someone who only views, `NotFoundError` for an outsider.
+    """
+    from hoinghi.core.errors import NotFoundError
+    from hoinghi.core.permissions import PermissionDeniedError, scope_paths
+
+    top = conference.organising_unit.path
+
+    def reaches(action: str) -> bool:
+        paths = scope_paths(actor, action)
+        return paths is None or any(path.startswith(top) or top.startswith(path) for path in paths)
+
+    if reaches("conferences.change"):
+        return
+    if reaches("conferences.view"):
+        raise PermissionDeniedError(_("Bạn không có quyền thực hiện thao tác này."), code="forbidden")
+    raise NotFoundError(_("Không tìm thấy."), code="not_found")
+
+
+def _schedule_outbox_send(conference: Conference) -> None:
+    from hoinghi.conferences.tasks import outbox_send
+
+    conference_id = conference.pk
+    transaction.on_commit(lambda: outbox_send.enqueue(conference_id=conference_id))
+
+
+@transaction.atomic
+def invitations_email(*, actor, conference: Conference, point: BridgePoint | None = None) -> int:
+    """Queue an invitation e-mail for every active invitation the actor may change (of `point`,
+    if given) whose invitee has an address and has not been written to yet, then send them in the
+    background. Returns how many were queued; calling it again queues only the newcomers.
+
+    Someone with a failed message is not queued again here: the outbox page retries it.
+    Raises `ConferenceError` (stage) before invitations are issued or after the conference.
+    """
+    _require_change_within(actor, conference)
+    _require_stage(conference, _EMAIL_OPEN, _("gửi thư mời"))
+    if point is not None:
+        require(actor, "conferences.view", point)
+    invitations = scope(
+        actor,
+        "conferences.change",
+        Invitation.objects.filter(
+            conference=conference, status=InvitationStatus.ACTIVE, email_sent_at__isnull=True
+        )
+        .exclude(person__email="")
+        .exclude(messages__isnull=False),
+    )
+    if point is not None:
+        invitations = invitations.filter(point=point)
+    subject = _("Giấy mời dự %(title)s") % {"title": conference.title}
+    messages = [
+        OutboxMessage(conference=conference, invitation_id=invitation_id, to=email, subject=subject[:300])
+        for invitation_id, email in invitations.values_list("id", "person__email")
+    ]
+    OutboxMessage.objects.bulk_create(messages, batch_size=2000)
+    audit(
+        actor=actor,
+        type="conferences.invitations.emailed",
+        obj=conference,
+        unit_path=point.unit.path if point is not None else conference.organising_unit.path,
+        queued=len(messages),
+        point=point.pk if point is not None else None,
+    )
+    if messages:
+        _schedule_outbox_send(conference)
+    return len(messages)
+
+
+@transaction.atomic
+def outbox_retry(*, actor, conference: Conference, message=None) -> int:
+    """Put a failed message (or every failed message the actor may change) back in the queue and
+    send it again in the background. Returns how many were queued."""
+    if message is not None:
+        require(actor, "conferences.change", message)
+        failed = OutboxMessage.objects.filter(pk=message.pk, conference=conference)
+    else:
+        _require_change_within(actor, conference)
+        failed = scope(actor, "conferences.change", OutboxMessage.objects.filter(conference=conference))
+    count = failed.filter(status=OutboxStatus.FAILED).update(status=OutboxStatus.QUEUED, error="")
+    audit(
+        actor=actor,
+        type="conferences.outbox.retried",
+        obj=conference,
+        unit_path=conference.organising_unit.path,
+        queued=count,
+    )
+    if count:
+        _schedule_outbox_send(conference)
+    return count
+
+
+def _invitation_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    invitation = message.invitation
+    context = {
+        "conference": message.conference,
+        "invitation": invitation,
+        "person": invitation.person,
+        "point": invitation.point,
+        "link": settings.HOINGHI_BASE_URL
+        + reverse("personal:invitation_page", kwargs={"token": invitation.token}),
+    }
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=render_to_string("conferences/invitation_email.txt", context),
+        to=[message.to],
+    )
+    email.attach_alternative(render_to_string("conferences/invitation_email.html", context), "text/html")
+    return email
+
+
+OUTBOX_BATCH = 50
+
+
+def _outbox_failed(message: OutboxMessage, error: Exception, now) -> None:
+    message.attempts += 1
+    message.status, message.error = OutboxStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
+    message.updated_at = now
+
+
+def outbox_send(*, conference: Conference, batch_size: int = OUTBOX_BATCH) -> dict[str, int]:
+    """Send the conference's queued messages through the default mailer, a batch at a time,
+    recording on each one whether it went (and on its invitation when) or why it failed.
+
+    Each batch is one transaction that locks its rows (`skip_locked` on PostgreSQL), so two
+    workers never send the same message; a failure of one message does not stop the others.
+    No actor: this is the background half of `invitations_email` and `outbox_retry`.
+    """
+    sent = failed = 0
+    with translation.override("vi"):
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(conference=conference, status=OutboxStatus.QUEUED)
+                    .select_related("conference", "invitation__person", "invitation__point")
+                    .order_by("id")[:batch_size]
+                )
+                if not batch:
+                    break
+                now = timezone.now()
+                connection = mailers.default
+                try:
+                    connection.open()
+                except Exception as error:  # the server is down: the whole batch failed
+                    for message in batch:
+                        _outbox_failed(message, error, now)
+                    failed += len(batch)
+                else:
+                    try:
+                        for message in batch:
+                            try:
+                                connection.send_messages([_invitation_email(message)])
+                            except Exception as error:  # SMTP, a refused address: go on with the rest
+                                _outbox_failed(message, error, now)
+                                failed += 1
+                            else:
+                                message.attempts += 1
+                                message.status, message.error, message.sent_at = OutboxStatus.SENT, "", now
+                                message.updated_at = now
+                                sent += 1
+                    finally:
+                        connection.close()
+                OutboxMessage.objects.bulk_update(
+                    batch, ["status", "error", "attempts", "sent_at", "updated_at"]
+                )
+                Invitation.objects.filter(
+                    pk__in=[m.invitation_id for m in batch if m.status == OutboxStatus.SENT]
+                ).update(email_sent_at=now)
+    return {"sent": sent, "failed": failed}
+
+
+# --- Materials -----------------------------------------------------------------------------------
+
+# The first bytes each kind of file starts with. Office Open XML files are zip archives; the old
+# .doc is an OLE2 compound file; MP4 names its box type at offset 4.
+_SIGNATURES: dict[str, tuple[tuple[int, bytes], ...]] = {
+    ".pdf": ((0, b"%PDF-"),),
+    ".docx": ((0, b"PK\x03\x04"),),
+    ".pptx": ((0, b"PK\x03\x04"),),
+    ".xlsx": ((0, b"PK\x03\x04"),),
+    ".doc": ((0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),),
+    ".mp4": ((4, b"ftyp"),),
+    ".png": ((0, b"\x89PNG\r\n\x1a\n"),),
+    ".jpg": ((0, b"\xff\xd8\xff"),),
+    ".jpeg": ((0, b"\xff\xd8\xff"),),
+}
+
+
+def material_check(*, file_name: str, size: int, head: bytes) -> str:
+    """The content type of an upload named `file_name`, `size` bytes long, starting with `head`.
+
+    Raises `ConferenceError` `material_type` when the extension is not allowed
+    (settings.HOINGHI_MATERIAL_TYPES) or the content is not what the extension says, and
+    `material_too_large` over settings.HOINGHI_MATERIAL_MAX_BYTES.
+    """
+    from pathlib import PurePath
+
+    from django.conf import settings
+    from django.template.defaultfilters import filesizeformat
+
+    extension = PurePath(file_name).suffix.lower()
+    types = settings.HOINGHI_MATERIAL_TYPES
+    if extension not in types:
+        raise ConferenceError(
+            _("Không nhận tệp “%(name)s”: chỉ nhận các loại tệp %(allowed)s."),
+            code=ConferenceErrorCode.MATERIAL_TYPE,
+            params={"name": file_name, "allowed": ", ".join(sorted(types))},
+        )
+    if size > settings.HOINGHI_MATERIAL_MAX_BYTES:
+        raise ConferenceError(
+            _("Tệp “%(name)s” quá lớn (%(size)s); giới hạn là %(limit)s."),
+            code=ConferenceErrorCode.MATERIAL_TOO_LARGE,
+            params={
+                "name": file_name,
+                "size": filesizeformat(size),
+                "limit": filesizeformat(settings.HOINGHI_MATERIAL_MAX_BYTES),
+            },
+        )
+    signatures = _SIGNATURES.get(extension, ())
+    if signatures and not any(head[offset : offset + len(magic)] == magic for offset, magic in signatures):
+        raise ConferenceError(
+            _(
+                "Tệp “%(name)s” không phải là tệp %(kind)s thật (nội dung không khớp với phần mở rộng); "
+                "hãy lưu lại đúng định dạng rồi tải lên."
+            ),
+            code=ConferenceErrorCode.MATERIAL_TYPE,
+            params={"name": file_name, "kind": extension.lstrip(".").upper()},
+        )
+    return types[extension]
+
+
+@transaction.atomic
+def material_upload(*, actor, conference: Conference, title: str, file, item: ProgrammeItem | None = None):
+    """Store a document for the conference (or one programme item of it) under MEDIA_ROOT.
+
+    `file` is an uploaded file (Django `File`). Its type and size are checked before anything is
+    written: a refused upload leaves no file and no row. Raises `ConferenceError` (`material_type`,
+    `material_too_large`, `invalid`).
+    """
+    from hoinghi.conferences.models import Material
+
+    require(actor, "conferences.change", conference)
+    _require_stage(conference, _PROGRAMME_OPEN, _("thêm tài liệu"))
+    if item is not None and item.conference_id != conference.pk:
+        raise ConferenceError(
+            _("Mục chương trình không thuộc hội nghị này."), code=ConferenceErrorCode.INVALID
+        )
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    content_type = material_check(file_name=file.name, size=file.size, head=head)
+    material = Material(
+        conference=conference,
+        item=item,
+        title=title.strip() or file.name,
+        content_type=content_type,
+        size=file.size,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _validate(material, exclude=["file"])
+    material.file.save(file.name, file, save=False)
+    # Should the row fail to save, the file just written must not stay behind.
+    stored = material.file.name
+    storage = material.file.storage
+    try:
+        material.save()
+    except Exception:
+        storage.delete(stored)
+        raise
+    audit(
+        actor=actor,
+        type="conferences.material.uploaded",
+        obj=material,
+        unit_path=conference.organising_unit.path,
+        size=material.size,
+        content_type=content_type,
+    )
+    return material
+
+
+@transaction.atomic
+def material_delete(*, actor, material) -> None:
+    """Remove a material and, once the deletion is committed, its file."""
+    conference = material.conference
+    require(actor, "conferences.change", conference)
+    name, storage = material.file.name, material.file.storage
+    audit(
+        actor=actor,
+        type="conferences.material.deleted",
+        obj=material,
+        unit_path=conference.organising_unit.path,
+    )
+    material.delete()
+    transaction.on_commit(lambda: storage.delete(name))

@@ -1138,4 +1138,6 @@ def conference_2018_create(*, actor):
     if operator is not None and ba_dinh is not None:
         conferences.point_operator_add(actor=actor, point=ba_dinh, user=operator)
     conferences.conference_issue(actor=actor, conference=conference)
+    # The demo's history: the invitations went out ten days before the conference.
+    conference.transitions.filter(to_status="invitations_issued").update(at=starts - timedelta(days=10, hours=-1))
     return conference

@@ -1,19 +1,277 @@
-"""Placeholders until the pages are written."""
+"""Pages of the bridge points and of the conference's readiness."""
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from hoinghi.conferences import selectors, services
+from hoinghi.conferences.forms import PointForm, PointOperatorForm, PointUnitForm
+from hoinghi.conferences.models import BridgePointLevel
+from hoinghi.conferences.views.conferences import conference_or_404, refuse, require_change
+from hoinghi.core.errors import DomainError, NotFoundError
+from hoinghi.core.permissions import can
+from hoinghi.orgs import selectors as org_selectors
+from hoinghi.orgs.models import Unit
+
+POINTS_PER_PAGE = 50
+ROSTER_SHOWN = 50
+
+# The readiness checklist: the field a tick stores its time in, and what it says.
+CHECKLIST = (
+    ("operator_confirmed_at", gettext_lazy("Người vận hành đã xác nhận")),
+    ("equipment_ready_at", gettext_lazy("Thiết bị sẵn sàng")),
+    ("link_tested_at", gettext_lazy("Đã thử đường truyền")),
+)
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _point_or_404(actor, conference, point_pk: int):
+    try:
+        point = selectors.point_get(actor=actor, conference=conference, pk=point_pk)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+    point.conference = conference
+    return point
 
 
-point_create = _todo
-point_delete = _todo
-point_detail = _todo
-point_edit = _todo
-point_list = _todo
-point_operators = _todo
-point_readiness_mark = _todo
-point_units = _todo
-py = _todo
-readiness = _todo
+def _level_filter(value: str) -> BridgePointLevel | None:
+    return BridgePointLevel.objects.filter(pk=value).first() if value.isdigit() else None
+
+
+@login_required
+def point_list(request, pk: int):
+    actor = request.user
+    conference = conference_or_404(actor, pk)
+    level = _level_filter(request.GET.get("level", ""))
+    search = request.GET.get("q", "").strip()
+    rows = selectors.point_rows(
+        actor=actor, conference=conference, level_id=level.pk if level else None, search=search
+    )
+    page = Paginator(rows, POINTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "nav": "conferences",
+        "tab": "points",
+        "conference": conference,
+        "page": page,
+        "level": level,
+        "q": search,
+        "query": query.urlencode(),
+        "levels": BridgePointLevel.objects.all(),
+        "can_create": org_selectors.unit_grant_tops(actor=actor, action="conferences.change").exists(),
+    }
+    template = (
+        "conferences/point_list_rows.html"
+        if request.headers.get("HX-Request")
+        else "conferences/point_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def point_create(request, pk: int):
+    actor = request.user
+    conference = conference_or_404(actor, pk)
+    if not org_selectors.unit_grant_tops(actor=actor, action="conferences.change").exists():
+        raise PermissionDenied(_("Bạn chưa được giao quyền tổ chức ở đơn vị nào."))
+    form = PointForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = services.point_create(actor=actor, conference=conference, **form.cleaned_data)
+        except DomainError as error:
+            refuse(error)
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Đã thêm điểm cầu “%(name)s”.") % {"name": point.name})
+            return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
+    return render(
+        request,
+        "conferences/point_form.html",
+        {"nav": "conferences", "tab": "points", "conference": conference, "form": form},
+    )
+
+
+@login_required
+def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=None):
+    actor = request.user
+    conference = conference_or_404(actor, pk)
+    point = _point_or_404(actor, conference, point_pk)
+    can_change = can(actor, "conferences.change", point)
+    is_operator = selectors.point_is_operated_by(point, actor)
+    roster = selectors.invitation_list(actor=actor, conference=conference, point=point)
+    checklist = [(field, label, getattr(point, field)) for field, label in CHECKLIST]
+    return render(
+        request,
+        "conferences/point_detail.html",
+        {
+            "nav": "conferences",
+            "tab": "points",
+            "conference": conference,
+            "point": point,
+            "units": selectors.units_served(point=point),
+            "operators": point.operators.order_by("username"),
+            "checklist": checklist,
+            "ready_count": sum(1 for _field, _label, at in checklist if at),
+            "roster": roster[:ROSTER_SHOWN],
+            "roster_total": roster.count(),
+            "can_change": can_change,
+            "can_tick": can_change or is_operator,
+            "unit_form": unit_form or PointUnitForm(actor=actor),
+            "operator_form": operator_form or PointOperatorForm(),
+        },
+        status=400 if unit_form is not None or operator_form is not None else 200,
+    )
+
+
+@login_required
+def point_edit(request, pk: int, point_pk: int):
+    actor = request.user
+    conference = conference_or_404(actor, pk)
+    point = _point_or_404(actor, conference, point_pk)
+    require_change(actor, point)
+    form = PointForm(request.POST or None, actor=actor, editing=True, initial=PointForm.initial_for(point))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.point_update(actor=actor, point=point, **form.changes())
+        except DomainError as error:
+            refuse(error)
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Đã lưu điểm cầu."))
+            return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
+    return render(
+        request,
+        "conferences/point_form.html",
+        {"nav": "conferences", "tab": "points", "conference": conference, "form": form, "point": point},
+    )
+
+
+@login_required
+@require_POST
+def point_delete(request, pk: int, point_pk: int):
+    actor = request.user
+    conference = conference_or_404(actor, pk)
+    point = _point_or_404(actor, conference, point_pk)
+    try:
+        services.point_delete(actor=actor, point=point)
+    except DomainError as error:
+        refuse(error)
+        messages.error(request, error.message)
+        return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
+    messages.success(request, _("Đã xóa điểm cầu “%(name)s”.") % {"name": point.name})
+    return redirect("conferences:points", pk=pk)
+
+
+@login_required
+@require_POST
+def point_units(request, pk: int, point_pk: int):
+    """Add a unit the point serves (by code or name), or remove one (`remove=<unit id>`)."""
+    actor = request.user
+    conference = conference_or_404(actor, pk)
+    point = _point_or_404(actor, conference, point_pk)
+    remove = request.POST.get("remove", "")
+    try:
+        if remove:
+            unit = selectors.units_served(point=point).filter(pk=remove if remove.isdigit() else 0).first()
+            if unit is None:
+                raise Http404
+            services.point_unserve_unit(actor=actor, point=point, unit=unit)
+            messages.success(request, _("Điểm cầu thôi phục vụ %(unit)s.") % {"unit": unit.name})
+        else:
+            require_change(actor, point)
+            form = PointUnitForm(request.POST, actor=actor)
+            if not form.is_valid():
+                return point_detail(request, pk, point_pk, unit_form=form)
+            unit: Unit = form.cleaned_data["unit"]
+            services.point_serve_unit(actor=actor, point=point, unit=unit)
+            messages.success(request, _("Điểm cầu phục vụ thêm %(unit)s.") % {"unit": unit.name})
+    except DomainError as error:
+        refuse(error)
+        messages.error(request, error.message)
+    return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
+
+
+@login_required
+@require_POST
+def point_operators(request, pk: int, point_pk: int):
+    """Name an operator by username, or remove one (`remove=<user id>`)."""
+    actor = request.user
+    conference = conference_or_404(actor, pk)
+    point = _point_or_404(actor, conference, point_pk)
+    remove = request.POST.get("remove", "")
+    try:
+        if remove:
+            user = point.operators.filter(pk=remove if remove.isdigit() else 0).first()
+            if user is None:
+                raise Http404
+            services.point_operator_remove(actor=actor, point=point, user=user)
+            messages.success(request, _("Đã bỏ người vận hành %(username)s.") % {"username": user.username})
+        else:
+            require_change(actor, point)
+            form = PointOperatorForm(request.POST)
+            if not form.is_valid():
+                return point_detail(request, pk, point_pk, operator_form=form)
+            user = form.cleaned_data["username"]
+            services.point_operator_add(actor=actor, point=point, user=user)
+            messages.success(request, _("Đã thêm người vận hành %(username)s.") % {"username": user.username})
+    except DomainError as error:
+        refuse(error)
+        messages.error(request, error.message)
+    return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
+
+
+@login_required
+@require_POST
+def point_readiness_mark(request, pk: int, point_pk: int):
+    """Tick or untick one item of the checklist (organisers of the point and its operators)."""
+    actor = request.user
+    conference = conference_or_404(actor, pk)
+    point = _point_or_404(actor, conference, point_pk)
+    item = request.POST.get("item", "")
+    done = request.POST.get("done") == "1"
+    try:
+        services.point_readiness_mark(actor=actor, point=point, item=item, done=done)
+    except DomainError as error:
+        refuse(error)
+        messages.error(request, error.message)
+    return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
+
+
+@login_required
+def unit_suggest(request, pk: int):
+    """Options for the unit boxes: units the actor organises, found by name or code without accents."""
+    conference_or_404(request.user, pk)
+    text = request.GET.get("unit", "").strip()
+    units = (
+        org_selectors.unit_list(actor=request.user, action="conferences.change", search=text)[:20]
+        if len(text) >= 2
+        else []
+    )
+    return render(request, "conferences/point_unit_options.html", {"units": units})
+
+
+@login_required
+def readiness(request, pk: int):
+    actor = request.user
+    conference = conference_or_404(actor, pk)
+    summary = selectors.readiness_summary(
+        actor=actor, conference=conference, include_rules=can(actor, "conferences.change", conference)
+    )
+    page = Paginator(summary.not_ready, POINTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "conferences/readiness.html",
+        {
+            "nav": "conferences",
+            "tab": "readiness",
+            "conference": conference,
+            "summary": summary,
+            "page": page,
+        },
+    )
