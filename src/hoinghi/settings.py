@@ -111,7 +111,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HOINGHI_TEST_SQLITE", "")}
+    # Tests use a file, not memory: the reliability tests start real server processes on it, and
+    # the live server's threads then each have their own connection, as in production. One file
+    # per test process, so that two test runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("HOINGHI_TEST_SQLITE") or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's default random_page_cost (4) models spinning disks: it makes the planner scan
     # the whole people table to count one province's subtree (39 ms at --scale 10) instead of
