@@ -5,7 +5,9 @@ with the status of the error class (STYLE.md §5).
 """
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from hoinghi.core.errors import DomainError
@@ -22,6 +24,41 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, error: DomainError):
     return api.create_response(request, error.as_dict(), status=error.status)
+
+
+# Ninja's own refusals (unreadable JSON, a field of the wrong shape, no session, a failed CSRF
+# check) take the same shape, so a client reads every error one way.
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, error: ValidationError):
+    fields = [
+        {"field": ".".join(str(part) for part in item.get("loc", ())[1:]), "message": item.get("msg", "")}
+        for item in error.errors
+    ]
+    body = {"code": "invalid", "message": _("Dữ liệu gửi lên không hợp lệ."), "params": {"errors": fields}}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, error: AuthenticationError):
+    body = {"code": "unauthenticated", "message": _("Cần đăng nhập."), "params": {}}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError):
+    codes = {400: "malformed", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    messages = {
+        400: _("Không đọc được dữ liệu gửi lên (JSON)."),
+        403: _("Yêu cầu bị từ chối (thiếu mã CSRF hoặc không có quyền)."),
+        404: _("Không tìm thấy."),
+    }
+    status = error.status_code
+    body = {
+        "code": codes.get(status, "error"),
+        "message": str(messages.get(status, error.message)),
+        "params": {},
+    }
+    return api.create_response(request, body, status=status)
 
 
 def _routers() -> None:

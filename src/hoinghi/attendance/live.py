@@ -1,16 +1,39 @@
 """Coalescing of live updates: many changes in a second become one snapshot per audience.
 
-`conference_changed` only records that something changed (a cache key per conference); the
-broadcaster (see `broadcast_due`) sends the snapshots at most once a second. Kept free of the
-channel layer here so that services stay synchronous and never fail because Redis is away.
+Services call `conference_changed` on commit (through `events`): it only bumps a version number
+in the cache, so a check-in never waits for, or fails because of, the channel layer.
+
+The `Broadcaster` runs as one asyncio task per server process, started by the first dashboard
+consumer and ended when the last one leaves. Every `TICK` it looks at the groups its consumers
+joined (one group per conference and audience, see `dashboard.Audience.group`) and, for a group
+whose conference changed (or whose last snapshot is older than `REFRESH_EVERY`, so that silent
+points turn silent on screen), it claims the group for `MIN_INTERVAL` with `cache.add`. The one
+process that wins computes the snapshot once and sends it with `group_send`; the layer delivers
+it to that group's consumers in every process. So a burst of 1,000 check-ins costs one snapshot
+(a handful of aggregate queries) and one message per dashboard and second.
+
+When the cache or channel layer (Redis) is away, sending fails: the broadcaster closes its own
+consumers, whose pages poll the API (`api_live`) and reconnect with backoff until it is back.
 """
 
+import asyncio
+import logging
 import time
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+logger = logging.getLogger(__name__)
+
 DIRTY_KEY = "live:dirty:{conference_id}"
 VERSION_KEY = "live:version:{conference_id}"
+SENT_KEY = "live:sent:{group}"  # (version, time) of the last snapshot sent to a group
+LOCK_KEY = "live:lock:{group}"  # held by the process sending to a group, for MIN_INTERVAL
+
+TICK = 0.25  # seconds between looks at the versions
+MIN_INTERVAL = 1  # seconds: at most one snapshot a second per group (cache timeouts are whole seconds)
+REFRESH_EVERY = 15.0  # seconds: resend even without changes (points fall silent without an event)
+CLOSE_CODE_UNAVAILABLE = 4503  # the client polls and reconnects with backoff
 
 
 def conference_changed(conference_id: int, topic: str) -> None:
@@ -22,7 +45,7 @@ def conference_changed(conference_id: int, topic: str) -> None:
         except ValueError:
             cache.set(VERSION_KEY.format(conference_id=conference_id), 1, timeout=None)
     except Exception:  # noqa: BLE001 - the cache (Redis) being away must not fail a check-in
-        pass
+        logger.warning("live: could not mark conference %s as changed", conference_id, exc_info=True)
 
 
 def conference_version(conference_id: int) -> int:
@@ -31,3 +54,150 @@ def conference_version(conference_id: int) -> int:
         return int(cache.get(VERSION_KEY.format(conference_id=conference_id)) or 0)
     except Exception:  # noqa: BLE001
         return 0
+
+
+def group_seen(group: str, version: int) -> None:
+    """A consumer sent its client a fresh snapshot of `version`: the broadcaster need not send
+    that version again unless another process already sent something newer (hence `add`)."""
+    try:
+        cache.add(SENT_KEY.format(group=group), (version, time.time()), timeout=3600)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def snapshot_message(*, conference, audience) -> dict:
+    """The snapshot of an audience with the conference's version, as consumers and pollers send it."""
+    from hoinghi.attendance.dashboard import snapshot_for
+
+    version = conference_version(conference.pk)
+    snapshot = snapshot_for(audience=audience, conference=conference)
+    snapshot["version"] = version
+    return snapshot
+
+
+@dataclass
+class Subscription:
+    conference_id: int
+    audience: object  # dashboard.Audience
+    consumers: set = field(default_factory=set)
+
+
+@dataclass
+class Due:
+    group: str
+    conference_id: int
+    audience: object
+    version: int
+
+
+class Broadcaster:
+    """The per-process sender of snapshots (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, Subscription] = {}
+        self.task: asyncio.Task | None = None
+        self.local_sent: dict[str, float] = {}  # when the cache is away: our own pace
+
+    def subscribe(self, consumer, *, group: str, conference_id: int, audience) -> None:
+        subscription = self.groups.setdefault(group, Subscription(conference_id, audience))
+        subscription.consumers.add(consumer)
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.task = loop.create_task(self.run(), name="hoinghi-live-broadcaster")
+
+    def unsubscribe(self, consumer, *, group: str) -> None:
+        subscription = self.groups.get(group)
+        if subscription is None:
+            return
+        subscription.consumers.discard(consumer)
+        if not subscription.consumers:
+            del self.groups[group]
+            self.local_sent.pop(group, None)
+
+    async def run(self) -> None:
+        while self.groups:
+            await asyncio.sleep(TICK)
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - one bad tick must not end live updates
+                logger.exception("live: broadcaster tick failed")
+        self.task = None
+
+    async def tick(self) -> None:
+        from asgiref.sync import sync_to_async
+        from channels.db import database_sync_to_async
+        from channels.layers import get_channel_layer
+
+        subscriptions = {group: (s.conference_id, s.audience) for group, s in self.groups.items()}
+        if not subscriptions:
+            return
+        due = await sync_to_async(self.claim, thread_sensitive=False)(subscriptions, time.time())
+        layer = get_channel_layer()
+        for item in due:
+            try:
+                message = await database_sync_to_async(_snapshot_by_id)(item.conference_id, item.audience)
+            except Exception:  # noqa: BLE001
+                logger.exception("live: snapshot of %s failed", item.group)
+                await sync_to_async(_forget_sent, thread_sensitive=False)(item.group)
+                continue
+            if message is None:  # the conference is gone
+                continue
+            try:
+                await layer.group_send(item.group, {"type": "live.snapshot", "snapshot": message})
+            except Exception:  # noqa: BLE001 - Redis away: the pages fall back to polling
+                logger.warning("live: could not send to %s; closing its sockets", item.group, exc_info=True)
+                await self.close_group(item.group)
+
+    def claim(self, subscriptions: dict[str, tuple[int, object]], now: float) -> list[Due]:
+        """The groups this process should send to now, claimed against the other processes."""
+        try:
+            conference_ids = {conference_id for conference_id, _audience in subscriptions.values()}
+            versions = cache.get_many([VERSION_KEY.format(conference_id=c) for c in conference_ids])
+            sent = cache.get_many([SENT_KEY.format(group=g) for g in subscriptions])
+        except Exception:  # noqa: BLE001 - no cache: send on our own pace; sending will tell
+            logger.warning("live: cache unavailable", exc_info=True)
+            due = []
+            for group, (conference_id, audience) in subscriptions.items():
+                if now - self.local_sent.get(group, 0) >= REFRESH_EVERY:
+                    self.local_sent[group] = now
+                    due.append(Due(group, conference_id, audience, 0))
+            return due
+        due = []
+        for group, (conference_id, audience) in subscriptions.items():
+            version = int(versions.get(VERSION_KEY.format(conference_id=conference_id)) or 0)
+            last = sent.get(SENT_KEY.format(group=group))
+            if last is not None and last[0] == version and now - last[1] < REFRESH_EVERY:
+                continue
+            if cache.add(LOCK_KEY.format(group=group), 1, timeout=MIN_INTERVAL):
+                cache.set(SENT_KEY.format(group=group), (version, now), timeout=3600)
+                due.append(Due(group, conference_id, audience, version))
+        return due
+
+    async def close_group(self, group: str) -> None:
+        subscription = self.groups.get(group)
+        for consumer in list(subscription.consumers if subscription else ()):
+            try:
+                await consumer.close(code=CLOSE_CODE_UNAVAILABLE)
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def _snapshot_by_id(conference_id: int, audience) -> dict | None:
+    from hoinghi.conferences.models import Conference
+
+    conference = Conference.objects.select_related("organising_unit").filter(pk=conference_id).first()
+    if conference is None:
+        return None
+    return snapshot_message(conference=conference, audience=audience)
+
+
+def _forget_sent(group: str) -> None:
+    try:
+        cache.delete(SENT_KEY.format(group=group))
+    except Exception:  # noqa: BLE001
+        pass
+
+
+broadcaster = Broadcaster()

@@ -1,3 +1,66 @@
-"""The operator's check-in page and the participant's self check-in (live-operations issue)."""
+"""The operator's check-in page, and the service worker that lets it reload offline.
 
-urlpatterns: list = []
+The page is a shell: the roster, the queue of scans and the answers live in the browser
+(attendance/static/attendance/checkin.js) and talk to the JSON API (attendance/api.py).
+"""
+
+import hashlib
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from hoinghi.attendance import selectors
+from hoinghi.attendance.models import IncidentKind
+from hoinghi.core.errors import NotFoundError
+
+# Every static file the page needs, so that the service worker can keep them for offline reloads.
+SHELL_STATIC = (
+    "hoinghi/hoinghi.css",
+    "attendance/checkin.css",
+    "attendance/checkin.js",
+    "vendor/jsqr/jsQR.js",
+    "vendor/htmx/htmx.min.js",
+)
+
+
+@login_required
+@never_cache  # the service worker, not the HTTP cache, keeps the offline copy
+def checkin(request, point_pk: int):
+    try:
+        point = selectors.point_for_checkin(actor=request.user, point_id=point_pk)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+    return render(
+        request,
+        "attendance/checkin.html",
+        {"point": point, "conference": point.conference, "incident_kinds": IncidentKind.choices},
+    )
+
+
+@require_GET
+def service_worker(request):
+    """The service worker, served from /truc-tiep/ so that its scope covers the check-in pages.
+
+    Its cache name carries the static URLs (hashed names in production), so a deploy that
+    changes a file makes a new cache and drops the old one.
+    """
+    shell = json.dumps([static(name) for name in SHELL_STATIC])
+    version = hashlib.sha256(shell.encode()).hexdigest()[:12]
+    script = render_to_string("attendance/sw.js", {"shell": shell, "version": version})
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/truc-tiep/"
+    return response
+
+
+urlpatterns = [
+    path("diem-cau/<int:point_pk>/diem-danh/", checkin, name="checkin"),
+    path("sw.js", service_worker, name="service_worker"),
+]

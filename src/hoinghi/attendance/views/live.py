@@ -1,3 +1,163 @@
-"""The national live dashboard, incidents and questions pages (live-operations issue)."""
+"""The national live dashboard and the incidents page (live-operations issue).
 
-urlpatterns: list = []
+The dashboard renders its first snapshot into the page (so a wall screen shows figures before
+its socket opens); dashboard.js then follows the WebSocket (consumers.DashboardConsumer) and
+polls the API (api_live) while the socket is down.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hoinghi.attendance import live, services
+from hoinghi.attendance.dashboard import OFFLINE_AFTER, audience_for
+from hoinghi.attendance.events import ONLINE_WITHIN
+from hoinghi.attendance.models import Incident
+from hoinghi.conferences.selectors import conference_get
+from hoinghi.core.errors import DomainError, NotFoundError
+from hoinghi.core.permissions import PermissionDeniedError, can
+
+PER_PAGE = 50
+
+
+def _conference_or_404(actor, pk: int):
+    try:
+        return conference_get(actor=actor, pk=pk)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+
+
+def _labels() -> dict:
+    """The words dashboard.js writes, translated here (the JS has no catalogue of its own)."""
+    return {
+        "online": _("Trực tuyến"),
+        "silent": _("Im lặng"),
+        "offline": _("Mất kết nối"),
+        "never": _("Chưa kết nối"),
+        "live": _("Trực tiếp"),
+        "polling": _("Dự phòng: cập nhật 5 giây một lần"),
+        "down": _("Mất kết nối máy chủ — đang thử lại"),
+        "forbidden": _("Bạn không có quyền xem bảng theo dõi này."),
+        "updated": _("Cập nhật lúc"),
+        "since": _("từ"),
+        "present": _("có mặt"),
+        "invited": _("được mời"),
+        "reported": _("báo cáo"),
+        "checked_in": _("điểm danh"),
+        "guests": _("khách ngoài danh sách"),
+        "multi_point": _("người có mặt ở 2 điểm cầu trở lên"),
+        "points_reported": _("điểm cầu đã báo cáo"),
+        "no_incidents": _("Không có sự cố nào đang mở."),
+        "all_fine": _("Mọi điểm cầu đều trực tuyến."),
+        "no_arrivals": _("Chưa có ai điểm danh."),
+        "per_minute": _("người/phút"),
+        "total": _("tổng"),
+        "paracel": _("Quần đảo Hoàng Sa"),
+        "spratly": _("Quần đảo Trường Sa"),
+        "queued": _("lượt quét chờ gửi"),
+        "incidents": _("sự cố"),
+    }
+
+
+@login_required
+def dashboard(request, pk: int):
+    actor = request.user
+    conference = _conference_or_404(actor, pk)
+    audience = audience_for(actor=actor, conference=conference)
+    snapshot = live.snapshot_message(conference=conference, audience=audience)
+    return render(
+        request,
+        "attendance/dashboard.html",
+        {
+            "nav": "conferences",
+            "conference": conference,
+            "snapshot": snapshot,
+            "labels": _labels(),
+            "config": {
+                "socket": f"/ws/truc-tiep/{conference.pk}/",
+                "poll": reverse("api:live_snapshot", kwargs={"conference_id": conference.pk}),
+                "incidents": reverse("attendance:incidents", kwargs={"pk": conference.pk}),
+                "online_within": int(ONLINE_WITHIN.total_seconds()),
+                "offline_after": int(OFFLINE_AFTER.total_seconds()),
+            },
+        },
+    )
+
+
+def _incidents(actor, conference):
+    audience = audience_for(actor=actor, conference=conference)
+    return (
+        Incident.objects.filter(point__conference=conference)
+        .filter(audience.points_q("point__"))
+        .select_related("point", "point__unit", "opened_by", "closed_by")
+    )
+
+
+def _may_close(actor, incident: Incident) -> bool:
+    return can(actor, "conferences.change", incident.point) or services.point_is_operated_by(
+        incident.point, actor
+    )
+
+
+@login_required
+def incidents(request, pk: int):
+    actor = request.user
+    conference = _conference_or_404(actor, pk)
+    status = request.GET.get("trang-thai", "mo")
+    rows = _incidents(actor, conference)
+    counts = {
+        "mo": rows.filter(closed_at__isnull=True).count(),
+        "dong": rows.filter(closed_at__isnull=False).count(),
+    }
+    rows = rows.filter(closed_at__isnull=status != "dong")
+    rows = rows.order_by("opened_at", "id") if status != "dong" else rows.order_by("-closed_at", "-id")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    for incident in page:
+        incident.may_close = incident.closed_at is None and _may_close(actor, incident)
+    return render(
+        request,
+        "attendance/incidents.html",
+        {"nav": "conferences", "conference": conference, "page": page, "status": status, "counts": counts},
+    )
+
+
+@login_required
+@require_POST
+def incident_close(request, pk: int, incident_pk: int):
+    actor = request.user
+    conference = _conference_or_404(actor, pk)
+    incident = _incidents(actor, conference).filter(pk=incident_pk).first()
+    if incident is None:
+        raise Http404(_("Không tìm thấy."))
+    resolution = request.POST.get("resolution", "").strip()[:500]
+    if not resolution:
+        messages.error(request, _("Hãy ghi cách đã xử lý sự cố."))
+        return redirect(
+            f"{reverse('attendance:incidents', kwargs={'pk': conference.pk})}#su-co-{incident.pk}"
+        )
+    try:
+        services.incident_close(actor=actor, incident=incident, resolution=resolution)
+    except PermissionDeniedError as error:
+        messages.error(request, error.message)
+    except DomainError as error:
+        if isinstance(error, NotFoundError):
+            raise Http404(error.message) from error
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Đã đóng sự cố tại %(point)s.") % {"point": incident.point.name},
+        )
+    return redirect("attendance:incidents", pk=conference.pk)
+
+
+urlpatterns = [
+    path("hoi-nghi/<int:pk>/", dashboard, name="dashboard"),
+    path("hoi-nghi/<int:pk>/su-co/", incidents, name="incidents"),
+    path("hoi-nghi/<int:pk>/su-co/<int:incident_pk>/dong/", incident_close, name="incident_close"),
+]

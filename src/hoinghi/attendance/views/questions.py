@@ -1,3 +1,293 @@
-"""Questions from the floor: sending, moderation, the presiding board's screen (live-operations issue)."""
+"""Questions from the floor: sending, moderation, the presiding board's screen (live-operations issue).
 
-urlpatterns: list = []
+- A point's operator sends questions from `diem-cau/<point>/cau-hoi/` (the point's page: who
+  may check people in there may ask there, see `selectors.point_for_checkin`).
+- An invitee sends them from `moi/<token>/cau-hoi/`: no login, the token is the credential, as
+  on the personal page; a question goes to the invitee's own point.
+- Organisers moderate at `hoi-nghi/<pk>/cau-hoi/`: every action posts with htmx and gets back
+  the list (with the counts by status), so a merge also updates the question merged into.
+- The presiding board's screen `hoi-nghi/<pk>/chu-toa/` polls its list every 3 s. Without
+  `?muc=` it follows the programme: the item going on now (`questions.current_item`).
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hoinghi.attendance import questions, selectors, services
+from hoinghi.attendance.models import QuestionStatus
+from hoinghi.conferences import selectors as conferences
+from hoinghi.core.errors import DomainError, NotFoundError
+
+BOARD_POLL_SECONDS = 3
+
+
+def _found(read, **kwargs):
+    try:
+        return read(**kwargs)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+
+
+def _private(view):
+    """Pages reached with a personal token: nothing may keep them, and the token must not leak."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapped
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _ask(request, *, point, programme, invitation=None) -> tuple[str, str, int | None]:
+    """Send the posted question; return (error, text kept for the form, item kept)."""
+    text = request.POST.get("text", "")
+    item_id = _int(request.POST.get("item"))
+    item = None
+    if item_id is not None:
+        item = next((candidate for candidate in programme if candidate.pk == item_id), None)
+        if item is None:
+            return _("Mục chương trình không hợp lệ."), text, None
+    try:
+        services.question_ask(
+            point=point,
+            text=text,
+            item=item,
+            invitation=invitation,
+            actor=None if invitation else request.user,
+        )
+    except DomainError as error:
+        return error.message, text, item_id
+    return "", "", item_id
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_questions(request, point_pk: int):
+    """The operator's page: send a question tied to a programme item, follow what became of it."""
+    point = _found(selectors.point_for_checkin, actor=request.user, point_id=point_pk)
+    conference = point.conference
+    programme = questions.programme(conference=conference)
+    error, text, item_id = "", "", None
+    if request.method == "POST":
+        error, text, item_id = _ask(request, point=point, programme=programme)
+        if not error:
+            messages.success(request, _("Đã gửi câu hỏi; ban tổ chức sẽ duyệt trước khi chuyển lên chủ tọa."))
+            return redirect("attendance:question_ask_point", point_pk=point.pk)
+    if item_id is None:
+        current = questions.current_item(conference=conference)
+        item_id = current.pk if current else None
+    return render(
+        request,
+        "attendance/question_ask.html",
+        {
+            "conference": conference,
+            "point": point,
+            "programme": programme,
+            "item_id": item_id,
+            "text": text,
+            "error": error,
+            "sent": questions.point_questions(point=point),
+            "action": reverse("attendance:question_ask_point", args=[point.pk]),
+        },
+        status=400 if error else 200,
+    )
+
+
+@_private
+@require_http_methods(["GET", "POST"])
+def personal_questions(request, token: str):
+    """The invitee's page: their question goes to their own point; they see their own questions."""
+    try:
+        invitation = conferences.invitation_by_token(token=token)
+    except NotFoundError:
+        return render(request, "conferences/invitation_page_missing.html", status=404)
+    conference, point = invitation.conference, invitation.point
+    programme = questions.programme(conference=conference)
+    error, text, item_id = "", "", None
+    if request.method == "POST":
+        if point is None:
+            error = _("Bạn chưa được xếp điểm cầu; hãy báo ban tổ chức.")
+        else:
+            error, text, item_id = _ask(request, point=point, programme=programme, invitation=invitation)
+        if not error:
+            messages.success(request, _("Đã gửi câu hỏi; ban tổ chức sẽ duyệt trước khi chuyển lên chủ tọa."))
+            return redirect("attendance:question_ask_personal", token=token)
+    if item_id is None:
+        current = questions.current_item(conference=conference)
+        item_id = current.pk if current else None
+    return render(
+        request,
+        "attendance/question_ask.html",
+        {
+            "conference": conference,
+            "point": point,
+            "person": invitation.person,
+            "programme": programme,
+            "item_id": item_id,
+            "text": text,
+            "error": error,
+            "sent": questions.invitation_questions(invitation=invitation),
+            "action": reverse("attendance:question_ask_personal", args=[token]),
+            "is_personal": True,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _filters(data) -> tuple[str, int | None]:
+    status = data.get("trang_thai", QuestionStatus.PENDING)
+    if status not in QuestionStatus.values:
+        status = ""  # "all"
+    return status, _int(data.get("muc"))
+
+
+def _moderation_list_context(conference, data, *, error: str = "") -> dict:
+    status, item_id = _filters(data)
+    return {
+        "conference": conference,
+        "questions": questions.question_list(conference=conference, status=status, item_id=item_id),
+        "targets": questions.merge_targets(conference=conference),
+        "counts": questions.status_counts(conference=conference, item_id=item_id),
+        "status": status,
+        "item_id": item_id,
+        "statuses": QuestionStatus.choices,
+        "error": error,
+    }
+
+
+@login_required
+def moderation(request, pk: int):
+    """The moderators' page: the questions (pending by default), filters, htmx actions."""
+    conference = _found(questions.conference_for_moderation, actor=request.user, pk=pk)
+    context = _moderation_list_context(conference, request.GET)
+    context["programme"] = questions.programme(conference=conference)
+    template = (
+        "attendance/question_moderation_list.html"
+        if _is_htmx(request)
+        else "attendance/question_moderation.html"
+    )
+    return render(request, template, context)
+
+
+MODERATION_ACTIONS = {
+    "approve": QuestionStatus.APPROVED,
+    "reject": QuestionStatus.REJECTED,
+    "answer": QuestionStatus.ANSWERED,
+    "merge": QuestionStatus.MERGED,
+    "reopen": QuestionStatus.PENDING,
+}
+
+
+@login_required
+@require_POST
+def moderate(request, pk: int, question_pk: int):
+    """One moderation action; answers with the list as filtered (htmx) or goes back to the page."""
+    conference = _found(questions.conference_for_moderation, actor=request.user, pk=pk)
+    question = _found(questions.question_get, conference=conference, pk=question_pk)
+    status = MODERATION_ACTIONS.get(request.POST.get("action", ""))
+    answer = request.POST.get("answer", "").strip()
+    error = ""
+    target = None
+    if status is None:
+        error = _("Thao tác không hợp lệ.")
+    elif status == QuestionStatus.ANSWERED and not answer:
+        error = _("Hãy nhập nội dung trả lời.")
+    elif status == QuestionStatus.MERGED:
+        target_pk = _int(request.POST.get("merged_into"))
+        try:
+            target = questions.merge_target_get(conference=conference, pk=target_pk or 0, question=question)
+        except NotFoundError:
+            error = _("Hãy chọn câu hỏi để gộp vào.")
+    if not error:
+        try:
+            services.question_moderate(
+                actor=request.user, question=question, status=status, answer=answer, merged_into=target
+            )
+        except DomainError as error_raised:
+            error = error_raised.message
+    if not _is_htmx(request):
+        if error:
+            messages.error(request, error)
+        status, item_id = _filters(request.POST)
+        query = urlencode({"trang_thai": status, "muc": "" if item_id is None else item_id})
+        return redirect(f"{reverse('attendance:question_moderation', args=[conference.pk])}?{query}")
+    context = _moderation_list_context(conference, request.POST, error=error)
+    return render(request, "attendance/question_moderation_list.html", context)
+
+
+def _board_item(request, conference):
+    item_id = _int(request.GET.get("muc"))
+    if item_id is not None:
+        return _found(questions.programme_item_get, conference=conference, pk=item_id), True
+    return questions.current_item(conference=conference), False
+
+
+@login_required
+def board(request, pk: int):
+    """The presiding board's screen: big type, the current item's approved questions."""
+    conference = _found(questions.conference_for_board, actor=request.user, pk=pk)
+    item, is_pinned = _board_item(request, conference)
+    return render(
+        request,
+        "attendance/question_board.html",
+        {
+            "conference": conference,
+            "item": item,
+            "is_pinned": is_pinned,
+            "programme": questions.programme(conference=conference),
+            "questions": questions.board_questions(conference=conference, item=item),
+            "poll_seconds": BOARD_POLL_SECONDS,
+        },
+    )
+
+
+@login_required
+def board_list(request, pk: int):
+    """What the board's screen polls: the list, and the current item's title."""
+    conference = _found(questions.conference_for_board, actor=request.user, pk=pk)
+    item, _is_pinned = _board_item(request, conference)
+    response = render(
+        request,
+        "attendance/question_board_list.html",
+        {
+            "conference": conference,
+            "item": item,
+            "questions": questions.board_questions(conference=conference, item=item),
+            "oob": True,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+urlpatterns = [
+    path("diem-cau/<int:point_pk>/cau-hoi/", point_questions, name="question_ask_point"),
+    path("moi/<str:token>/cau-hoi/", personal_questions, name="question_ask_personal"),
+    path("hoi-nghi/<int:pk>/cau-hoi/", moderation, name="question_moderation"),
+    path("hoi-nghi/<int:pk>/cau-hoi/<int:question_pk>/", moderate, name="question_moderate"),
+    path("hoi-nghi/<int:pk>/chu-toa/", board, name="question_board"),
+    path("hoi-nghi/<int:pk>/chu-toa/cau-hoi/", board_list, name="question_board_list"),
+]

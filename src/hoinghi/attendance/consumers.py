@@ -1,0 +1,66 @@
+"""WebSocket consumers of the live views: they authenticate, authorise, join groups and relay.
+
+`DashboardConsumer` serves /ws/truc-tiep/<conference_id>/: a signed-in user who can see the
+conference joins the channel group of their audience (`dashboard.Audience`), gets a fresh
+snapshot at once (a reconnecting page starts from it) and then whatever the broadcaster
+(`live.Broadcaster`) sends to the group, at most once a second. Anyone else is closed with 4403.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from hoinghi.attendance import live
+from hoinghi.attendance.dashboard import audience_for
+from hoinghi.conferences.selectors import conference_get
+from hoinghi.core.errors import NotFoundError
+
+CLOSE_CODE_FORBIDDEN = 4403
+
+
+def _subscription(user, conference_id: int):
+    """(conference, audience, group, first snapshot) for a user allowed to watch, else None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        conference = conference_get(actor=user, pk=conference_id)
+    except NotFoundError:
+        return None
+    audience = audience_for(actor=user, conference=conference)
+    group = audience.group(conference)
+    snapshot = live.snapshot_message(conference=conference, audience=audience)
+    live.group_seen(group, snapshot["version"])
+    return conference, audience, group, snapshot
+
+
+class DashboardConsumer(AsyncJsonWebsocketConsumer):
+    group: str | None = None
+
+    async def connect(self):
+        conference_id = int(self.scope["url_route"]["kwargs"]["conference_id"])
+        subscription = await database_sync_to_async(_subscription)(self.scope.get("user"), conference_id)
+        if subscription is None:
+            # Accepted first so that the page reads the code and stops reconnecting.
+            await self.accept()
+            await self.close(code=CLOSE_CODE_FORBIDDEN)
+            return
+        conference, audience, group, snapshot = subscription
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.group = group
+        await self.accept()
+        live.broadcaster.subscribe(self, group=group, conference_id=conference.pk, audience=audience)
+        await self.send_json(snapshot)
+
+    async def disconnect(self, code):
+        if self.group is not None:
+            live.broadcaster.unsubscribe(self, group=self.group)
+            try:
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+            except Exception:  # noqa: BLE001 - the layer may be the reason we are closing
+                pass
+            self.group = None
+
+    async def receive_json(self, content, **kwargs):
+        """Clients only listen; a "snapshot" request is answered by reconnecting, not here."""
+
+    async def live_snapshot(self, event):
+        await self.send_json(event["snapshot"])

@@ -1,0 +1,346 @@
+"""The live dashboard's snapshot: one JSON-ready dict per (conference, audience).
+
+A dashboard is a snapshot, then snapshots (STYLE.md §6): the broadcaster (`attendance.live`)
+computes one per audience at most once a second and the polling endpoint returns the same dict.
+
+The audience is what decides the content, and nothing else does: who is unrestricted, the unit
+paths granted for "conferences.view" (the same rule `core.permissions.scope` applies) and the
+points the actor operates (the conference selectors add those to the scope). Two users with the
+same audience see the same snapshot, so the broadcaster computes it once for both and sends it to
+a channel group named after the audience: a province's organisers never share a group with the
+national ones.
+
+Cost: a fixed handful of aggregate queries, whatever the number of points or people.
+"""
+
+import hashlib
+import math
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMinute
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoinghi.attendance import events
+from hoinghi.attendance.models import Attendance, Headcount, Incident, IncidentKind
+from hoinghi.conferences.models import BridgePoint, Conference, Invitation, InvitationStatus
+from hoinghi.core.permissions import scope_paths
+
+# A point silent for longer than this is shown as offline (its device or link is down).
+OFFLINE_AFTER = timedelta(minutes=5)
+# Where a point with no province is drawn (the national host point): Hà Nội.
+CAPITAL = (21.0285, 105.8542)
+# The spread of the other points of a province around its centre, in degrees of latitude.
+SPREAD_MIN, SPREAD_MAX = 0.08, 0.32
+TIMELINE_MAX_MINUTES = 600
+
+
+@dataclass(frozen=True)
+class Audience:
+    """What a dashboard may show: everything, or the subtrees of `paths` plus the `operated` points."""
+
+    everything: bool
+    paths: tuple[str, ...] = ()
+    operated: tuple[int, ...] = ()
+
+    @property
+    def key(self) -> str:
+        if self.everything:
+            return "*"
+        return ",".join(self.paths) + "|" + ",".join(str(pk) for pk in self.operated)
+
+    def group(self, conference: Conference) -> str:
+        """The channel group of this audience for this conference (names of at most 100 ASCII
+        characters). The conference's creation time is in the digest so that a database rebuilt
+        with the same ids (tests, demos) never meets the cache keys of an older one."""
+        stamp = conference.created_at.timestamp() if conference.created_at else 0
+        digest = hashlib.sha256(f"{self.key}#{stamp}".encode()).hexdigest()[:24]
+        return f"live.{conference.pk}.{digest}"
+
+    def covers(self, conference: Conference) -> bool:
+        """Does this audience see all of the conference (a grant on its organising unit or above)?"""
+        return self.everything or any(conference.organising_unit.path.startswith(p) for p in self.paths)
+
+    def points_q(self, prefix: str = "") -> Q:
+        """Which bridge points this audience sees (`prefix` to reach the point from another model)."""
+        if self.everything:
+            return Q()
+        conditions = [Q(**{f"{prefix}unit__path__under": path}) for path in self.paths]
+        if self.operated:
+            conditions.append(Q(**{f"{prefix}pk__in" if not prefix else f"{prefix}id__in": self.operated}))
+        return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+    def people_q(self, prefix: str = "") -> Q:
+        """Which invitees and attendees: people of the granted subtrees, and the rosters of the
+        operated points (as `conferences.selectors.invitation_list` shows them)."""
+        if self.everything:
+            return Q()
+        conditions = [Q(**{f"{prefix}person__unit__path__under": path}) for path in self.paths]
+        if self.operated:
+            conditions.append(Q(**{f"{prefix}point_id__in": self.operated}))
+        return reduce(or_, conditions) if conditions else Q(pk__in=[])
+
+
+def audience_for(*, actor, conference: Conference) -> Audience:
+    paths = scope_paths(actor, "conferences.view")
+    if paths is None:
+        return Audience(everything=True)
+    operated: tuple[int, ...] = ()
+    if getattr(actor, "pk", None):
+        operated = tuple(
+            sorted(
+                BridgePoint.objects.filter(conference=conference, operators=actor).values_list(
+                    "pk", flat=True
+                )
+            )
+        )
+    return Audience(everything=False, paths=tuple(paths), operated=operated)
+
+
+def dashboard_snapshot(*, actor, conference: Conference, now: datetime | None = None) -> dict:
+    """The snapshot the actor's dashboard shows (scoped to what they may see)."""
+    return snapshot_for(
+        audience=audience_for(actor=actor, conference=conference), conference=conference, now=now
+    )
+
+
+def point_state(last_seen_at: datetime | None, now: datetime) -> str:
+    """online (beat within `events.ONLINE_WITHIN`), silent, offline (silent over `OFFLINE_AFTER`),
+    or never (no page of the point ever opened)."""
+    if last_seen_at is None:
+        return "never"
+    silence = now - last_seen_at
+    if silence <= events.ONLINE_WITHIN:
+        return "online"
+    return "silent" if silence <= OFFLINE_AFTER else "offline"
+
+
+def _spread(point_id: int, lat: float, lon: float) -> tuple[float, float]:
+    """A point placed around its province's centre: angle and distance from a hash of its id,
+    so it stays where it is from one snapshot (and one server) to the next."""
+    h = zlib.crc32(f"point:{point_id}".encode())
+    angle = (h % 3600) / 3600 * 2 * math.pi
+    radius = SPREAD_MIN + ((h >> 12) % 1000) / 1000 * (SPREAD_MAX - SPREAD_MIN)
+    return (
+        round(lat + radius * math.sin(angle), 4),
+        round(lon + radius * math.cos(angle) / max(math.cos(math.radians(lat)), 0.2), 4),
+    )
+
+
+def _place(row: dict) -> tuple[float, float]:
+    """A point run by the province's own unit (its parent is outside the province) sits on the
+    province's centre; a point of a unit below it is spread around the centre; a point without
+    a province is at the capital (the national host on it, others around it)."""
+    lat, lon = row["unit__province__latitude"], row["unit__province__longitude"]
+    if row["unit__province_id"] is None or lat is None or lon is None:
+        return CAPITAL if row["is_host"] else _spread(row["id"], *CAPITAL)
+    if row["unit__parent__province_id"] == row["unit__province_id"]:
+        return _spread(row["id"], lat, lon)
+    return round(lat, 4), round(lon, 4)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | None = None) -> dict:
+    """The snapshot of one audience. Coordinates come from the point's unit's province
+    (Province.latitude/longitude): the provincial point on the centre, district points spread
+    deterministically around it by a small offset from a hash of the point id (`_place`,
+    `_spread`); they are not the points' real addresses."""
+    now = now or timezone.now()
+    latest = Headcount.objects.filter(point=OuterRef("pk")).order_by("-reported_at", "-id")
+    point_rows = list(
+        BridgePoint.objects.filter(conference=conference)
+        .filter(audience.points_q())
+        .values(
+            "id",
+            "name",
+            "is_host",
+            "level__code",
+            "level__name",
+            "level__rank",
+            "unit__province_id",
+            "unit__parent__province_id",
+            "unit__province__short_name",
+            "unit__province__latitude",
+            "unit__province__longitude",
+            "presence__last_seen_at",
+            "presence__queued_scans",
+        )
+        .annotate(
+            invited=Count("invitations", filter=Q(invitations__status=InvitationStatus.ACTIVE)),
+            reported=Subquery(latest.values("present")[:1]),
+            reported_at=Subquery(latest.values("reported_at")[:1]),
+        )
+        .order_by("-is_host", "level__rank", "name", "id")
+    )
+    point_ids = [row["id"] for row in point_rows]
+
+    attendances = Attendance.objects.filter(conference=conference)
+    at_points = attendances if audience.everything else attendances.filter(point_id__in=point_ids)
+    per_point = {
+        row["point_id"]: row
+        for row in at_points.values("point_id").annotate(
+            present=Count("id"), guests=Count("id", filter=Q(is_guest=True)), last=Max("checked_in_at")
+        )
+    }
+    visible = (
+        attendances
+        if audience.everything
+        else attendances.filter(Q(point_id__in=point_ids) | audience.people_q())
+    )
+    totals = visible.aggregate(
+        people=Count("person_id", distinct=True),
+        guests=Count("person_id", distinct=True, filter=Q(is_guest=True)),
+    )
+    multi_point = (
+        visible.values("person_id").annotate(n=Count("point_id", distinct=True)).filter(n__gte=2).count()
+    )
+
+    invitations = (
+        Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE)
+        .filter(audience.people_q())
+        .annotate(
+            is_present=Exists(
+                Attendance.objects.filter(conference=conference, person_id=OuterRef("person_id"))
+            )
+        )
+    )
+    provinces = [
+        {
+            "id": row["person__unit__province_id"],
+            "name": row["person__unit__province__short_name"] or _("Trung ương"),
+            "invited": row["invited"],
+            "present": row["present"],
+        }
+        for row in invitations.values("person__unit__province_id", "person__unit__province__short_name")
+        .annotate(invited=Count("id"), present=Count("id", filter=Q(is_present=True)))
+        .order_by("person__unit__province__code")
+    ]
+    categories = [
+        {
+            "id": row["rules__id"],
+            "name": row["rules__name"] or _("Mời thêm"),
+            "invited": row["invited"],
+            "present": row["present"],
+        }
+        for row in invitations.values("rules__id", "rules__name", "rules__order")
+        .annotate(invited=Count("id"), present=Count("id", filter=Q(is_present=True)))
+        .order_by("rules__order", "rules__id")
+    ]
+    invited = sum(row["invited"] for row in provinces)
+    present_invited = sum(row["present"] for row in provinces)
+
+    open_incidents = list(
+        Incident.objects.filter(point__conference=conference, closed_at__isnull=True)
+        .filter(audience.points_q("point__"))
+        .values("id", "point_id", "point__name", "kind", "note", "opened_at")
+        .order_by("opened_at", "id")
+    )
+    incidents_by_point: dict[int, int] = defaultdict(int)
+    for incident in open_incidents:
+        incidents_by_point[incident["point_id"]] += 1
+
+    timeline = [
+        {"t": _iso(row["minute"]), "n": row["n"]}
+        for row in visible.annotate(minute=TruncMinute("checked_in_at"))
+        .values("minute")
+        .annotate(n=Count("id"))
+        .order_by("-minute")[:TIMELINE_MAX_MINUTES]
+    ]
+    timeline.reverse()
+
+    points, levels = [], {}
+    states = {"online": 0, "silent": 0, "offline": 0, "never": 0}
+    for row in point_rows:
+        row["lat"], row["lon"] = _place(row)
+        state = point_state(row["presence__last_seen_at"], now)
+        states[state] += 1
+        attended = per_point.get(row["id"], {})
+        point = {
+            "id": row["id"],
+            "name": row["name"],
+            "host": row["is_host"],
+            "level": row["level__code"],
+            "province": row["unit__province__short_name"] or "",
+            "lat": row["lat"],
+            "lon": row["lon"],
+            "state": state,
+            "last_seen": _iso(row["presence__last_seen_at"]),
+            "queued": row["presence__queued_scans"] or 0,
+            "present": attended.get("present", 0),
+            "guests": attended.get("guests", 0),
+            "last_checkin": _iso(attended.get("last")),
+            "invited": row["invited"],
+            "reported": row["reported"],
+            "reported_at": _iso(row["reported_at"]),
+            "incidents": incidents_by_point.get(row["id"], 0),
+        }
+        points.append(point)
+        level = levels.setdefault(
+            row["level__code"],
+            {
+                "code": row["level__code"],
+                "name": row["level__name"],
+                "rank": row["level__rank"],
+                "total": 0,
+                "online": 0,
+                "silent": 0,
+                "offline": 0,
+                "never": 0,
+                "present": 0,
+                "invited": 0,
+                "reported": 0,
+            },
+        )
+        level["total"] += 1
+        level[state] += 1
+        level["present"] += point["present"]
+        level["invited"] += point["invited"]
+        level["reported"] += point["reported"] or 0
+
+    return {
+        "type": "snapshot",
+        "conference": {"id": conference.pk, "title": conference.title, "status": conference.status},
+        "generated_at": now.isoformat(),
+        "scope": "all" if audience.covers(conference) else "subtree",
+        "totals": {
+            "points": len(points),
+            **states,
+            "invited": invited,
+            "present": present_invited,  # invitees present, each once wherever they were scanned
+            "people": totals["people"],  # everyone present, guests included
+            "guests": totals["guests"],
+            "multi_point": multi_point,
+            "checked_in": sum(p["present"] for p in points),  # rows per point, beside the reports
+            "reported": sum(p["reported"] or 0 for p in points),
+            "points_reported": sum(1 for p in points if p["reported"] is not None),
+            "incidents_open": len(open_incidents),
+        },
+        "levels": sorted(levels.values(), key=lambda level: level["rank"]),
+        "provinces": provinces,
+        "categories": categories,
+        "incidents": [
+            {
+                "id": incident["id"],
+                "point_id": incident["point_id"],
+                "point": incident["point__name"],
+                "kind": incident["kind"],
+                "kind_label": str(IncidentKind(incident["kind"]).label)
+                if incident["kind"] in IncidentKind.values
+                else incident["kind"],
+                "note": incident["note"],
+                "since": _iso(incident["opened_at"]),
+            }
+            for incident in open_incidents
+        ],
+        "timeline": timeline,
+        "points": points,
+    }

@@ -1,0 +1,442 @@
+"""The attendance report as .xlsx and as an A4 PDF: pure functions from the report's rows to bytes.
+
+The letterhead, the fonts and the page layout are those of the conferences' print-outs
+(`conferences.documents`), imported rather than copied. Like the sign-in sheet there, the tables
+are measured once and drawn on the canvas directly: the absentees of a large conference run to
+thousands of rows, which platypus' `Table` splits in quadratic time.
+"""
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from reportlab.lib.colors import black
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from hoinghi.attendance.reports import Absentee, AttendanceReport, GroupRow, PointRow
+from hoinghi.conferences.documents import (
+    BOLD,
+    BOTTOM,
+    CONTENT_WIDTH,
+    ITALIC,
+    LEFT,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    REGULAR,
+    TOP,
+    Letterhead,
+    draw_letterhead,
+    register_fonts,
+    when_line,
+)
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+TIME_FORMAT = "dd/mm/yyyy hh:mm"  # Excel's number format
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """The moment in Vietnam's time, without zone (Excel cells have none)."""
+    return moment.astimezone(ZONE).replace(tzinfo=None) if moment else None
+
+
+def _time(moment: datetime | None) -> str:
+    return f"{local(moment):%d/%m/%Y %H:%M}" if moment else ""
+
+
+def _percent(rate: float | None) -> str:
+    return f"{rate:.1f}".replace(".", ",") if rate is not None else ""
+
+
+def _point_cells(row: PointRow) -> list:
+    return [
+        row.name,
+        row.invited,
+        row.present,
+        row.elsewhere,
+        row.headcount,
+        row.rate,
+        row.first_at,
+        row.last_at,
+    ]
+
+
+def _group_cells(row: GroupRow) -> list:
+    return [row.name, row.invited, row.present, row.absent, row.rate]
+
+
+def point_headers() -> list[str]:
+    return [
+        _("Điểm cầu"),
+        _("Được mời"),
+        _("Có mặt"),
+        _("Trong đó: nơi khác, khách"),
+        _("Báo cáo số lượng"),
+        _("Tỷ lệ (%)"),
+        _("Đến sớm nhất"),
+        _("Đến muộn nhất"),
+    ]
+
+
+def group_headers(name: str) -> list[str]:
+    return [name, _("Được mời"), _("Có mặt"), _("Vắng"), _("Tỷ lệ (%)")]
+
+
+def absentee_headers() -> list[str]:
+    return [_("Họ và tên"), _("Mã cán bộ"), _("Đơn vị"), _("Điểm cầu"), _("Tỉnh, thành phố")]
+
+
+def report_title() -> str:
+    return _("BÁO CÁO KẾT QUẢ ĐIỂM DANH")
+
+
+# --- Spreadsheet ---------------------------------------------------------------------------------
+
+
+def report_xlsx(report: AttendanceReport, absentees: Iterable[Absentee]) -> bytes:
+    """One sheet per table, a bold header under a title line, times as real dates
+    (dd/mm/yyyy hh:mm, Vietnam's time). Write-only: the absentees stream through."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="E8EEF7")
+
+    def sheet(name: str, title: str, headers: list[str], widths: list[int]):
+        worksheet = workbook.create_sheet(title=name[:31])
+        worksheet.column_dimensions["A"].width = 6
+        for index, width in enumerate(widths, start=2):
+            worksheet.column_dimensions[get_column_letter(index)].width = width
+        worksheet.freeze_panes = "A3"
+        heading = WriteOnlyCell(worksheet, value=title)
+        heading.font = Font(bold=True, size=13)
+        worksheet.append([heading])
+        cells = []
+        for header in [_("STT"), *headers]:
+            cell = WriteOnlyCell(worksheet, value=header)
+            cell.font, cell.fill = bold, fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cells.append(cell)
+        worksheet.append(cells)
+        return worksheet
+
+    def row(worksheet, values: list, *, number, is_total: bool = False) -> None:
+        cells = []
+        for value in [number, *values]:
+            if isinstance(value, datetime):
+                value = local(value)
+            cell = WriteOnlyCell(worksheet, value=value)
+            if isinstance(value, datetime):
+                cell.number_format = TIME_FORMAT
+            elif isinstance(value, float):
+                cell.number_format = "0.0"
+            if is_total:
+                cell.font = bold
+            cells.append(cell)
+        worksheet.append(cells)
+
+    conference = report.conference.title
+    points = sheet(
+        _("Theo điểm cầu"),
+        _("Kết quả điểm danh theo điểm cầu — %(conference)s") % {"conference": conference},
+        point_headers(),
+        [44, 11, 11, 14, 14, 10, 18, 18],
+    )
+    for number, point in enumerate(report.points, start=1):
+        row(points, _point_cells(point), number=number)
+    row(points, _point_cells(report.points_total), number=None, is_total=True)
+
+    for name, title, rows in (
+        (_("Theo tỉnh, thành phố"), _("Tỉnh, thành phố"), report.provinces),
+        (_("Theo nhóm đối tượng"), _("Nhóm đối tượng"), report.categories),
+    ):
+        worksheet = sheet(
+            name,
+            f"{_('Kết quả điểm danh')} — {name.lower()} — {conference}",
+            group_headers(title),
+            [44, 11, 11, 11, 10],
+        )
+        for number, group in enumerate(rows, start=1):
+            row(worksheet, _group_cells(group), number=number)
+        if rows is report.provinces:
+            row(worksheet, _group_cells(report.totals), number=None, is_total=True)
+
+    absent = sheet(
+        _("Vắng mặt"),
+        _("Danh sách người được mời vắng mặt — %(conference)s") % {"conference": conference},
+        absentee_headers(),
+        [30, 14, 46, 34, 16],
+    )
+    for number, person in enumerate(absentees, start=1):
+        absent.append([number, person.full_name, person.code, person.unit, person.point, person.province])
+
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+SIZE = 8.5  # table text
+LEADING = 10.5
+PAD = 3
+HEADER_SIZE = 8.5
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: float
+    align: str = "left"  # left | right | centre
+
+
+@dataclass
+class _Line:
+    """One thing on a page, measured: a section title, a table's header row, or a row."""
+
+    kind: str  # "title" | "note" | "header" | "row"
+    height: float
+    cells: Sequence[Sequence[str]] = ()
+    columns: Sequence[Column] = ()
+    is_total: bool = False
+
+
+@lru_cache(maxsize=8192)  # units and points repeat down a list of thousands of absentees
+def _split(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return (text,)
+    return tuple(simpleSplit(text, font, size, width)) or ("",)
+
+
+def _row(columns: Sequence[Column], values: Sequence, *, is_total: bool = False, font=REGULAR) -> _Line:
+    cells = [
+        _split(
+            str(value) if value is not None else "", BOLD if is_total else font, SIZE, column.width - 2 * PAD
+        )
+        for column, value in zip(columns, values, strict=True)
+    ]
+    height = max(len(lines) for lines in cells) * LEADING + 2 * PAD
+    return _Line("row", height, cells, columns, is_total)
+
+
+def _header(columns: Sequence[Column]) -> _Line:
+    cells = [_split(column.title, BOLD, HEADER_SIZE, column.width - 2 * PAD) for column in columns]
+    height = max(len(lines) for lines in cells) * LEADING + 2 * PAD
+    return _Line("header", height, cells, columns)
+
+
+def _columns(widths_mm: Sequence[float], titles: Sequence[str], aligns: str) -> list[Column]:
+    """`aligns`: one letter a column, l / r / c. The last column takes what is left of the width."""
+    widths = [w * mm for w in widths_mm]
+    widths[-1] = CONTENT_WIDTH - sum(widths[:-1])
+    names = {"l": "left", "r": "right", "c": "centre"}
+    return [Column(t, w, names[a]) for t, w, a in zip(titles, widths, aligns, strict=True)]
+
+
+def _tables(
+    report: AttendanceReport, absentees: Iterable[Absentee]
+) -> list[tuple[str, list[Column], list[_Line]]]:
+    point_columns = _columns(
+        (8, 45, 13, 12, 13, 13, 12, 27, 27),
+        [_("STT"), *point_headers()],
+        "clrrrrrcc",
+    )
+    points = [
+        _row(
+            point_columns,
+            [
+                number,
+                row.name,
+                row.invited,
+                row.present,
+                row.elsewhere,
+                "" if row.headcount is None else row.headcount,
+                _percent(row.rate),
+                _time(row.first_at),
+                _time(row.last_at),
+            ],
+        )
+        for number, row in enumerate(report.points, start=1)
+    ]
+    total = report.points_total
+    points.append(
+        _row(
+            point_columns,
+            [
+                "",
+                total.name,
+                total.invited,
+                total.present,
+                total.elsewhere,
+                "" if total.headcount is None else total.headcount,
+                _percent(total.rate),
+                _time(total.first_at),
+                _time(total.last_at),
+            ],
+            is_total=True,
+        )
+    )
+
+    def groups(title: str, rows: list[GroupRow], with_total: bool):
+        columns = _columns((9, 79, 20, 20, 20, 20), [_("STT"), *group_headers(title)], "clrrrr")
+        lines = [
+            _row(columns, [n, g.name, g.invited, g.present, g.absent, _percent(g.rate)])
+            for n, g in enumerate(rows, start=1)
+        ]
+        if with_total:
+            t = report.totals
+            lines.append(
+                _row(columns, ["", t.name, t.invited, t.present, t.absent, _percent(t.rate)], is_total=True)
+            )
+        return columns, lines
+
+    absent_columns = _columns(
+        (11, 48, 60, 50), [_("STT"), _("Họ và tên"), _("Đơn vị"), _("Điểm cầu")], "clll"
+    )
+    absent_lines = [
+        _row(absent_columns, [n, person.full_name, person.unit, person.point])
+        for n, person in enumerate(absentees, start=1)
+    ]
+    province_columns, province_lines = groups(_("Tỉnh, thành phố"), report.provinces, True)
+    category_columns, category_lines = groups(_("Nhóm đối tượng"), report.categories, False)
+    return [
+        (_("I. Theo điểm cầu"), point_columns, points),
+        (_("II. Theo tỉnh, thành phố"), province_columns, province_lines),
+        (_("III. Theo nhóm đối tượng"), category_columns, category_lines),
+        (_("IV. Danh sách vắng mặt (theo thứ tự tên)"), absent_columns, absent_lines),
+    ]
+
+
+def _heading(canvas: Canvas, report: AttendanceReport, letterhead: Letterhead) -> float:
+    y = draw_letterhead(canvas, letterhead, PAGE_HEIGHT - TOP) - 12
+    y = _centred(canvas, report_title(), BOLD, 14, y)
+    y = _centred(canvas, report.conference.title, BOLD, 12, y)
+    y = _centred(canvas, when_line(report.conference.starts_at.astimezone(ZONE)), ITALIC, 11, y)
+    if report.scope:
+        y = _centred(canvas, _("Phạm vi: %(units)s") % {"units": "; ".join(report.scope)}, ITALIC, 11, y)
+    y -= 6
+    totals = report.totals
+    summary = _(
+        "Tổng số người được mời: %(invited)s; có mặt: %(present)s (%(rate)s%%); vắng mặt: %(absent)s; "
+        "có mặt ngoài danh sách mời: %(guests)s."
+    ) % {
+        "invited": f"{totals.invited:,}".replace(",", "."),
+        "present": f"{totals.present:,}".replace(",", "."),
+        "rate": _percent(totals.rate) or "0",
+        "absent": f"{totals.absent:,}".replace(",", "."),
+        "guests": f"{report.uninvited_present:,}".replace(",", "."),
+    }
+    canvas.setFont(REGULAR, 11)
+    for line in simpleSplit(summary, REGULAR, 11, CONTENT_WIDTH):
+        canvas.drawString(LEFT, y, line)
+        y -= 14.5
+    return y - 4
+
+
+def _centred(canvas: Canvas, text: str, font: str, size: float, y: float) -> float:
+    canvas.setFont(font, size)
+    for line in simpleSplit(text, font, size, CONTENT_WIDTH) or [""]:
+        canvas.drawCentredString(PAGE_WIDTH / 2, y, line)
+        y -= size * 1.3
+    return y
+
+
+TITLE_HEIGHT = 22
+
+
+def _paginate(tables, first_top: float) -> list[list[_Line]]:
+    """Pages of lines: a table's header is repeated at the top of every page it continues on,
+    and a section title is never left alone at the foot of a page."""
+    pages: list[list[_Line]] = [[]]
+    room = first_top - BOTTOM
+    for title, columns, rows in tables:
+        header = _header(columns)
+        first = rows[0].height if rows else 0
+        if room < TITLE_HEIGHT + header.height + first and pages[-1]:
+            pages.append([])
+            room = PAGE_HEIGHT - TOP - BOTTOM
+        pages[-1] += [_Line("title", TITLE_HEIGHT, [[title]]), header]
+        room -= TITLE_HEIGHT + header.height
+        if not rows:
+            pages[-1].append(_Line("note", 16, [[_("Không có.")]]))
+            room -= 16
+        for row in rows:
+            if row.height > room:
+                pages.append([header])
+                room = PAGE_HEIGHT - TOP - BOTTOM - header.height
+            pages[-1].append(row)
+            room -= row.height
+        room -= 6
+        pages[-1].append(_Line("gap", 6))
+    return pages
+
+
+def _draw_line(canvas: Canvas, line: _Line, y: float) -> None:
+    if line.kind == "title":
+        canvas.setFont(BOLD, 11.5)
+        canvas.drawString(LEFT, y - 15, line.cells[0][0])
+        return
+    if line.kind == "note":
+        canvas.setFont(ITALIC, 10)
+        canvas.drawString(LEFT + PAD, y - 12, line.cells[0][0])
+        return
+    if line.kind == "gap":
+        return
+    is_header = line.kind == "header"
+    if is_header or line.is_total:
+        canvas.setFillGray(0.92 if is_header else 0.96)
+        canvas.rect(LEFT, y - line.height, CONTENT_WIDTH, line.height, stroke=0, fill=1)
+        canvas.setFillColor(black)
+    canvas.setLineWidth(0.5)
+    canvas.rect(LEFT, y - line.height, CONTENT_WIDTH, line.height, stroke=1, fill=0)
+    canvas.setFont(BOLD if is_header or line.is_total else REGULAR, SIZE)
+    x = LEFT
+    for index, (column, lines) in enumerate(zip(line.columns, line.cells, strict=True)):
+        if index:
+            canvas.line(x, y, x, y - line.height)
+        baseline = y - PAD - SIZE + 0.5
+        for text in lines:
+            if is_header or column.align == "centre":
+                canvas.drawCentredString(x + column.width / 2, baseline, text)
+            elif column.align == "right":
+                canvas.drawRightString(x + column.width - PAD, baseline, text)
+            else:
+                canvas.drawString(x + PAD, baseline, text)
+            baseline -= LEADING
+        x += column.width
+
+
+def report_pdf(report: AttendanceReport, absentees: Iterable[Absentee], *, letterhead: Letterhead) -> bytes:
+    """The report on A4: the official header, the title, the conference, the totals, then the four
+    tables with their header rows repeated on every page, and 'Trang x/y' at the foot."""
+    register_fonts()
+    tables = _tables(report, absentees)
+    scratch = Canvas(io.BytesIO())  # measure the heading once, to know where the tables start
+    pages = _paginate(tables, _heading(scratch, report, letterhead))
+    output = io.BytesIO()
+    canvas = Canvas(output, pagesize=A4, pageCompression=1, initialFontName=REGULAR)
+    canvas.setTitle(f"{report_title()} — {report.conference.title}")
+    canvas.setAuthor(letterhead.issuer)
+    for number, page in enumerate(pages, start=1):
+        y = _heading(canvas, report, letterhead) if number == 1 else PAGE_HEIGHT - TOP
+        for line in page:
+            _draw_line(canvas, line, y)
+            y -= line.height
+        canvas.setFont(REGULAR, 9)
+        canvas.drawCentredString(
+            PAGE_WIDTH / 2,
+            BOTTOM - 8 * mm,
+            _("Trang %(page)s/%(pages)s") % {"page": number, "pages": len(pages)},
+        )
+        canvas.showPage()
+    canvas.save()
+    return output.getvalue()

@@ -1,0 +1,266 @@
+"""Reads for the report after the conference: attendance by point, province and category, and
+the absentees. Pure reads, scoped to the actor's subtree (`core.permissions.scope`).
+
+Who reads what: organisers and viewers ("conferences.view") of any unit the conference covers.
+A provincial organiser of a national conference gets the points their subtree runs and the
+invitees who belong to it; the figures are those of that subtree, not of the nation.
+
+"Present" counts people, not scans: an invitee who checked in at two points is present once in
+every figure except the table by point, where each point counts who was there (and the total
+row of that table counts people once again). An absentee is an active invitee present nowhere.
+
+Everything is aggregated in the database, a fixed handful of queries whatever the size
+(the 2018 conference: 24,814 invitees, 364 points); the absentees are streamed.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoinghi.attendance.models import Attendance, Headcount
+from hoinghi.conferences import selectors as conferences
+from hoinghi.conferences.models import BridgePoint, Conference, Invitation, InvitationStatus
+from hoinghi.core.errors import NotFoundError
+from hoinghi.core.permissions import scope, scope_paths
+from hoinghi.orgs.models import Unit
+
+ACTION = "conferences.view"
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class PointRow:
+    point_id: int
+    name: str
+    level: str
+    invited: int
+    present: int  # people checked in at this point, whoever they are
+    present_invited: int  # of them: the point's own invitees
+    headcount: int | None  # the operator's last reported count
+    first_at: datetime | None
+    last_at: datetime | None
+
+    @property
+    def elsewhere(self) -> int:
+        """Present here but invited to another point, or not invited at all (guests)."""
+        return self.present - self.present_invited
+
+    @property
+    def rate(self) -> float | None:
+        """The share of the point's invitees who checked in there."""
+        return _rate(self.present_invited, self.invited)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """Invitees of a province or a category, and how many of them were present anywhere."""
+
+    name: str
+    invited: int
+    present: int
+
+    @property
+    def absent(self) -> int:
+        return self.invited - self.present
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.present, self.invited)
+
+
+@dataclass(frozen=True)
+class Absentee:
+    code: str
+    full_name: str
+    unit: str
+    point: str
+    province: str
+
+
+@dataclass
+class AttendanceReport:
+    conference: Conference
+    scope: list[str]  # the units the figures cover; empty: the whole conference
+    points: list[PointRow]
+    points_total: PointRow
+    provinces: list[GroupRow]
+    categories: list[GroupRow]
+    totals: GroupRow
+    uninvited_present: int  # people present who had no active invitation (guests)
+    generated_at: datetime = field(default_factory=timezone.now)
+
+    @property
+    def absent(self) -> int:
+        return self.totals.absent
+
+
+def report_conference(*, actor, pk: int) -> Conference:
+    """The conference, if the actor may read its reports (organisers and viewers of a unit it
+    covers); `NotFoundError` otherwise, also for a point's operator without such a grant."""
+    conference = conferences.conference_get(actor=actor, pk=pk)
+    paths = scope_paths(actor, ACTION)
+    if paths is not None and not paths:
+        raise NotFoundError(_("Không tìm thấy."), code="not_found")
+    return conference
+
+
+def _invitations(actor, conference: Conference) -> QuerySet[Invitation]:
+    return scope(
+        actor, ACTION, Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE)
+    )
+
+
+def _present_anywhere(conference: Conference) -> Exists:
+    return Exists(Attendance.objects.filter(conference=conference, person_id=OuterRef("person_id")))
+
+
+def attendance_report(*, actor, conference: Conference) -> AttendanceReport:
+    """The four tables' figures (the absentees are read by `absentee_rows`). Seven queries."""
+    points = scope(actor, ACTION, BridgePoint.objects.filter(conference=conference))
+    latest = Headcount.objects.filter(point=OuterRef("pk")).order_by("-reported_at", "-id")
+    point_rows = list(
+        points.annotate(headcount=Subquery(latest.values("present")[:1]))
+        .order_by("-is_host", "level__rank", "name", "id")
+        .values_list("pk", "name", "level__name", "headcount")
+    )
+    point_ids = [row[0] for row in point_rows]
+    invited_at = dict(
+        Invitation.objects.filter(
+            conference=conference, status=InvitationStatus.ACTIVE, point_id__in=points.values("pk")
+        )
+        .order_by()
+        .values("point_id")
+        .annotate(n=Count("pk"))
+        .values_list("point_id", "n")
+    )
+    presence = {
+        row["point_id"]: row
+        for row in Attendance.objects.filter(conference=conference, point_id__in=points.values("pk"))
+        .order_by()
+        .values("point_id")
+        .annotate(
+            n=Count("person_id", distinct=True),
+            invited_here=Count("pk", filter=Q(is_guest=False, is_other_point=False)),
+            first=Min("checked_in_at"),
+            last=Max("checked_in_at"),
+        )
+    }
+    rows = []
+    for pk, name, level, headcount in point_rows:
+        seen = presence.get(pk, {})
+        rows.append(
+            PointRow(
+                point_id=pk,
+                name=name,
+                level=level,
+                invited=invited_at.get(pk, 0),
+                present=seen.get("n", 0),
+                present_invited=seen.get("invited_here", 0),
+                headcount=headcount,
+                first_at=seen.get("first"),
+                last_at=seen.get("last"),
+            )
+        )
+    everyone = Attendance.objects.filter(conference=conference, point_id__in=point_ids).aggregate(
+        n=Count("person_id", distinct=True), first=Min("checked_in_at"), last=Max("checked_in_at")
+    )
+    reported = [row.headcount for row in rows if row.headcount is not None]
+    points_total = PointRow(
+        point_id=0,
+        name=_("Tổng cộng"),
+        level="",
+        invited=sum(row.invited for row in rows),
+        present=everyone["n"],
+        present_invited=sum(row.present_invited for row in rows),  # one point per invitee
+        headcount=sum(reported) if reported else None,
+        first_at=everyone["first"],
+        last_at=everyone["last"],
+    )
+
+    invitations = _invitations(actor, conference).annotate(is_present=_present_anywhere(conference))
+    grouped = invitations.order_by()
+    provinces = [
+        GroupRow(name=short or full or _("Trung ương, ngành"), invited=invited, present=present)
+        for short, full, invited, present in grouped.values(
+            "person__unit__province__code",
+            "person__unit__province__short_name",
+            "person__unit__province__name",
+        )
+        .annotate(invited=Count("pk"), present=Count("pk", filter=Q(is_present=True)))
+        .order_by(F("person__unit__province__code").asc(nulls_first=True))  # the centre first
+        .values_list(
+            "person__unit__province__short_name", "person__unit__province__name", "invited", "present"
+        )
+    ]
+    categories = [
+        GroupRow(name=name or _("Mời thêm (ngoài các nhóm đối tượng)"), invited=invited, present=present)
+        for name, invited, present in grouped.values("rules__pk", "rules__name", "rules__order")
+        .annotate(invited=Count("pk"), present=Count("pk", filter=Q(is_present=True)))
+        .order_by(F("rules__order").asc(nulls_last=True), "rules__pk")  # explicit invitations last
+        .values_list("rules__name", "invited", "present")
+    ]
+    totals = GroupRow(
+        name=_("Tổng cộng"),
+        invited=sum(row.invited for row in provinces),
+        present=sum(row.present for row in provinces),
+    )
+    uninvited = (
+        scope(actor, ACTION, Attendance.objects.filter(conference=conference))
+        .exclude(
+            person_id__in=Invitation.objects.filter(
+                conference=conference, status=InvitationStatus.ACTIVE
+            ).values("person_id")
+        )
+        .aggregate(n=Count("person_id", distinct=True))["n"]
+    )
+    return AttendanceReport(
+        conference=conference,
+        scope=report_scope(actor=actor),
+        points=rows,
+        points_total=points_total,
+        provinces=provinces,
+        categories=categories,
+        totals=totals,
+        uninvited_present=uninvited,
+    )
+
+
+def report_scope(*, actor) -> list[str]:
+    """The names of the units whose subtrees the actor's figures cover; empty when unrestricted."""
+    paths = scope_paths(actor, ACTION)
+    if paths is None:
+        return []
+    return list(
+        Unit.objects.filter(path__in=paths).order_by("depth", "name_sort_key").values_list("name", flat=True)
+    )
+
+
+def absentee_list(*, actor, conference: Conference) -> QuerySet[Invitation]:
+    """Active invitees of the actor's subtree present at no point, in Vietnamese name order."""
+    return (
+        _invitations(actor, conference)
+        .filter(~_present_anywhere(conference))
+        .order_by("person__sort_key", "person_id")
+    )
+
+
+def absentee_rows(invitations: QuerySet[Invitation], *, chunk_size: int = 2000) -> Iterator[Absentee]:
+    """Stream the absentees of `absentee_list` (or a slice of it) as rows, one query per chunk."""
+    values = invitations.values_list(
+        "person__code",
+        "person__full_name",
+        "person__unit__name",
+        "point__name",
+        "person__unit__province__short_name",
+    )
+    for code, full_name, unit, point, province in values.iterator(chunk_size=chunk_size):
+        yield Absentee(
+            code=code, full_name=full_name, unit=unit or "", point=point or "", province=province or ""
+        )

@@ -1,0 +1,176 @@
+"""Reads of the live morning for a point's check-in page: its roster, its count, people to find.
+
+Every read starts from `point_for_checkin`: a point's operators (and organisers who may change
+the point) reach it; anyone else is told it does not exist (STYLE.md §4).
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Max, Q
+from django.utils.translation import gettext as _
+
+from hoinghi.attendance.models import Attendance, CheckIn
+from hoinghi.conferences import selectors as conferences
+from hoinghi.conferences.models import BridgePoint, Invitation, InvitationStatus
+from hoinghi.core.errors import NotFoundError
+from hoinghi.core.permissions import can
+from hoinghi.orgs.models import Person, Unit
+from hoinghi.orgs.vietnamese import fold, search_terms
+
+PEOPLE_SEARCH_LIMIT = 20
+
+
+def point_for_checkin(*, actor, point_id: int) -> BridgePoint:
+    """The point, if `actor` may check people in there; `NotFoundError` otherwise."""
+    point = BridgePoint.objects.select_related("conference", "unit", "level").filter(pk=point_id).first()
+    if point is None or not (
+        conferences.point_is_operated_by(point, actor) or can(actor, "conferences.change", point)
+    ):
+        raise NotFoundError(_("Không tìm thấy."), code="not_found")
+    return point
+
+
+def token_digest(token: str) -> str:
+    """What the roster carries instead of a token: the page hashes a scanned QR the same way."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    invitation_id: int
+    person_id: int
+    full_name: str
+    folded_name: str
+    unit: str
+    token_sha256: str
+    present_at: datetime | None
+
+    @property
+    def is_present(self) -> bool:
+        return self.present_at is not None
+
+
+def point_roster_version(*, point: BridgePoint) -> str:
+    """A short tag that changes whenever the roster or anyone's presence at the point changes.
+
+    Two aggregate queries instead of the roster itself, so that a page asking "has anything
+    changed?" every minute costs little. Presence at the point changes only through a scan
+    stored there (undo included), so the count and latest arrival of its scans cover it.
+    """
+    invitations = Invitation.objects.filter(conference_id=point.conference_id, point=point).aggregate(
+        n=Count("pk"),
+        changed=Max("updated_at"),
+        person_changed=Max("person__updated_at"),
+        unit_changed=Max("person__unit__updated_at"),
+    )
+    scans = CheckIn.objects.filter(point=point).aggregate(n=Count("pk"), last=Max("received_at"))
+    parts = (
+        invitations["n"],
+        invitations["changed"],
+        invitations["person_changed"],
+        invitations["unit_changed"],
+        scans["n"],
+        scans["last"],
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+
+
+def point_roster(*, actor, point: BridgePoint) -> list[RosterEntry]:
+    """The point's active invitees for the page's offline cache, in Vietnamese name order.
+
+    Carries the SHA-256 of each token, never the token: a copy of the cache taken from a lost
+    phone cannot be used to check anyone in. Two queries whatever the size.
+    """
+    invitations = conferences.invitation_list(actor=actor, conference=point.conference, point=point)
+    present = dict(
+        Attendance.objects.filter(conference_id=point.conference_id, point=point).values_list(
+            "person_id", "checked_in_at"
+        )
+    )
+    return [
+        RosterEntry(
+            invitation_id=pk,
+            person_id=person_id,
+            full_name=full_name,
+            folded_name=fold(full_name),
+            unit=short_name or unit_name,
+            token_sha256=token_digest(token),
+            present_at=present.get(person_id),
+        )
+        for pk, person_id, full_name, short_name, unit_name, token in invitations.values_list(
+            "pk", "person_id", "person__full_name", "person__unit__short_name", "person__unit__name", "token"
+        )
+    ]
+
+
+def point_present_count(*, point: BridgePoint) -> int:
+    """People present at the point (invitees, people invited elsewhere and guests)."""
+    return Attendance.objects.filter(conference_id=point.conference_id, point=point).count()
+
+
+@dataclass(frozen=True)
+class PersonFound:
+    person_id: int
+    full_name: str
+    unit: str
+    invitation_id: int | None
+    invited_point: str  # the point the person is invited to, when it is another one
+    is_invited_here: bool
+    is_present: bool
+
+
+def people_search(*, actor, point: BridgePoint, q: str) -> list[PersonFound]:
+    """People to check in by name, diacritics-insensitive: the point's invitees and everyone of
+    the tree in the units the point serves (to record someone invited elsewhere, or a guest).
+
+    Needs at least two letters; returns at most `PEOPLE_SEARCH_LIMIT`, in Vietnamese name order.
+    The served subtree, not the actor's grants, bounds it: an operator holds no grant on the
+    units their point serves, yet must find the people who walk in from them.
+    """
+    terms = search_terms(q)
+    if not terms or len("".join(terms)) < 2:
+        return []
+    served_paths = list(
+        Unit.objects.filter(pk__in=point.served.values("unit_id")).values_list("path", flat=True)
+    ) or [point.unit.path]
+    where = reduce(or_, (Q(unit__path__under=path) for path in served_paths)) | Q(
+        invitations__conference_id=point.conference_id,
+        invitations__point=point,
+        invitations__status=InvitationStatus.ACTIVE,
+    )
+    people = Person.objects.filter(where)
+    for term in terms:
+        people = people.filter(search_text__contains=term)
+    found = list(people.select_related("unit").distinct().order_by("sort_key", "pk")[:PEOPLE_SEARCH_LIMIT])
+    ids = [person.pk for person in found]
+    invitations = {
+        invitation.person_id: invitation
+        for invitation in Invitation.objects.filter(
+            conference_id=point.conference_id, person_id__in=ids, status=InvitationStatus.ACTIVE
+        ).select_related("point")
+    }
+    present = set(
+        Attendance.objects.filter(
+            conference_id=point.conference_id, point=point, person_id__in=ids
+        ).values_list("person_id", flat=True)
+    )
+    results = []
+    for person in found:
+        invitation = invitations.get(person.pk)
+        elsewhere = invitation is not None and invitation.point_id != point.pk and invitation.point
+        results.append(
+            PersonFound(
+                person_id=person.pk,
+                full_name=person.full_name,
+                unit=person.unit.short_name or person.unit.name,
+                invitation_id=invitation.pk if invitation else None,
+                invited_point=elsewhere.name if elsewhere else "",
+                is_invited_here=invitation is not None and invitation.point_id == point.pk,
+                is_present=person.pk in present,
+            )
+        )
+    return results

@@ -1,0 +1,282 @@
+"""The check-in API through its real URLs: idempotency, refusals that change nothing, scoping."""
+
+import hashlib
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome, Headcount, Incident, PointPresence
+from hoinghi.conferences import services as conferences
+from hoinghi.conferences.models import Invitation
+from hoinghi.orgs.tests.factories import PersonFactory
+
+
+def _token(conference, person):
+    return Invitation.objects.get(conference=conference, person=person).token
+
+
+def _scan(method="qr", at=None, **fields):
+    return {
+        "id": str(uuid.uuid4()),
+        "method": method,
+        "scanned_at": (at or timezone.now()).isoformat(),
+        **fields,
+    }
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture
+def operator_client(client, ba_dinh_operator):
+    client.force_login(ba_dinh_operator)
+    return client
+
+
+@pytest.fixture
+def scans_url(issued):
+    return f"/api/points/{issued.ba_dinh_point.pk}/scans"
+
+
+def test_the_same_scan_sent_twice_is_stored_once(issued, operator_client, scans_url):
+    scan = _scan(token=_token(issued.conference, issued.people["HN-BD"]))
+    first = _post(operator_client, scans_url, {"scans": [scan]})
+    again = _post(operator_client, scans_url, {"scans": [scan]})
+    assert first.status_code == again.status_code == 200
+    assert first.json()["results"][0]["outcome"] == CheckInOutcome.PRESENT
+    assert again.json()["results"][0]["is_retry"] is True
+    assert again.json()["present"] == 1
+    assert CheckIn.objects.count() == 1
+    assert Attendance.objects.count() == 1
+
+
+def test_a_qr_holding_the_personal_link_checks_in_its_person(issued, operator_client, scans_url):
+    token = _token(issued.conference, issued.people["HN-BD"])
+    response = _post(
+        operator_client, scans_url, {"scans": [_scan(token=f"https://hoinghi.example/moi/{token}/")]}
+    )
+    assert response.json()["results"][0]["person_id"] == issued.people["HN-BD"].pk
+    assert CheckIn.objects.get().token == token
+
+
+def test_a_replayed_scan_id_with_another_payload_is_rejected_as_replayed(issued, operator_client, scans_url):
+    scan = _scan(token=_token(issued.conference, issued.people["HN-BD"]))
+    _post(operator_client, scans_url, {"scans": [scan]})
+    forged = {**scan, "token": _token(issued.conference, issued.people["chair-a"])}
+    response = _post(operator_client, scans_url, {"scans": [forged]})
+    result = response.json()["results"][0]
+    assert (result["outcome"], result["reason"]) == ("rejected", "replayed")
+    assert not Attendance.objects.filter(person=issued.people["chair-a"]).exists()
+    assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{not json",
+        {
+            "scans": [
+                {"id": "not-a-uuid", "method": "qr", "token": "x", "scanned_at": "2018-12-06T08:00:00+07:00"}
+            ]
+        },
+        {
+            "scans": [
+                {"id": str(uuid.uuid4()), "method": "teleport", "scanned_at": "2018-12-06T08:00:00+07:00"}
+            ]
+        },
+        {"scans": [{"id": str(uuid.uuid4()), "method": "qr", "token": "x", "scanned_at": "08:00"}]},
+        {
+            "scans": [
+                {"id": str(uuid.uuid4()), "method": "qr", "token": "x", "scanned_at": "2018-12-06T08:00:00"}
+            ]
+        },
+        {"scans": []},
+        {"nothing": 1},
+    ],
+    ids=["bad-json", "bad-uuid", "bad-method", "bad-time", "time-without-offset", "empty", "no-scans"],
+)
+def test_a_malformed_payload_gets_a_clear_error_and_stores_nothing(issued, operator_client, scans_url, body):
+    data = body if isinstance(body, str) else json.dumps(body)
+    response = operator_client.post(scans_url, data, content_type="application/json")
+    assert response.status_code in (400, 422)
+    error = response.json()
+    assert set(error) == {"code", "message", "params"} and error["message"]
+    assert not CheckIn.objects.exists()
+
+
+def test_a_batch_with_one_unreadable_scan_stores_none_of_it(issued, operator_client, scans_url):
+    good = _scan(token=_token(issued.conference, issued.people["HN-BD"]))
+    future = _scan(
+        method="search", person_id=issued.people["chair-a"].pk, at=timezone.now() + timedelta(hours=1)
+    )
+    response = _post(operator_client, scans_url, {"scans": [good, future]})
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed"
+    assert not CheckIn.objects.exists()
+
+
+def test_an_operator_of_another_point_is_told_it_does_not_exist(issued, operator_client):
+    point = issued.hcm_point
+    token = _token(issued.conference, issued.people["HCM"])
+    for method, url, body in (
+        ("post", f"/api/points/{point.pk}/scans", {"scans": [_scan(token=token)]}),
+        ("get", f"/api/points/{point.pk}/roster", None),
+        ("get", f"/api/points/{point.pk}/people?q=dung", None),
+        ("post", f"/api/points/{point.pk}/heartbeat", {"queued": 0}),
+        ("post", f"/api/points/{point.pk}/headcounts", {"present": 3}),
+        ("post", f"/api/points/{point.pk}/incidents", {"kind": "no_sound"}),
+    ):
+        response = _post(operator_client, url, body) if method == "post" else operator_client.get(url)
+        assert response.status_code == 404, url
+        assert response.json()["code"] == "not_found"
+    assert not CheckIn.objects.exists()
+    assert (
+        not PointPresence.objects.exists()
+        and not Headcount.objects.exists()
+        and not Incident.objects.exists()
+    )
+
+
+def test_without_login_nothing_is_answered_or_stored(issued, client, scans_url):
+    token = _token(issued.conference, issued.people["HN-BD"])
+    response = _post(client, scans_url, {"scans": [_scan(token=token)]})
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    assert client.get(f"/api/points/{issued.ba_dinh_point.pk}/roster").status_code == 401
+    assert not CheckIn.objects.exists()
+
+
+def test_a_post_without_the_csrf_header_is_refused(issued, ba_dinh_operator, scans_url):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ba_dinh_operator)
+    response = _post(
+        client, scans_url, {"scans": [_scan(token=_token(issued.conference, issued.people["HN-BD"]))]}
+    )
+    assert response.status_code == 403
+    assert not CheckIn.objects.exists()
+
+
+def test_the_roster_carries_token_digests_never_tokens(issued, operator_client):
+    url = f"/api/points/{issued.ba_dinh_point.pk}/roster"
+    response = operator_client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    invitations = Invitation.objects.filter(point=issued.ba_dinh_point)
+    assert invitations.exists()
+    for invitation in invitations:
+        assert invitation.token not in body
+        assert hashlib.sha256(invitation.token.encode()).hexdigest() in body
+    data = response.json()
+    assert data["invited"] == len(data["entries"]) == invitations.count()
+    entry = next(e for e in data["entries"] if e["person_id"] == issued.people["HN-BD"].pk)
+    assert entry["folded_name"] == entry["folded_name"].lower() and entry["present_at"] is None
+
+
+def test_the_roster_answers_not_modified_until_someone_is_checked_in(issued, operator_client, scans_url):
+    url = f"/api/points/{issued.ba_dinh_point.pk}/roster"
+    etag = operator_client.get(url)["ETag"]
+    assert operator_client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    _post(
+        operator_client,
+        scans_url,
+        {"scans": [_scan(token=_token(issued.conference, issued.people["HN-BD"]))]},
+    )
+    changed = operator_client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.json()["present"] == 1
+
+
+def test_people_search_ignores_diacritics_and_finds_guests_of_the_units_served(
+    issued, operator_client, small_tree
+):
+    walk_in = PersonFactory(
+        unit=small_tree.grassroots_a, family_name="Nguyễn", middle_name="Văn", given_name="Đức"
+    )
+    PersonFactory(unit=small_tree.district_1, family_name="Nguyễn", middle_name="Văn", given_name="Đức")
+    response = operator_client.get(f"/api/points/{issued.ba_dinh_point.pk}/people", {"q": "nguyen van duc"})
+    assert response.status_code == 200
+    found = response.json()
+    assert [p["person_id"] for p in found] == [walk_in.pk]  # the one in Quận 1 is not served here
+    assert found[0]["invitation_id"] is None
+
+
+def test_heartbeat_headcount_and_incident_are_recorded(issued, operator_client, ba_dinh_operator):
+    base = f"/api/points/{issued.ba_dinh_point.pk}"
+    assert _post(operator_client, f"{base}/heartbeat", {"queued": 3}).status_code == 200
+    assert PointPresence.objects.get(point=issued.ba_dinh_point).queued_scans == 3
+    response = _post(
+        operator_client, f"{base}/headcounts", {"present": 40, "absent": 2, "absent_reasons": {"Ốm": 2}}
+    )
+    assert response.status_code == 201
+    assert Headcount.objects.get().absent_reasons == {"Ốm": 2}
+    assert _post(operator_client, f"{base}/incidents", {"kind": "teleport"}).status_code == 422
+    assert _post(operator_client, f"{base}/incidents", {"kind": "no_sound", "note": "loa"}).status_code == 201
+    assert Incident.objects.get().opened_by == ba_dinh_operator
+
+
+def test_a_personal_token_checks_in_only_its_own_person(issued, client):
+    conference = issued.conference
+    conference.starts_at = timezone.now() + timedelta(minutes=30)
+    conference.save()
+    person = issued.people["HCM"]
+    token = _token(conference, person)
+    scan_id = str(uuid.uuid4())
+    csrf_client = Client(enforce_csrf_checks=True)  # no session, no CSRF token: the token is enough
+    response = _post(csrf_client, f"/api/invitations/{token}/checkin", {"id": scan_id})
+    assert response.status_code == 200
+    assert response.json()["person_id"] == person.pk
+    # The same tap again changes nothing; the same id used with another token is refused.
+    assert _post(csrf_client, f"/api/invitations/{token}/checkin", {"id": scan_id}).json()["is_retry"]
+    other = _token(conference, issued.people["HN"])
+    refused = _post(csrf_client, f"/api/invitations/{other}/checkin", {"id": scan_id})
+    assert (refused.status_code, refused.json()["code"]) == (400, "replayed")
+    assert list(Attendance.objects.values_list("person_id", "point_id")) == [(person.pk, issued.hcm_point.pk)]
+    assert _post(client, "/api/invitations/not-a-token/checkin", {"id": str(uuid.uuid4())}).status_code == 400
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_batch_of_a_hundred_scans_costs_a_bounded_number_of_queries(
+    issued, operator_client, scans_url, small_tree, django_assert_max_num_queries
+):
+    people = PersonFactory.create_batch(100, unit=small_tree.grassroots_a)
+    scans = [_scan(method="search", person_id=person.pk) for person in people]
+    with django_assert_max_num_queries(20):
+        response = _post(operator_client, scans_url, {"scans": scans})
+    assert response.status_code == 200
+    assert Attendance.objects.filter(is_guest=True).count() == 100
+
+
+def test_the_openapi_document_lists_the_check_in_endpoints(client, db):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in (
+        "/api/points/{point_id}/scans",
+        "/api/points/{point_id}/roster",
+        "/api/points/{point_id}/people",
+        "/api/points/{point_id}/heartbeat",
+        "/api/points/{point_id}/headcounts",
+        "/api/points/{point_id}/incidents",
+        "/api/invitations/{token}/checkin",
+    ):
+        assert path in paths
+
+
+def test_the_check_in_page_is_for_the_point_operators_only(issued, operator_client, make_user):
+    page = operator_client.get(f"/truc-tiep/diem-cau/{issued.ba_dinh_point.pk}/diem-danh/")
+    assert page.status_code == 200
+    assert b"checkin.js" in page.content
+    assert operator_client.get(f"/truc-tiep/diem-cau/{issued.hcm_point.pk}/diem-danh/").status_code == 404
+    worker = operator_client.get("/truc-tiep/sw.js")
+    assert worker.status_code == 200 and b"/static/attendance/checkin.js" in worker.content
+
+
+def test_an_operator_added_later_reaches_the_page(issued, superuser, make_user):
+    user = make_user()
+    conferences.point_operator_add(actor=superuser, point=issued.hcm_point, user=user)
+    client = Client()
+    client.force_login(user)
+    assert client.get(f"/truc-tiep/diem-cau/{issued.hcm_point.pk}/diem-danh/").status_code == 200

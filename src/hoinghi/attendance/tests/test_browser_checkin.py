@@ -1,0 +1,86 @@
+"""A site operator checks people in on a phone, loses the link, reloads, and the queue syncs."""
+
+import pytest
+
+from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome
+from hoinghi.conferences import services as conferences
+from hoinghi.conftest import screenshot
+from hoinghi.orgs.models import PositionRole
+from hoinghi.orgs.tests.factories import PersonFactory, PositionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def ba_dinh(small_conference, small_tree, superuser, make_user):
+    """Ba Đình's roster: Nguyễn Văn Chi, Nguyễn Văn Hùng, Nguyễn Văn Lan; and its operator."""
+    hung = PersonFactory(unit=small_tree.ba_dinh, family_name="Nguyễn", middle_name="Văn", given_name="Hùng")
+    PositionFactory(person=hung, role=PositionRole.objects.get(code="executive_member"))
+    conferences.conference_issue(actor=superuser, conference=small_conference.conference)
+    operator = make_user()
+    conferences.point_operator_add(actor=superuser, point=small_conference.ba_dinh_point, user=operator)
+    return small_conference, operator
+
+
+def _wait_queued(page, count: int, timeout: int = 20_000) -> None:
+    page.wait_for_function(
+        f"document.getElementById('checkin').dataset.queued === '{count}'", timeout=timeout
+    )
+
+
+def _check_in(page, query: str, name: str) -> None:
+    page.fill("#ci-search", query)
+    page.locator("button.ci-person", has_text=name).click()
+    page.locator("#ci-answer", has_text=name).wait_for()
+
+
+def test_an_operator_checks_in_online_and_offline_and_the_queue_survives_a_reload(
+    page_for, ba_dinh, live_server
+):
+    small, operator = ba_dinh
+    point = small.ba_dinh_point
+    page = page_for(operator, width=390, height=844)
+    page.goto(f"{live_server.url}/truc-tiep/diem-cau/{point.pk}/diem-danh/")
+    page.wait_for_function("document.getElementById('checkin').dataset.offlineReady === '1'")
+    assert page.locator("#ci-invited").inner_text() == "3"
+
+    _check_in(page, "nguyen van", "Nguyễn Văn Chi")
+    assert page.locator("#ci-answer").get_attribute("data-tone") == "ok"
+    _wait_queued(page, 0)
+    page.wait_for_function("document.getElementById('ci-present').innerText === '1'")
+    page.fill("#ci-search", "")
+    screenshot(page, "checkin-phone-online")
+
+    page.context.set_offline(True)
+    _check_in(page, "nguyen van hung", "Nguyễn Văn Hùng")
+    _check_in(page, "nguyen van lan", "Nguyễn Văn Lan")
+    _wait_queued(page, 2)
+    assert page.locator("#ci-queued").inner_text() == "2"
+    assert page.locator("#ci-link").get_attribute("data-state") == "offline"
+    assert page.locator("#ci-present").inner_text() == "3"
+    # The same badge again while offline answers "already checked in" from the device's queue.
+    page.fill("#ci-search", "nguyen van lan")
+    page.locator("button.ci-person", has_text="Nguyễn Văn Lan").click()
+    page.locator("#ci-answer", has_text="Đã điểm danh lúc").wait_for()
+    _wait_queued(page, 3)
+    page.fill("#ci-search", "")
+    screenshot(page, "checkin-phone-offline")
+    assert CheckIn.objects.count() == 1
+
+    page.reload()  # served by the service worker; the queue is in IndexedDB
+    page.wait_for_function("document.getElementById('checkin').dataset.ready === '1'")
+    assert page.locator("#ci-queued").inner_text() == "3"
+
+    page.context.set_offline(False)
+    _wait_queued(page, 0)
+    page.wait_for_function("document.getElementById('ci-present').innerText === '3'")
+
+    names = {
+        attendance.person.full_name: attendance.point_id
+        for attendance in Attendance.objects.select_related("person")
+    }
+    assert names == {name: point.pk for name in ("Nguyễn Văn Chi", "Nguyễn Văn Hùng", "Nguyễn Văn Lan")}
+    assert Attendance.objects.count() == 3
+    outcomes = sorted(CheckIn.objects.values_list("outcome", flat=True))
+    assert outcomes == sorted([CheckInOutcome.PRESENT] * 3 + [CheckInOutcome.ALREADY_PRESENT])
+    assert CheckIn.objects.values("id").distinct().count() == 4

@@ -1,0 +1,140 @@
+"""The dashboard's WebSocket against the real ASGI stack (hoinghi.asgi.application)."""
+
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.test import Client
+
+from hoinghi.asgi import application
+from hoinghi.attendance import live
+from hoinghi.attendance.consumers import CLOSE_CODE_FORBIDDEN
+from hoinghi.attendance.tests.live_fixtures import Socket, check_in, crowd_fixture  # noqa: F401
+from hoinghi.core.permissions import GrantRole
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _cookie(user) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+
+
+def _connector(conference_id: int, user=None):
+    """A factory of sockets for the user (the session is made here, outside the event loop)."""
+    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+    if user is not None:
+        headers.append((b"cookie", _cookie(user)))
+    return lambda: Socket(application, f"/ws/truc-tiep/{conference_id}/", headers=headers)
+
+
+async def _messages_within(communicator, seconds: float) -> list[dict]:
+    messages, deadline = [], time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if await communicator.receive_nothing(timeout=min(left, 0.05)):
+            continue
+        messages.append(await communicator.receive_json_from())
+    return messages
+
+
+def test_an_organiser_connects_and_gets_a_snapshot(crowd, make_user, small_tree):
+    organiser = make_user(GrantRole.ORGANISER, small_tree.national)
+
+    socket = _connector(crowd.small.conference.pk, organiser)
+
+    async def scenario():
+        communicator = socket()
+        connected, _ = await communicator.connect()
+        assert connected
+        snapshot = await communicator.receive_json_from(timeout=5)
+        await communicator.disconnect()
+        return snapshot
+
+    snapshot = async_to_sync(scenario)()
+    assert snapshot["type"] == "snapshot"
+    assert snapshot["totals"]["points"] == 3
+    assert snapshot["totals"]["invited"] == 56  # 5 committee members, chair A, and the 50
+    assert snapshot["totals"]["present"] == 0
+    assert not live.broadcaster.groups
+
+
+def test_a_burst_of_fifty_check_ins_reaches_a_dashboard_as_at_most_two_snapshots(
+    crowd, make_user, small_tree
+):
+    organiser = make_user(GrantRole.ORGANISER, small_tree.national)
+    small = crowd.small
+
+    def burst():
+        for person in crowd.ba_dinh_people:  # fifty commits, fifty changes
+            check_in(crowd.operator, small.ba_dinh_point, small.conference, person)
+
+    socket = _connector(small.conference.pk, organiser)
+
+    async def scenario():
+        communicator = socket()
+        assert (await communicator.connect())[0]
+        first = await communicator.receive_json_from(timeout=5)
+        started = time.monotonic()
+        await database_sync_to_async(burst)()
+        burst_took = time.monotonic() - started
+        messages = await _messages_within(communicator, 1.5 - min(burst_took, 0.5))
+        await communicator.disconnect()
+        return first, messages, burst_took
+
+    first, messages, burst_took = async_to_sync(scenario)()
+    assert first["totals"]["present"] == 0
+    assert 1 <= len(messages) <= 2 + int(burst_took), (len(messages), burst_took)
+    assert messages[-1]["totals"]["present"] == 50
+    assert messages[-1]["version"] > first["version"]
+
+
+def test_a_province_organiser_gets_only_the_points_of_their_subtree(crowd, make_user, small_tree):
+    hcm_organiser = make_user(GrantRole.ORGANISER, small_tree.hcm)
+    small = crowd.small
+
+    socket = _connector(small.conference.pk, hcm_organiser)
+
+    async def scenario():
+        communicator = socket()
+        assert (await communicator.connect())[0]
+        snapshot = await communicator.receive_json_from(timeout=5)
+        await database_sync_to_async(check_in)(
+            crowd.operator, small.ba_dinh_point, small.conference, *crowd.ba_dinh_people[:3]
+        )
+        later = await _messages_within(communicator, 1.5)
+        await communicator.disconnect()
+        return snapshot, later
+
+    snapshot, later = async_to_sync(scenario)()
+    assert [p["id"] for p in snapshot["points"]] == [small.hcm_point.pk]
+    assert snapshot["totals"]["invited"] == 2  # the committee members of HCM and District 1
+    assert {row["name"] for row in snapshot["provinces"]} == {"Hồ Chí Minh"}
+    for message in later:  # Hà Nội's check-ins never show in Hồ Chí Minh's figures
+        assert [p["id"] for p in message["points"]] == [small.hcm_point.pk]
+        assert message["totals"]["people"] == 0
+
+
+@pytest.mark.parametrize("who", ["anonymous", "no grant", "other conference"])
+def test_anonymous_and_ungranted_users_are_refused_with_4403(crowd, make_user, small_tree, who):
+    user = None if who == "anonymous" else make_user()
+    conference_id = crowd.small.conference.pk + (1000 if who == "other conference" else 0)
+    if who == "other conference":
+        user = make_user(GrantRole.ORGANISER, small_tree.national)
+
+    socket = _connector(conference_id, user)
+
+    async def scenario():
+        communicator = socket()
+        connected, _ = await communicator.connect()
+        output = await communicator.receive_output(timeout=5)
+        await communicator.wait()
+        return connected, output
+
+    _connected, output = async_to_sync(scenario)()
+    assert output == {"type": "websocket.close", "code": CLOSE_CODE_FORBIDDEN, "reason": ""} or (
+        output["type"] == "websocket.close" and output["code"] == CLOSE_CODE_FORBIDDEN
+    )
+    assert not live.broadcaster.groups
