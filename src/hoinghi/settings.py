@@ -10,6 +10,8 @@
 | HOINGHI_VAR_DIR       | var/ at the project root                  |
 | HOINGHI_TASKS         | "database" (a worker runs them) or "immediate" |
 | HOINGHI_PG_OPTIONS    | "-c random_page_cost=1.1" (PostgreSQL)  |
+| HOINGHI_PG_POOL, _SIZE | 1, 10: a connection pool per process     |
+| HOINGHI_MAX_CONCURRENT_REQUESTS | 10 (PostgreSQL), 2 (SQLite) per process |
 | HOINGHI_EMAIL_HOST    | unset: e-mail is written to files in <var>/mail |
 | HOINGHI_EMAIL_PORT, _USER, _PASSWORD, _USE_TLS | SMTP login (587, TLS on)   |
 | HOINGHI_EMAIL_FROM    | "Ban Tổ chức hội nghị <hoinghi@localhost>"    |
@@ -125,6 +127,29 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "HOINGHI_PG_OPTIONS", "-c random_page_cost=1.1"
     )
+    # A pool shared by the threads of the process: Django runs each synchronous request of an
+    # ASGI server in its own thread, so without a pool every concurrent request opens (and a
+    # burst of 364 check-in clients exhausts) a PostgreSQL connection. With it, a request waits
+    # for one of HOINGHI_PG_POOL_SIZE connections instead.
+    if _env_bool("HOINGHI_PG_POOL", default=True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("HOINGHI_PG_POOL_SIZE", "10")),
+            "timeout": 60,
+        }
+
+# At most this many HTTP requests of one server process run at once; the others wait their turn
+# in the event loop (cheaply) instead of each taking a thread and a database connection. SQLite
+# takes one writer at a time, so a small number avoids a storm of lock waits.
+HOINGHI_MAX_CONCURRENT_REQUESTS = int(
+    os.environ.get(
+        "HOINGHI_MAX_CONCURRENT_REQUESTS",
+        "2"
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+        else os.environ.get("HOINGHI_PG_POOL_SIZE", "10"),
+    )
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (import progress, login throttling) --------------------------------------------------
