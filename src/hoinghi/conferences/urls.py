@@ -13,11 +13,27 @@ urlpatterns = [
     path("<int:pk>/chuyen-giai-doan/", conferences.conference_transition, name="transition"),
     path("<int:pk>/chuong-trinh/", conferences.programme, name="programme"),
     path("<int:pk>/chuong-trinh/them/", conferences.programme_item_create, name="programme_item_create"),
-    path("<int:pk>/chuong-trinh/<int:item_pk>/sua/", conferences.programme_item_edit, name="programme_item_edit"),
-    path("<int:pk>/chuong-trinh/<int:item_pk>/xoa/", conferences.programme_item_delete, name="programme_item_delete"),
-    path("<int:pk>/chuong-trinh/<int:item_pk>/thu-tu/", conferences.programme_item_move, name="programme_item_move"),
-    path("<int:pk>/chuong-trinh/<int:item_pk>/bao-cao-vien/", conferences.presenter_add, name="presenter_add"),
-    path("<int:pk>/bao-cao-vien/<int:presenter_pk>/xoa/", conferences.presenter_remove, name="presenter_remove"),
+    path(
+        "<int:pk>/chuong-trinh/<int:item_pk>/sua/",
+        conferences.programme_item_edit,
+        name="programme_item_edit",
+    ),
+    path(
+        "<int:pk>/chuong-trinh/<int:item_pk>/xoa/",
+        conferences.programme_item_delete,
+        name="programme_item_delete",
+    ),
+    path(
+        "<int:pk>/chuong-trinh/<int:item_pk>/thu-tu/",
+        conferences.programme_item_move,
+        name="programme_item_move",
+    ),
+    path(
+        "<int:pk>/chuong-trinh/<int:item_pk>/bao-cao-vien/", conferences.presenter_add, name="presenter_add"
+    ),
+    path(
+        "<int:pk>/bao-cao-vien/<int:presenter_pk>/xoa/", conferences.presenter_remove, name="presenter_remove"
+    ),
     # Bridge points and readiness (views/points.py)
     path("<int:pk>/diem-cau/", points.point_list, name="points"),
     path("<int:pk>/diem-cau/them/", points.point_create, name="point_create"),
@@ -26,7 +42,9 @@ urlpatterns = [
     path("<int:pk>/diem-cau/<int:point_pk>/xoa/", points.point_delete, name="point_delete"),
     path("<int:pk>/diem-cau/<int:point_pk>/don-vi/", points.point_units, name="point_units"),
     path("<int:pk>/diem-cau/<int:point_pk>/van-hanh/", points.point_operators, name="point_operators"),
-    path("<int:pk>/diem-cau/<int:point_pk>/san-sang/", points.point_readiness_mark, name="point_readiness_mark"),
+    path(
+        "<int:pk>/diem-cau/<int:point_pk>/san-sang/", points.point_readiness_mark, name="point_readiness_mark"
+    ),
     path("<int:pk>/san-sang/", points.readiness, name="readiness"),
     path("<int:pk>/goi-y/don-vi/", points.unit_suggest, name="unit_suggest"),
     path("<int:pk>/goi-y/can-bo/", conferences.person_suggest, name="person_suggest"),
@@ -43,7 +61,11 @@ urlpatterns = [
     path("<int:pk>/danh-sach-moi/", invitations.invitation_list, name="invitations"),
     path("<int:pk>/giay-moi/<int:invitation_pk>/doi-ma/", invitations.token_revoke, name="token_revoke"),
     path("<int:pk>/giay-moi/<int:invitation_pk>/diem-cau/", invitations.person_point, name="person_point"),
-    path("<int:pk>/can-bo/<int:person_pk>/diem-cau/", invitations.person_point_by_person, name="person_point_by_person"),
+    path(
+        "<int:pk>/can-bo/<int:person_pk>/diem-cau/",
+        invitations.person_point_by_person,
+        name="person_point_by_person",
+    ),
     path("<int:pk>/tong-hop/", invitations.totals, name="totals"),
     path("<int:pk>/gui-thu/", invitations.send_emails, name="send_emails"),
     path("<int:pk>/hop-thu-di/", invitations.outbox, name="outbox"),
@@ -55,7 +77,9 @@ urlpatterns = [
     path("<int:pk>/diem-cau/<int:point_pk>/ky-ten.pdf", documents.signin_pdf, name="signin_pdf"),
     # Materials (views/materials.py)
     path("<int:pk>/tai-lieu/", materials.material_list, name="materials"),
-    path("<int:pk>/tai-lieu/<int:material_pk>/tai-ve/", materials.material_download, name="material_download"),
+    path(
+        "<int:pk>/tai-lieu/<int:material_pk>/tai-ve/", materials.material_download, name="material_download"
+    ),
     path("<int:pk>/tai-lieu/<int:material_pk>/xoa/", materials.material_delete, name="material_delete"),
 ]
 

@@ -1139,5 +1139,7 @@ def conference_2018_create(*, actor):
         conferences.point_operator_add(actor=actor, point=ba_dinh, user=operator)
     conferences.conference_issue(actor=actor, conference=conference)
     # The demo's history: the invitations went out ten days before the conference.
-    conference.transitions.filter(to_status="invitations_issued").update(at=starts - timedelta(days=10, hours=-1))
+    conference.transitions.filter(to_status="invitations_issued").update(
+        at=starts - timedelta(days=10, hours=-1)
+    )
     return conference
