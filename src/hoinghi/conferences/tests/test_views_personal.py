@@ -103,3 +103,24 @@ def test_the_invitee_downloads_materials_from_their_page(client, invitation, sup
 def test_the_page_reads_a_fixed_number_of_queries(client, invitation, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client.get(_page(invitation.token))
+
+
+def test_the_page_offers_self_check_in_that_checks_in_its_own_person(client, invitation):
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hoinghi.attendance.models import Attendance
+
+    conference = invitation.conference
+    conference.starts_at = timezone.now() + timedelta(minutes=20)
+    conference.save()
+    page = client.get(reverse("personal:invitation_page", args=[invitation.token]))
+    assert "Tôi đã có mặt" in page.content.decode()
+
+    response = client.post(
+        f"/api/invitations/{invitation.token}/checkin", {"id": str(uuid.uuid4())}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["outcome"] == "present"
+    assert list(Attendance.objects.values_list("person_id", flat=True)) == [invitation.person_id]
