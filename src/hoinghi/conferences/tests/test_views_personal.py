@@ -120,7 +120,9 @@ def test_the_page_offers_self_check_in_that_checks_in_its_own_person(client, inv
     assert "Tôi đã có mặt" in page.content.decode()
 
     response = client.post(
-        f"/api/invitations/{invitation.token}/checkin", {"id": str(uuid.uuid4())}, content_type="application/json"
+        f"/api/invitations/{invitation.token}/checkin",
+        {"id": str(uuid.uuid4())},
+        content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["outcome"] == "present"
     assert list(Attendance.objects.values_list("person_id", flat=True)) == [invitation.person_id]
