@@ -36,6 +36,8 @@ demo: setup
 	$(BIN)/hoinghi demo-load
 	@$(BIN)/hoinghi demo-logins
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	@echo "Live dashboard: http://$(HOST):$(PORT)/truc-tiep/hoi-nghi/1/ — replay the morning in another terminal:"
+	@echo "  $(BIN)/hoinghi simulate-conference --speed 10"
 	@trap 'kill 0' EXIT; $(BIN)/hoinghi db-worker --queue-name default --interval 0.5 >var/worker.log 2>&1 & \
 	$(BIN)/uvicorn hoinghi.asgi:application --host $(HOST) --port $(PORT)
 
