@@ -115,3 +115,11 @@ def test_translations_keep_the_placeholders():
         for key, value in entry.items():
             if key.startswith("msgstr"):
                 assert sorted(PLACEHOLDER.findall(value)) == wanted, entry["msgid"]
+
+
+def test_a_browser_set_to_english_still_gets_vietnamese_until_the_user_switches(client, small_tree, make_user):
+    from django.urls import reverse
+
+    client.force_login(make_user("organiser", small_tree.national))
+    page = client.get(reverse("orgs:tree"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert "Cây tổ chức" in page.content.decode()
