@@ -14,15 +14,11 @@ kill is a real kill. Every wait is bounded.
 import asyncio
 import os
 import random
-import re
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,109 +28,16 @@ from django.core.management import call_command
 from django.db import connection
 
 from hoinghi.attendance.models import Attendance, CheckIn
+from hoinghi.attendance.tests.servers import Server, free_port, running
+from hoinghi.attendance.tests.servers import login as server_login
 from hoinghi.conferences.models import Conference, Invitation, InvitationStatus
 
 PASSWORD = "mat-khau-do-tin-cay"
-ROOT = Path(__file__).resolve().parents[4]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings["USER"] or "postgres"
-    return (
-        f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-
-
-class Server:
-    """A uvicorn process serving hoinghi on the test database."""
-
-    def __init__(self, *, extra_env: dict | None = None, workers: int = 1):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "HOINGHI_TASKS": "immediate",
-            "HOINGHI_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            **(extra_env or {}),
-        }
-        self.workers = workers
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> "Server":
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "hoinghi.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--log-level",
-            "warning",
-            "--workers",
-            str(self.workers),
-        ]
-        self.process = subprocess.Popen(command, env=self.env, cwd=ROOT, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/tai-khoan/dang-nhap/", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            assert self.process.poll() is None, "the server exited while starting"
-            time.sleep(0.2)
-        raise AssertionError("the server did not start within 60 s")
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group: no clean shutdown, in-flight requests die."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-@contextmanager
-def running(**options):
-    server = Server(**options).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def _login(base_url: str, username: str) -> dict:
-    """Log in through the real form; return the cookies and the CSRF header the API needs."""
-    with httpx.Client(base_url=base_url, timeout=10) as client:
-        page = client.get("/tai-khoan/dang-nhap/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        response = client.post(
-            "/tai-khoan/dang-nhap/",
-            data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": f"{base_url}/tai-khoan/dang-nhap/"},
-        )
-        assert response.status_code in (302, 303), response.text[:300]
-        cookies = dict(client.cookies)
-    return {"cookies": cookies, "headers": {"X-CSRFToken": cookies["csrftoken"], "Referer": base_url}}
+    return server_login(base_url, username, PASSWORD)
 
 
 def _scan(invitation_id: int) -> dict:
@@ -290,7 +193,7 @@ def test_when_redis_goes_away_check_ins_are_stored_and_polling_answers(small_con
     invitations = list(
         Invitation.objects.filter(conference=conference, point=point).values_list("pk", flat=True)
     )
-    redis_port = _free_port()
+    redis_port = free_port()
     redis = _redis_server(redis_port)
     try:
         with running(extra_env={"REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}) as server:

@@ -117,7 +117,9 @@ def test_translations_keep_the_placeholders():
                 assert sorted(PLACEHOLDER.findall(value)) == wanted, entry["msgid"]
 
 
-def test_a_browser_set_to_english_still_gets_vietnamese_until_the_user_switches(client, small_tree, make_user):
+def test_a_browser_set_to_english_still_gets_vietnamese_unless_the_user_switches(
+    client, small_tree, make_user
+):
     from django.urls import reverse
 
     client.force_login(make_user("organiser", small_tree.national))
