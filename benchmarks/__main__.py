@@ -26,6 +26,9 @@ BENCHMARKS = {
     "province_people": ("benchmarks.province_people", ["postgres"]),
     "conference_2018": ("benchmarks.conference_2018", ["sqlite", "postgres"]),
     "conference_scale": ("benchmarks.conference_scale", ["postgres"]),
+    # Live operations (issue 4): real uvicorn processes with Redis as cache and channel layer.
+    "checkin_replay": ("benchmarks.checkin_replay", ["postgres"]),
+    "dashboard_latency": ("benchmarks.dashboard_latency", ["postgres"]),
 }
 
 

@@ -6,6 +6,8 @@ snapshot at once (a reconnecting page starts from it) and then whatever the broa
 (`live.Broadcaster`) sends to the group, at most once a second. Anyone else is closed with 4403.
 """
 
+import json
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -18,7 +20,8 @@ CLOSE_CODE_FORBIDDEN = 4403
 
 
 def _subscription(user, conference_id: int):
-    """(conference, audience, group, first snapshot) for a user allowed to watch, else None."""
+    """(conference, audience, group, first snapshot as JSON text) for a user allowed to watch, else
+    None. The snapshot the broadcaster sent less than a second ago serves if nothing changed since."""
     if not getattr(user, "is_authenticated", False):
         return None
     try:
@@ -27,9 +30,13 @@ def _subscription(user, conference_id: int):
         return None
     audience = audience_for(actor=user, conference=conference)
     group = audience.group(conference)
-    snapshot = live.snapshot_message(conference=conference, audience=audience)
-    live.group_seen(group, snapshot["version"])
-    return conference, audience, group, snapshot
+    text = live.recent_snapshot(group)
+    if text is None:
+        snapshot = live.snapshot_message(conference=conference, audience=audience)
+        live.group_seen(group, snapshot["version"])
+        text = json.dumps(snapshot)
+        live.remember_snapshot(group, snapshot["version"], text)
+    return conference, audience, group, text
 
 
 class DashboardConsumer(AsyncJsonWebsocketConsumer):
@@ -43,12 +50,12 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_CODE_FORBIDDEN)
             return
-        conference, audience, group, snapshot = subscription
+        conference, audience, group, text = subscription
         await self.channel_layer.group_add(group, self.channel_name)
         self.group = group
         await self.accept()
         live.broadcaster.subscribe(self, group=group, conference_id=conference.pk, audience=audience)
-        await self.send_json(snapshot)
+        await self.send(text_data=text)
 
     async def disconnect(self, code):
         if self.group is not None:
@@ -63,4 +70,4 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
         """Clients only listen; a "snapshot" request is answered by reconnecting, not here."""
 
     async def live_snapshot(self, event):
-        await self.send_json(event["snapshot"])
+        await self.send(text_data=event["text"])  # encoded once by the broadcaster

@@ -17,6 +17,7 @@ consumers, whose pages poll the API (`api_live`) and reconnect with backoff unti
 """
 
 import asyncio
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ DIRTY_KEY = "live:dirty:{conference_id}"
 VERSION_KEY = "live:version:{conference_id}"
 SENT_KEY = "live:sent:{group}"  # (version, time) of the last snapshot sent to a group
 LOCK_KEY = "live:lock:{group}"  # held by the process sending to a group, for MIN_INTERVAL
+LAST_KEY = "live:last:{group}"  # (version, JSON text) of the last snapshot sent to a group
 
 TICK = 0.25  # seconds between looks at the versions
 MIN_INTERVAL = 1  # seconds: at most one snapshot a second per group (cache timeouts are whole seconds)
@@ -73,6 +75,30 @@ def snapshot_message(*, conference, audience) -> dict:
     snapshot = snapshot_for(audience=audience, conference=conference)
     snapshot["version"] = version
     return snapshot
+
+
+def remember_snapshot(group: str, version: int, text: str) -> None:
+    """Keep the snapshot just sent (for MIN_INTERVAL): pages connecting meanwhile start from it."""
+    try:
+        cache.set(LAST_KEY.format(group=group), (version, text), timeout=MIN_INTERVAL)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def recent_snapshot(group: str) -> str | None:
+    """The JSON text of the group's snapshot sent less than MIN_INTERVAL ago, if nothing changed
+    since (same version): 400 pages opening together then cost one snapshot, not 400."""
+    try:
+        last = cache.get(LAST_KEY.format(group=group))
+        if last is not None and last[0] == conference_version_of_group(group):
+            return last[1]
+    except Exception:  # noqa: BLE001
+        pass
+    return None
+
+
+def conference_version_of_group(group: str) -> int:
+    return conference_version(int(group.split(".")[1]))
 
 
 @dataclass
@@ -144,8 +170,14 @@ class Broadcaster:
                 continue
             if message is None:  # the conference is gone
                 continue
+            # Encoded once here, not once per consumer: 400 dashboards would otherwise make 400
+            # copies of the dict through the layer and 400 json.dumps of it every second.
+            text = json.dumps(message)
+            await sync_to_async(remember_snapshot, thread_sensitive=False)(
+                item.group, message["version"], text
+            )
             try:
-                await layer.group_send(item.group, {"type": "live.snapshot", "snapshot": message})
+                await layer.group_send(item.group, {"type": "live.snapshot", "text": text})
             except Exception:  # noqa: BLE001 - Redis away: the pages fall back to polling
                 logger.warning("live: could not send to %s; closing its sockets", item.group, exc_info=True)
                 await self.close_group(item.group)

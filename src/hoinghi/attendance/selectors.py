@@ -31,6 +31,7 @@ def point_for_checkin(*, actor, point_id: int) -> BridgePoint:
         conferences.point_is_operated_by(point, actor) or can(actor, "conferences.change", point)
     ):
         raise NotFoundError(_("Không tìm thấy."), code="not_found")
+    point.checkin_allowed_for = actor.pk  # this instance, this request: the services need not ask again
     return point
 
 

@@ -3,8 +3,8 @@
 `morning_plan` draws, with a fixed seed, when each point's page opens, when each invitee is
 scanned (most within the fifteen minutes before the opening, a few late: all 24,814 came, as
 the article reports) and at which point (nearly always their own; a few at another one), plus
-some incidents and questions. `MorningReplay` then plays the plan against the real services, at a chosen speed, so
-that the dashboard fills as it would on the day.
+some incidents and questions. `MorningReplay` then plays the plan against the real services,
+at a chosen speed, so that the dashboard fills as it would on the day.
 """
 
 import random

@@ -1,0 +1,233 @@
+"""The 2018 morning through the HTTP API (issue 4): 24,814 check-ins from 364 concurrent clients.
+
+The scenario is loaded with `demo_load` (scale 1); uvicorn serves it (two workers on PostgreSQL,
+Redis as cache and channel layer), and one asyncio client per bridge point, signed in as that
+point's operator, plays the point's part of `simulation.morning_plan`. Like the check-in page, a
+client sends whatever its queue holds (at most `batch` scans) in one request and waits for the
+answer before sending again. Three runs, each on an emptied attendance:
+
+0. saturation: the morning's 25 minutes of arrivals squeezed into BENCH_REPLAY_SECONDS (8 s),
+   faster than the server can take them, so the server sets the pace: the throughput. Batches
+   of up to 25, all 24,814 scans.
+1. busiest_real_pace: the busiest BENCH_BUSIEST_SECONDS (60 s) of the morning at its real pace,
+   batches of up to 25: the latency a morning sees.
+2. saturation with one scan a request (as a page without batching would), for
+   BENCH_SINGLE_SECONDS (60 s): the clients stop sending then.
+
+Figures: check-ins per second (scans acknowledged / time from the first request to the last
+answer), requests per second, mean batch, request latency p50/p95/p99 (client side), and the
+server's peak RSS (the sum over uvicorn's process group, sampled every 100 ms). After each run
+the database must hold exactly the acknowledged scans and as many people present, the full run
+24,814, and no request may have failed. BENCH_RUNS=0,1 picks runs.
+"""
+
+import asyncio
+import logging
+import os
+import time
+import uuid
+from collections import defaultdict
+
+import httpx
+
+from benchmarks._django import percentile, report
+from benchmarks._live import PASSWORD, PeakMemory, now_iso, operator_sessions, prepare, reset, server_options
+
+SQUEEZE_SECONDS = float(os.environ.get("BENCH_REPLAY_SECONDS", "8"))
+BUSIEST_SECONDS = float(os.environ.get("BENCH_BUSIEST_SECONDS", "60"))
+SINGLE_SECONDS = float(os.environ.get("BENCH_SINGLE_SECONDS", "60"))
+RUNS = os.environ.get("BENCH_RUNS", "0,1,2")
+PEOPLE = 24_814
+
+
+def morning_scans(conference) -> list[tuple[float, int, int]]:
+    """(seconds from the first scan, point id, invitation id) of the morning's scans, in time order."""
+    from hoinghi.attendance.simulation import morning_plan
+
+    scans = [step for step in morning_plan(conference) if step.kind == "scan"]
+    first = scans[0].at
+    return [((s.at - first).total_seconds(), s.point_id, s.invitation_id) for s in scans]
+
+
+def by_point(scans) -> dict[int, list[tuple[float, int]]]:
+    points: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for at, point_id, invitation_id in scans:
+        points[point_id].append((at, invitation_id))
+    return points
+
+
+def squeezed(scans, seconds: float):
+    """The whole morning with its arrivals squeezed into `seconds`."""
+    span = scans[-1][0] or 1
+    return by_point([(at / span * seconds, p, i) for at, p, i in scans])
+
+
+def busiest(scans, seconds: float):
+    """The busiest `seconds` of the morning, at its real pace."""
+    best, start, end = (0, 0, 0), 0, 0
+    for end in range(len(scans)):
+        while scans[end][0] - scans[start][0] > seconds:
+            start += 1
+        best = max(best, (end - start + 1, start, end))
+    _count, start, end = best
+    origin = scans[start][0]
+    return by_point([(at - origin, p, i) for at, p, i in scans[start : end + 1]])
+
+
+async def replay(url: str, sessions: dict, plan: dict, batch: int, stop_after: float | None = None) -> dict:
+    latencies: list[float] = []
+    sizes: list[int] = []
+    errors: list[str] = []
+    acknowledged = [0]
+    resent: list[str] = []
+
+    # Made before the clock starts: each client builds an SSL context (~15 ms), which would stall
+    # the event loop for seconds while the first requests wait for their answers to be read.
+    limits = httpx.Limits(max_connections=1)
+    clients = {
+        point_id: httpx.AsyncClient(base_url=url, timeout=120, limits=limits, **sessions[point_id])
+        for point_id in plan
+    }
+    started = time.perf_counter()
+    ended = [started]
+
+    async def device(point_id: int, scans: list[tuple[float, int]]) -> None:
+        queue: list[dict] = []
+        position = 0
+        async with clients[point_id] as http:
+            while position < len(scans) or queue:
+                elapsed = time.perf_counter() - started
+                if stop_after is not None and elapsed > stop_after:
+                    return
+                if not queue and scans[position][0] > elapsed:
+                    await asyncio.sleep(scans[position][0] - elapsed)
+                    elapsed = time.perf_counter() - started
+                while position < len(scans) and scans[position][0] <= elapsed:
+                    queue.append(
+                        {
+                            "id": str(uuid.uuid4()),
+                            "method": "search",
+                            "invitation_id": scans[position][1],
+                            "scanned_at": now_iso(),
+                        }
+                    )
+                    position += 1
+                sending, queue = queue[:batch], queue[batch:]
+                sent = time.perf_counter()
+                try:
+                    response = await http.post(f"/api/points/{point_id}/scans", json={"scans": sending})
+                except httpx.TransportError as error:
+                    # The server closed an idle keep-alive connection as the request left: the
+                    # page keeps the scans and sends them again (same ids, so idempotent).
+                    resent.append(repr(error))
+                    queue = sending + queue
+                    continue
+                answered = time.perf_counter()
+                latencies.append((answered - sent) * 1000)
+                sizes.append(len(sending))
+                acknowledged[0] += len(sending)
+                ended[0] = max(ended[0], answered)
+                if response.status_code != 200:
+                    errors.append(f"{response.status_code} {response.text[:200]}")
+                    continue
+                results = response.json()["results"]
+                bad = [r for r in results if r["outcome"] not in ("present", "other_point")]
+                if len(results) != len(sending) or bad:
+                    errors.append(f"unexpected results: {bad[:2]}")
+
+    await asyncio.gather(*(device(point_id, scans) for point_id, scans in plan.items()))
+    return {
+        "seconds": ended[0] - started,
+        "latencies": latencies,
+        "sizes": sizes,
+        "errors": errors,
+        "acknowledged": acknowledged[0],
+        "resent": len(resent),
+    }
+
+
+def runs(scans) -> list[dict]:
+    """Saturation with the page's batches (the throughput), the busiest minutes of the morning at
+    their real pace (the latency of a morning), and saturation with one scan a request for a while."""
+    return [
+        {
+            "run": "saturation",
+            "batch": 25,
+            "plan": squeezed(scans, SQUEEZE_SECONDS),
+            "arrivals_over_s": SQUEEZE_SECONDS,
+        },
+        {
+            "run": "busiest_real_pace",
+            "batch": 25,
+            "plan": busiest(scans, BUSIEST_SECONDS),
+            "arrivals_over_s": BUSIEST_SECONDS,
+        },
+        {
+            "run": "saturation",
+            "batch": 1,
+            "plan": squeezed(scans, SQUEEZE_SECONDS),
+            "arrivals_over_s": SQUEEZE_SECONDS,
+            "stop_after": SINGLE_SECONDS,
+        },
+    ]
+
+
+def main() -> None:
+    scene = prepare()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
+    from django.db import connection
+
+    from hoinghi.attendance.models import Attendance, CheckIn
+    from hoinghi.attendance.tests.servers import login, running
+
+    scans = morning_scans(scene.conference)
+    with running(**server_options(connection.vendor)) as server:
+        organiser = login(server.url, scene.organiser.username, PASSWORD)
+        sessions = operator_sessions(scene, organiser)
+        chosen = [runs(scans)[int(n)] for n in RUNS.split(",")]
+        for number, run in enumerate(chosen):
+            if number:
+                reset(scene)
+            plan = run["plan"]
+            planned = sum(len(s) for s in plan.values())
+            with PeakMemory(server) as memory:
+                outcome = asyncio.run(replay(server.url, sessions, plan, run["batch"], run.get("stop_after")))
+            present = (
+                Attendance.objects.filter(conference=scene.conference).values("person").distinct().count()
+            )
+            stored = CheckIn.objects.filter(conference=scene.conference).count()
+            latencies, seconds, done = outcome["latencies"], outcome["seconds"], outcome["acknowledged"]
+            report(
+                benchmark="checkin_replay",
+                run=run["run"],
+                clients=len(plan),
+                batch_max=run["batch"],
+                arrivals_over_s=run["arrivals_over_s"],
+                planned=planned,
+                checkins=done,
+                seconds=round(seconds, 2),
+                checkins_per_s=round(done / seconds),
+                requests=len(latencies),
+                requests_per_s=round(len(latencies) / seconds),
+                mean_batch=round(sum(outcome["sizes"]) / max(1, len(outcome["sizes"])), 1),
+                p50_ms=round(percentile(latencies, 0.5), 1),
+                p95_ms=round(percentile(latencies, 0.95), 1),
+                p99_ms=round(percentile(latencies, 0.99), 1),
+                server_peak_rss_mib=memory.mib,
+                present=present,
+                stored=stored,
+                errors=len(outcome["errors"]),
+                resent_after_transport_error=outcome["resent"],
+            )
+            for error in outcome["errors"][:5]:
+                print(f"error: {error}")
+            assert not outcome["errors"], "requests failed"
+            assert present == stored == done, (present, stored, done)
+            if run.get("stop_after") is None:
+                assert done == planned, (done, planned)
+                if planned == len(scans):
+                    assert present == PEOPLE, present
+
+
+if __name__ == "__main__":
+    main()

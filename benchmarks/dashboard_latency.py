@@ -1,0 +1,207 @@
+"""From a check-in to the dashboards (issue 4): 400 live dashboards while check-ins arrive.
+
+On the 2018 conference (`demo_load`, scale 1), uvicorn (two workers on PostgreSQL, one on SQLite;
+Redis as cache and channel layer) serves 400 WebSocket dashboards (/ws/truc-tiep/<id>/), each
+signed in with the session cookie of an organiser granted on the national unit. Then check-ins
+go through the HTTP API at a steady RATE a second for SECONDS seconds, in requests of BATCH scans
+of one point (the points in turn; a page sends what it has queued), each signed in as that
+point's operator: one request every BATCH/RATE s, whatever the answers.
+
+Request n is sent at s_n and makes the count of people present the number of scans sent up to
+and including it (each scan is a different invitee). For each dashboard, the delay of request n
+is the time from s_n to the first snapshot whose `totals.people` is at least that count: it
+covers the request, the commit, the broadcaster's coalescing (at most one snapshot a second),
+the snapshot's queries and the delivery. Figures:
+p50/p95/max over every (request, dashboard) pair, snapshots received per dashboard per second,
+the server's peak RSS (process group, sampled every 100 ms).
+"""
+
+import asyncio
+import logging
+import os
+import re
+import time
+import uuid
+
+import httpx
+import websockets
+
+from benchmarks._django import percentile, report
+from benchmarks._live import PASSWORD, PeakMemory, now_iso, operator_sessions, prepare, server_options
+
+DASHBOARDS = int(os.environ.get("BENCH_DASHBOARDS", "400"))
+RATE = float(os.environ.get("BENCH_RATE", "200"))
+BATCH = int(os.environ.get("BENCH_BATCH", "10"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
+# Browsers ask for permessage-deflate, and so do these clients unless BENCH_WS_DEFLATE=0.
+DEFLATE = os.environ.get("BENCH_WS_DEFLATE", "1") != "0"
+PEOPLE = re.compile(r'"people": (\d+)')  # in "totals"; the only key of that name in a snapshot
+
+
+class Dashboard:
+    def __init__(self, url: str, cookie: str, origin: str):
+        self.url, self.cookie, self.origin = url, cookie, origin
+        self.received: list[tuple[float, int]] = []  # (when, people) of every snapshot
+        self.socket = None
+        self.task: asyncio.Task | None = None
+        self.closed_with: int | None = None
+
+    async def open(self) -> None:
+        self.socket = await websockets.connect(
+            self.url,
+            origin=self.origin,
+            additional_headers={"Cookie": self.cookie},
+            max_size=None,
+            compression="deflate" if DEFLATE else None,
+            open_timeout=120,
+        )
+        first = await self.socket.recv()
+        self.received.append((time.perf_counter(), int(PEOPLE.search(first).group(1))))
+        self.task = asyncio.create_task(self.listen())
+
+    async def listen(self) -> None:
+        try:
+            async for message in self.socket:
+                self.received.append((time.perf_counter(), int(PEOPLE.search(message).group(1))))
+        except websockets.ConnectionClosed as closed:
+            self.closed_with = closed.rcvd.code if closed.rcvd else None
+
+
+async def measure(
+    server_url: str, conference_id: int, organiser: dict, sessions: dict, batches: list
+) -> dict:
+    ws_url = server_url.replace("http://", "ws://") + f"/ws/truc-tiep/{conference_id}/"
+    cookie = "; ".join(f"{k}={v}" for k, v in organiser["cookies"].items())
+    dashboards = [Dashboard(ws_url, cookie, server_url) for _ in range(DASHBOARDS)]
+    connecting = time.perf_counter()
+    for start in range(0, DASHBOARDS, 25):  # as pages opening over a short while
+        await asyncio.gather(*(d.open() for d in dashboards[start : start + 25]))
+    connected_in = time.perf_counter() - connecting
+    await asyncio.sleep(2)
+
+    clients = {
+        point_id: httpx.AsyncClient(base_url=server_url, timeout=60, **session)
+        for point_id, session in sessions.items()
+    }
+    sent: list[tuple[float, int]] = []  # (send time, people present once it is in)
+    errors: list[str] = []
+    latencies: list[float] = []
+
+    async def check_in(point_id: int, invitation_ids: list[int], count_after: int) -> None:
+        scans = [
+            {"id": str(uuid.uuid4()), "method": "search", "invitation_id": i, "scanned_at": now_iso()}
+            for i in invitation_ids
+        ]
+        began = time.perf_counter()
+        sent.append((began, count_after))
+        try:
+            response = await clients[point_id].post(f"/api/points/{point_id}/scans", json={"scans": scans})
+        except httpx.HTTPError as error:
+            errors.append(repr(error))
+            return
+        latencies.append((time.perf_counter() - began) * 1000)
+        if response.status_code != 200:
+            errors.append(f"{response.status_code} {response.text[:200]}")
+
+    total = int(RATE * SECONDS / BATCH)
+    requests = []
+    window_start = time.perf_counter()
+    final = 0  # people present once every request so far is in (a small point has < BATCH)
+    for n, (point_id, invitation_ids) in enumerate(batches[:total]):
+        delay = window_start + n * BATCH / RATE - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        final += len(invitation_ids)
+        requests.append(asyncio.create_task(check_in(point_id, invitation_ids, final)))
+    await asyncio.gather(*requests)
+    window_end = time.perf_counter()
+    # Wait for the last snapshots (the broadcaster sends at most once a second).
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(d.received[-1][1] < final for d in dashboards):
+        await asyncio.sleep(0.2)
+    for client in clients.values():
+        await client.aclose()
+
+    # Request n (in send order) makes the count its `count_after` once it and those before are in.
+    sent.sort()
+    delays, rates, missing = [], [], 0
+    for dashboard in dashboards:
+        position = 0
+        in_window = [r for r in dashboard.received[1:] if window_start <= r[0] <= window_end + 1.5]
+        rates.append(len(in_window) / (window_end + 1.5 - window_start))
+        for received_at, people in dashboard.received:
+            while position < len(sent) and sent[position][1] <= people:
+                delays.append(received_at - sent[position][0])
+                position += 1
+        missing += len(sent) - position
+        if dashboard.task:
+            dashboard.task.cancel()
+        await dashboard.socket.close()
+    return {
+        "connected_in": connected_in,
+        "delays": delays,
+        "rates": rates,
+        "missing": missing,
+        "sent": final,
+        "requests": len(sent),
+        "window": window_end - window_start,
+        "latencies": latencies,
+        "errors": errors,
+        "closed": sum(1 for d in dashboards if d.closed_with is not None),
+    }
+
+
+def main() -> None:
+    scene = prepare()
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from django.db import connection
+
+    from hoinghi.attendance.tests.servers import login, running
+    from hoinghi.conferences.models import Invitation, InvitationStatus
+
+    # Requests of BATCH people of one point each, the points taken in turn.
+    by_point: dict[int, list[int]] = {}
+    for point_id, invitation_id in Invitation.objects.filter(
+        conference=scene.conference, status=InvitationStatus.ACTIVE
+    ).values_list("point_id", "pk"):
+        by_point.setdefault(point_id, []).append(invitation_id)
+    batches = []
+    for start in range(0, max(len(i) for i in by_point.values()), BATCH):
+        for point_id, invitation_ids in sorted(by_point.items()):
+            if invitation_ids[start : start + BATCH]:
+                batches.append((point_id, invitation_ids[start : start + BATCH]))
+    with running(**server_options(connection.vendor)) as server:
+        organiser = login(server.url, scene.organiser.username, PASSWORD)
+        sessions = operator_sessions(scene, organiser)
+        with PeakMemory(server) as memory:
+            outcome = asyncio.run(measure(server.url, scene.conference.pk, organiser, sessions, batches))
+    delays = outcome["delays"]
+    report(
+        benchmark="dashboard_latency",
+        dashboards=DASHBOARDS,
+        deflate=DEFLATE,
+        connect_all_s=round(outcome["connected_in"], 1),
+        checkins=outcome["sent"],
+        requests=outcome["requests"],
+        scans_per_request_max=BATCH,
+        checkins_per_s=round(outcome["sent"] / outcome["window"]),
+        request_p50_ms=round(percentile(outcome["latencies"], 0.5), 1),
+        request_p99_ms=round(percentile(outcome["latencies"], 0.99), 1),
+        delay_p50_ms=round(percentile(delays, 0.5) * 1000),
+        delay_p95_ms=round(percentile(delays, 0.95) * 1000),
+        delay_max_ms=round(max(delays) * 1000),
+        target_p95_ms="< 1000",
+        snapshots_per_dashboard_per_s=round(sum(outcome["rates"]) / len(outcome["rates"]), 2),
+        snapshots_per_dashboard_per_s_max=round(max(outcome["rates"]), 2),
+        never_shown=outcome["missing"],
+        sockets_closed=outcome["closed"],
+        server_peak_rss_mib=memory.mib,
+        errors=len(outcome["errors"]),
+    )
+    for error in outcome["errors"][:5]:
+        print(f"error: {error}")
+    assert not outcome["errors"], "requests failed"
+
+
+if __name__ == "__main__":
+    main()
