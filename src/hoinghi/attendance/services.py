@@ -22,6 +22,7 @@ from hoinghi.attendance.models import (
     QuestionStatus,
 )
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
+from hoinghi.conferences.selectors import point_is_operated_by
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
 from hoinghi.orgs.models import Person
@@ -63,10 +64,6 @@ class ScanResult:
             "invited_point": self.invited_point,
             "is_retry": self.is_retry,
         }
-
-
-def point_is_operated_by(point: BridgePoint, actor) -> bool:
-    return bool(getattr(actor, "pk", None)) and point.operators.filter(pk=actor.pk).exists()
 
 
 def _require_operator(actor, point: BridgePoint) -> None:

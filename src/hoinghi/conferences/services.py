@@ -34,6 +34,7 @@ from hoinghi.conferences.models import (
     ProgrammeItem,
     new_token,
 )
+from hoinghi.conferences.selectors import point_is_operated_by
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require, scope
 from hoinghi.orgs.models import Person, Unit
@@ -72,7 +73,7 @@ def _require_stage(conference: Conference, allowed: frozenset[str], what: str) -
 
 
 def _require_operator_or_change(actor, point: BridgePoint) -> None:
-    if point.operators.filter(pk=getattr(actor, "pk", None)).exists():
+    if point_is_operated_by(point, actor):
         return
     require(actor, "conferences.change", point)
 

@@ -18,7 +18,7 @@ from hoinghi.attendance import live, services
 from hoinghi.attendance.dashboard import OFFLINE_AFTER, audience_for
 from hoinghi.attendance.events import ONLINE_WITHIN
 from hoinghi.attendance.models import Incident
-from hoinghi.conferences.selectors import conference_get
+from hoinghi.conferences.selectors import conference_get, point_is_operated_by
 from hoinghi.core.errors import DomainError, NotFoundError
 from hoinghi.core.permissions import PermissionDeniedError, can
 
@@ -99,9 +99,7 @@ def _incidents(actor, conference):
 
 
 def _may_close(actor, incident: Incident) -> bool:
-    return can(actor, "conferences.change", incident.point) or services.point_is_operated_by(
-        incident.point, actor
-    )
+    return can(actor, "conferences.change", incident.point) or point_is_operated_by(incident.point, actor)
 
 
 @login_required
