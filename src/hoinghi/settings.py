@@ -16,6 +16,12 @@
 | HOINGHI_EMAIL_PORT, _USER, _PASSWORD, _USE_TLS | SMTP login (587, TLS on)   |
 | HOINGHI_EMAIL_FROM    | "Ban Tổ chức hội nghị <hoinghi@localhost>"    |
 | HOINGHI_BASE_URL      | http://127.0.0.1:8000 (links in e-mails, PDFs) |
+| HOINGHI_STREAM_DIR    | <var>/stream: live HLS, recordings, chapters (nginx writes there) |
+| HOINGHI_STREAM_SECRET | a random secret kept in <var>/stream_secret: signs playback URLs (nginx secure_link) and callbacks |
+| HOINGHI_STREAM_RTMP_PORT, _HTTP_PORT | 1935, 8081: where nginx listens (RTMP in, HLS out) |
+| HOINGHI_STREAM_PUBLISH_URL | rtmp://127.0.0.1:<rtmp port>/live (shown to the host's encoder) |
+| HOINGHI_STREAM_PLAY_URL | http://127.0.0.1:<http port> (what players fetch HLS and chapters from) |
+| HOINGHI_STREAM_CALLBACK_URL | HOINGHI_BASE_URL: where nginx reaches hoinghi for its callbacks |
 """
 
 import os
@@ -63,6 +69,7 @@ INSTALLED_APPS = [
     "hoinghi.orgs",
     "hoinghi.conferences",
     "hoinghi.attendance",
+    "hoinghi.streaming",
     "hoinghi.demo",
 ]
 
@@ -285,3 +292,25 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 USE_THOUSAND_SEPARATOR = True
+
+
+# --- Live video (hoinghi.streaming): nginx with the RTMP module carries it; see docs/operations.md.
+STREAM_DIR = Path(os.environ.get("HOINGHI_STREAM_DIR", VAR_DIR / "stream")).resolve()
+STREAM_RTMP_PORT = int(os.environ.get("HOINGHI_STREAM_RTMP_PORT", "1935"))
+STREAM_HTTP_PORT = int(os.environ.get("HOINGHI_STREAM_HTTP_PORT", "8081"))
+STREAM_PUBLISH_URL = os.environ.get("HOINGHI_STREAM_PUBLISH_URL", f"rtmp://127.0.0.1:{STREAM_RTMP_PORT}/live")
+STREAM_PLAY_URL = os.environ.get("HOINGHI_STREAM_PLAY_URL", f"http://127.0.0.1:{STREAM_HTTP_PORT}").rstrip("/")
+STREAM_CALLBACK_URL = os.environ.get("HOINGHI_STREAM_CALLBACK_URL", HOINGHI_BASE_URL).rstrip("/")
+
+
+def _stream_secret() -> str:
+    if secret := os.environ.get("HOINGHI_STREAM_SECRET"):
+        return secret
+    path = VAR_DIR / "stream_secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+STREAM_SECRET = _stream_secret()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("to-chuc/", include("hoinghi.orgs.urls")),
     path("hoi-nghi/", include("hoinghi.conferences.urls")),
     path("truc-tiep/", include("hoinghi.attendance.urls")),
+    path("truyen-hinh/", include("hoinghi.streaming.urls")),
     path("moi/", include((personal_urlpatterns, "personal"))),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -164,8 +164,15 @@ def people(request: HttpRequest, point_id: int, q: str = ""):
 # --- Presence, headcounts, incidents -------------------------------------------------------------
 
 
+class PlayerIn(Schema):
+    state: Literal["playing", "buffering", "stalled", "paused", "error", "idle"]
+    bitrate: int | None = Field(None, ge=0, le=100_000_000, description="Bits/s of the level playing.")
+    delay: float | None = Field(None, ge=0, le=3600, description="Seconds behind the encoder (estimate).")
+
+
 class HeartbeatIn(Schema):
     queued: int = Field(0, ge=0, le=1_000_000, description="Scans the device still holds offline.")
+    player: PlayerIn | None = Field(None, description="The page's video player, when it has one.")
 
 
 class HeartbeatOut(Schema):
@@ -180,7 +187,16 @@ class HeartbeatOut(Schema):
 )
 def heartbeat(request: HttpRequest, point_id: int, payload: HeartbeatIn):
     point = selectors.point_for_checkin(actor=request.user, point_id=point_id)
-    presence = services.point_heartbeat(actor=request.user, point=point, queued_scans=payload.queued)
+    playback = (
+        services.Playback(
+            state=payload.player.state, bitrate=payload.player.bitrate, delay=payload.player.delay
+        )
+        if payload.player
+        else None
+    )
+    presence = services.point_heartbeat(
+        actor=request.user, point=point, queued_scans=payload.queued, playback=playback
+    )
     return {"last_seen_at": presence.last_seen_at, "present": selectors.point_present_count(point=point)}
 
 

@@ -40,6 +40,14 @@ CAPITAL = (21.0285, 105.8542)
 SPREAD_MIN, SPREAD_MAX = 0.08, 0.32
 TIMELINE_MAX_MINUTES = 600
 
+# Parts other apps add to every snapshot: name -> callable(conference=, audience=, now=) -> JSON-ready.
+# (streaming adds the stream's state; attendance does not import the apps that build on it.)
+EXTRAS: dict = {}
+
+
+def register_extra(name: str, build) -> None:
+    EXTRAS[name] = build
+
 
 @dataclass(frozen=True)
 class Audience:
@@ -145,6 +153,23 @@ def _place(row: dict) -> tuple[float, float]:
     return round(lat, 4), round(lon, 4)
 
 
+VIDEO_TROUBLE = frozenset({"buffering", "stalled", "error"})
+
+
+def _video(row: dict, state: str, now: datetime) -> dict:
+    """The point's player as last reported, while the page is online (an offline page's last
+    report says nothing about the picture now)."""
+    reported = row["presence__playback_reported_at"]
+    video = row["presence__playback"] or ""
+    if state != "online" or reported is None or now - reported > events.ONLINE_WITHIN:
+        video = ""
+    return {
+        "video": video,
+        "video_since": _iso(row["presence__playback_since"]) if video else None,
+        "video_delay": row["presence__playback_delay"] if video == "playing" else None,
+    }
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -173,6 +198,10 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
             "unit__province__longitude",
             "presence__last_seen_at",
             "presence__queued_scans",
+            "presence__playback",
+            "presence__playback_since",
+            "presence__playback_reported_at",
+            "presence__playback_delay",
         )
         .annotate(
             invited=Count("invitations", filter=Q(invitations__status=InvitationStatus.ACTIVE)),
@@ -259,6 +288,7 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
 
     points, levels = [], {}
     states = {"online": 0, "silent": 0, "offline": 0, "never": 0}
+    videos = {"playing": 0, "trouble": 0}
     for row in point_rows:
         row["lat"], row["lon"] = _place(row)
         state = point_state(row["presence__last_seen_at"], now)
@@ -275,6 +305,7 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
             "state": state,
             "last_seen": _iso(row["presence__last_seen_at"]),
             "queued": row["presence__queued_scans"] or 0,
+            **_video(row, state, now),
             "present": attended.get("present", 0),
             "guests": attended.get("guests", 0),
             "last_checkin": _iso(attended.get("last")),
@@ -284,6 +315,10 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
             "incidents": incidents_by_point.get(row["id"], 0),
         }
         points.append(point)
+        if point["video"] == "playing":
+            videos["playing"] += 1
+        elif point["video"] in VIDEO_TROUBLE:
+            videos["trouble"] += 1
         level = levels.setdefault(
             row["level__code"],
             {
@@ -323,6 +358,8 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
             "reported": sum(p["reported"] or 0 for p in points),
             "points_reported": sum(1 for p in points if p["reported"] is not None),
             "incidents_open": len(open_incidents),
+            "video_playing": videos["playing"],
+            "video_trouble": videos["trouble"],
         },
         "levels": sorted(levels.values(), key=lambda level: level["rank"]),
         "provinces": provinces,
@@ -343,4 +380,5 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
         ],
         "timeline": timeline,
         "points": points,
+        **{name: build(conference=conference, audience=audience, now=now) for name, build in EXTRAS.items()},
     }

@@ -38,3 +38,7 @@ def incidents_changed_on_commit(conference_id: int) -> None:
 
 def questions_changed_on_commit(conference_id: int) -> None:
     _on_commit(conference_id, QUESTIONS)
+
+
+def stream_changed_on_commit(conference_id: int) -> None:
+    _on_commit(conference_id, "stream")

@@ -99,6 +99,13 @@ class PointPresence(models.Model):
     last_seen_at = models.DateTimeField()
     first_seen_at = models.DateTimeField()
     queued_scans = models.PositiveIntegerField(default=0)  # what the device still holds offline
+    # The point's video player, as it reports with the heartbeat (HLS viewers trigger nothing in
+    # nginx): playing, buffering, stalled, paused, error or "" (no player), since when, and how.
+    playback = models.CharField(max_length=12, blank=True)
+    playback_since = models.DateTimeField(null=True, blank=True)
+    playback_reported_at = models.DateTimeField(null=True, blank=True)
+    playback_bitrate = models.PositiveIntegerField(null=True, blank=True)  # bits/s of the level played
+    playback_delay = models.FloatField(null=True, blank=True)  # seconds behind the encoder (estimated)
 
     def __str__(self) -> str:
         return f"{self.point_id} {self.last_seen_at:%H:%M:%S}"

@@ -17,6 +17,7 @@ from hoinghi.attendance.models import (
     CheckInOutcome,
     Headcount,
     Incident,
+    IncidentKind,
     PointPresence,
     Question,
     QuestionStatus,
@@ -359,9 +360,27 @@ def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None 
 HEARTBEAT_WRITE_EVERY = timedelta(seconds=10)
 
 
-def point_heartbeat(*, actor, point: BridgePoint, queued_scans: int = 0) -> PointPresence:
+@dataclass(frozen=True)
+class Playback:
+    """What the point's video player reports with the heartbeat."""
+
+    state: str  # one of PLAYBACK_STATES
+    bitrate: int | None = None  # bits/s
+    delay: float | None = None  # seconds behind the encoder
+
+
+PLAYBACK_STATES = frozenset({"playing", "buffering", "stalled", "paused", "error", "idle"})
+# A player not playing for this long (buffering, stalled, error) opens an incident at its point.
+STALLED_INCIDENT_AFTER = timedelta(seconds=30)
+
+
+def point_heartbeat(
+    *, actor, point: BridgePoint, queued_scans: int = 0, playback: Playback | None = None
+) -> PointPresence:
     """Record that a page of the point is open. Writes at most every 10 s per point (364 pages
-    beating every 15 s would otherwise be a write every 40 ms for nothing)."""
+    beating every 15 s would otherwise be a write every 40 ms for nothing), and at once when the
+    player changes state. A point whose player has not played for `STALLED_INCIDENT_AFTER` gets
+    an incident; the first real playing closes it and marks the point's link as tested."""
     _require_operator(actor, point)
     now = timezone.now()
     presence = PointPresence.objects.filter(point=point).first()
@@ -370,18 +389,58 @@ def point_heartbeat(*, actor, point: BridgePoint, queued_scans: int = 0) -> Poin
             point=point, defaults={"last_seen_at": now, "first_seen_at": now, "queued_scans": queued_scans}
         )
         events.presence_changed_on_commit(point.conference_id)
-        return presence
     was_silent = now - presence.last_seen_at > events.ONLINE_WITHIN
+    changes: dict = {}
     if (
         was_silent
         or now - presence.last_seen_at >= HEARTBEAT_WRITE_EVERY
         or presence.queued_scans != queued_scans
     ):
-        PointPresence.objects.filter(pk=presence.pk).update(last_seen_at=now, queued_scans=queued_scans)
-        presence.last_seen_at, presence.queued_scans = now, queued_scans
-        if was_silent:
+        changes.update(last_seen_at=now, queued_scans=queued_scans)
+    if playback is not None:
+        changes.update(_playback_changes(point, presence, playback, now))
+    if changes:
+        PointPresence.objects.filter(pk=presence.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(presence, field, value)
+        if was_silent or "playback" in changes:
             events.presence_changed_on_commit(point.conference_id)
     return presence
+
+
+def _system_stalled(point: BridgePoint):
+    """The open incident the system opened for the point's player (no one opened it by hand)."""
+    return Incident.objects.filter(
+        point=point, kind=IncidentKind.STALLED, opened_by__isnull=True, closed_at__isnull=True
+    )
+
+
+def _playback_changes(point: BridgePoint, presence: PointPresence, playback: Playback, now: datetime) -> dict:
+    state = playback.state if playback.state in PLAYBACK_STATES else "error"
+    changes: dict = {}
+    if state != presence.playback:
+        changes.update(playback=state, playback_since=now)
+    since = changes.get("playback_since", presence.playback_since) or now
+    if changes or now - (presence.playback_reported_at or since) >= HEARTBEAT_WRITE_EVERY:
+        changes.update(
+            playback_reported_at=now, playback_bitrate=playback.bitrate, playback_delay=playback.delay
+        )
+    if state == "playing":
+        if point.link_tested_at is None:
+            BridgePoint.objects.filter(pk=point.pk, link_tested_at__isnull=True).update(link_tested_at=now)
+        closed = _system_stalled(point).update(closed_at=now, resolution=_("Hình ảnh đã chạy lại."))
+        if closed:
+            events.incidents_changed_on_commit(point.conference_id)
+    elif state in ("buffering", "stalled", "error") and now - since >= STALLED_INCIDENT_AFTER:
+        if not _system_stalled(point).exists():
+            Incident.objects.create(
+                point=point,
+                kind=IncidentKind.STALLED,
+                note=_("Báo tự động: hình ảnh tại điểm cầu không chạy quá %(seconds)s giây.")
+                % {"seconds": int(STALLED_INCIDENT_AFTER.total_seconds())},
+            )
+            events.incidents_changed_on_commit(point.conference_id)
+    return changes
 
 
 @transaction.atomic

@@ -539,7 +539,10 @@
   async function heartbeat() {
     const asked = askPresent();
     try {
-      const response = await api(URLS.heartbeat, { method: "POST", body: { queued: queued().length } });
+      const body = { queued: queued().length };
+      // The video player on this page (streaming/player.js) says how the picture plays.
+      if (window.hoinghiPlayer) body.player = window.hoinghiPlayer.report();
+      const response = await api(URLS.heartbeat, { method: "POST", body });
       setOnline(true);
       if (response.ok) {
         setPresent((await response.json()).present, asked);
@@ -991,6 +994,12 @@
     sync();
     heartbeat();
     setInterval(heartbeat, HEARTBEAT_MS);
+    // A change of the picture (playing, stalled...) reaches the dashboard without waiting.
+    let playerBeat = null;
+    document.addEventListener("hoinghi:player-change", () => {
+      clearTimeout(playerBeat);
+      playerBeat = setTimeout(heartbeat, 500);
+    });
     setInterval(refreshRoster, ROSTER_REFRESH_MS);
     registerServiceWorker();
   }

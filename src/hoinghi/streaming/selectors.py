@@ -1,0 +1,110 @@
+"""What pages and the dashboard read about a conference's stream."""
+
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoinghi.conferences.models import Conference, Invitation, InvitationStatus
+from hoinghi.core.errors import NotFoundError
+from hoinghi.streaming import signing
+from hoinghi.streaming.models import (
+    Chapter,
+    LiveViewer,
+    ProcessingStatus,
+    Stream,
+    StreamEvent,
+    StreamSource,
+    StreamState,
+    Viewing,
+)
+
+VIEWER_FRESH_SECONDS = 45
+
+
+def stream_of(conference: Conference) -> Stream | None:
+    return Stream.objects.filter(conference=conference).first()
+
+
+def stream_summary(*, conference: Conference, audience=None, now: datetime | None = None) -> dict:
+    """The stream's part of the live dashboard: its state since when, and the last refusal."""
+    now = now or timezone.now()
+    stream = Stream.objects.filter(conference_id=conference.pk).first()
+    if stream is None:
+        return {"configured": False, "state": StreamState.IDLE, "label": str(StreamState.IDLE.label)}
+    refused = (
+        StreamEvent.objects.filter(stream=stream, kind="refused", at__gte=stream.state_changed_at or now)
+        .order_by("-at")
+        .values("at", "reason")
+        .first()
+    )
+    fresh = now - timezone.timedelta(seconds=VIEWER_FRESH_SECONDS)
+    viewers = LiveViewer.objects.filter(invitation__conference_id=conference.pk, reported_at__gte=fresh)
+    return {
+        "configured": True,
+        "source": stream.source,
+        "state": stream.state if stream.source == StreamSource.RTMP else "external",
+        "label": str(StreamState(stream.state).label)
+        if stream.source == StreamSource.RTMP
+        else _("Nguồn ngoài"),
+        "since": stream.state_changed_at.isoformat() if stream.state_changed_at else None,
+        "last_refused": {"at": refused["at"].isoformat(), "reason": refused["reason"]} if refused else None,
+        "viewers": viewers.count(),
+        "viewers_playing": viewers.filter(state="playing").count(),
+    }
+
+
+def player_source(stream: Stream | None) -> dict | None:
+    """What a player loads: a signed HLS URL of our media server, or the external source."""
+    if stream is None:
+        return None
+    if stream.source == StreamSource.EXTERNAL:
+        return {"url": stream.external_url, "external": True}
+    return {"url": signing.live_url(stream.name), "external": False}
+
+
+def invitation_by_token(token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("conference", "person", "point")
+        .filter(token=token, token_revoked_at__isnull=True, status=InvitationStatus.ACTIVE)
+        .first()
+    )
+    if invitation is None:
+        raise NotFoundError(_("Đường dẫn không còn hiệu lực."), code="not_found")
+    return invitation
+
+
+def chapters_ready(conference: Conference):
+    return (
+        Chapter.objects.filter(
+            recording__stream__conference=conference,
+            recording__rehearsal=False,
+            status=ProcessingStatus.READY,
+        )
+        .select_related("item", "recording__stream")
+        .order_by("recording__started_at", "start")
+    )
+
+
+def chapter_for_invitation(*, invitation: Invitation, chapter_id: int) -> Chapter:
+    chapter = chapters_ready(invitation.conference).filter(pk=chapter_id).first()
+    if chapter is None:
+        raise NotFoundError(_("Không tìm thấy đoạn ghi hình."), code="not_found")
+    return chapter
+
+
+def chapter_url(chapter: Chapter) -> str:
+    stream_name = chapter.recording.stream.name
+    return signing.vod_url(stream_name, chapter.path.rsplit("/", 1)[-1])
+
+
+def watched_minutes(*, conference: Conference) -> dict[int, dict[int | None, float]]:
+    """invitation id -> {programme item id (None: a chapter of no item) -> minutes watched later}."""
+    result: dict[int, dict[int | None, float]] = {}
+    rows = Viewing.objects.filter(chapter__recording__stream__conference=conference).values_list(
+        "invitation_id", "chapter__item_id", "seconds"
+    )
+    for invitation_id, item_id, seconds in rows:
+        per_item = result.setdefault(invitation_id, {})
+        per_item[item_id] = per_item.get(item_id, 0) + seconds / 60
+    return result

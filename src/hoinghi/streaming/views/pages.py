@@ -1,0 +1,335 @@
+"""Pages of live video: the organisers' stream page (source, keys, rehearsal, recordings and
+chapters), the player on the check-in page and the invitee's page (through `core.slots`), a
+public conference's watch page, and an invitee's "watch later" of a chapter."""
+
+import json
+import re
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from hoinghi.conferences import selectors as conference_selectors
+from hoinghi.conferences.models import ConferenceStatus
+from hoinghi.core.errors import DomainError, NotFoundError
+from hoinghi.core.permissions import can
+from hoinghi.streaming import selectors, services
+from hoinghi.streaming.models import Chapter, Recording, StreamSource
+
+WATCHABLE = (ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE)
+
+
+def _conference(actor, pk: int):
+    try:
+        return conference_selectors.conference_get(actor=actor, pk=pk)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+
+
+def _programme(conference) -> str:
+    """The programme for the player's "now showing" line (the page picks the item by the clock)."""
+    return json.dumps(
+        [
+            {
+                "title": item.title,
+                "start": item.planned_start.isoformat() if item.planned_start else None,
+                "end": item.planned_end.isoformat() if item.planned_end else None,
+            }
+            for item in conference.programme.order_by("order", "id")
+        ]
+    )
+
+
+# --- The player in other apps' pages (core.slots) -------------------------------------------------
+
+
+def _live_player(request, *, conference, report: str, report_url: str) -> str:
+    stream = selectors.stream_of(conference)
+    if stream is None:
+        return ""
+    rehearsing = stream.in_rehearsal() or stream.state == "rehearsal"
+    if conference.status not in WATCHABLE and not rehearsing:
+        return ""
+    return render_to_string(
+        "streaming/_player.html",
+        {
+            "source": selectors.player_source(stream),
+            "stream": stream,
+            "rehearsing": rehearsing and conference.status != ConferenceStatus.LIVE,
+            "programme": _programme(conference),
+            "report": report,
+            "report_url": report_url,
+        },
+        request=request,
+    )
+
+
+def point_player(request, *, point, conference, **_ignored) -> str:
+    """On the check-in page: the operator's player reports with the page's heartbeat."""
+    return _live_player(request, conference=conference, report="heartbeat", report_url="")
+
+
+def invitation_player(request, *, invitation, conference, **_ignored) -> str:
+    """On the invitee's page: the live player, or the chapters to watch later."""
+    parts = [
+        _live_player(
+            request,
+            conference=conference,
+            report="invitation",
+            report_url=f"/api/invitations/{invitation.token}/player",
+        )
+    ]
+    chapters = list(selectors.chapters_ready(conference))
+    if chapters:
+        watched = {v.chapter_id: v.seconds for v in invitation.viewings.filter(chapter__in=chapters)}
+        for chapter in chapters:
+            chapter.watched_seconds = watched.get(chapter.pk, 0)
+        parts.append(
+            render_to_string(
+                "streaming/_chapters.html", {"chapters": chapters, "invitation": invitation}, request=request
+            )
+        )
+    return "".join(parts)
+
+
+# --- Invitees and the public ------------------------------------------------------------------------
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def watch_later(request, token: str, chapter_id: int):
+    try:
+        invitation = selectors.invitation_by_token(token)
+        chapter = selectors.chapter_for_invitation(invitation=invitation, chapter_id=chapter_id)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+    viewing = invitation.viewings.filter(chapter=chapter).first()
+    return _private(
+        render(
+            request,
+            "streaming/watch_later.html",
+            {
+                "invitation": invitation,
+                "conference": invitation.conference,
+                "chapter": chapter,
+                "url": selectors.chapter_url(chapter),
+                "watched": viewing.seconds if viewing else 0,
+                "resume": viewing.intervals[-1][1] if viewing and viewing.intervals else 0,
+                "report_url": f"/api/invitations/{token}/chapters/{chapter.pk}/watched",
+                "others": selectors.chapters_ready(invitation.conference).exclude(pk=chapter.pk),
+            },
+        )
+    )
+
+
+def watch_public(request, conference_id: int):
+    """A public conference: anyone with the address watches (no invitation, no telemetry)."""
+    from hoinghi.conferences.models import Conference
+
+    conference = get_object_or_404(Conference.objects.select_related("stream"), pk=conference_id)
+    stream = getattr(conference, "stream", None)
+    if stream is None or not stream.is_public:
+        raise Http404(_("Hội nghị này không phát công khai."))
+    player = _live_player(request, conference=conference, report="", report_url="")
+    return render(request, "streaming/watch_public.html", {"conference": conference, "player": player})
+
+
+# --- Organisers ---------------------------------------------------------------------------------------
+
+
+class StreamSettingsForm(forms.Form):
+    source = forms.ChoiceField(label=gettext_lazy("Nguồn tín hiệu"), choices=StreamSource.choices)
+    external_url = forms.URLField(label=gettext_lazy("Địa chỉ HLS bên ngoài (.m3u8)"), required=False)
+    is_public = forms.BooleanField(label=gettext_lazy("Phát công khai (không cần thư mời)"), required=False)
+    rehearsal_starts_at = forms.DateTimeField(
+        label=gettext_lazy("Phát thử từ"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    rehearsal_ends_at = forms.DateTimeField(
+        label=gettext_lazy("đến"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+
+
+TIME = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)\s*$")
+
+
+def parse_offset(text: str) -> float | None:
+    """'1:02:03', '02:03' or seconds ('123.5') -> seconds; None when it is none of those."""
+    text = (text or "").strip().replace(",", ".")
+    if matched := TIME.match(text):
+        hours, minutes, seconds = matched.groups()
+        return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def format_offset(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    whole = int(round(seconds))
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _manage_context(request, conference) -> dict:
+    stream = services.stream_ensure(conference=conference)
+    may_change = can(request.user, "conferences.change", conference)
+    recordings = list(stream.recordings.prefetch_related("chapters__item").order_by("-started_at"))
+    for recording in recordings:
+        recording.duration_text = format_offset(recording.duration)
+        for chapter in recording.chapters.all():
+            chapter.start_text, chapter.end_text = format_offset(chapter.start), format_offset(chapter.end)
+    initial = {
+        "source": stream.source,
+        "external_url": stream.external_url,
+        "is_public": stream.is_public,
+        "rehearsal_starts_at": timezone.localtime(stream.rehearsal_starts_at)
+        if stream.rehearsal_starts_at
+        else None,
+        "rehearsal_ends_at": timezone.localtime(stream.rehearsal_ends_at)
+        if stream.rehearsal_ends_at
+        else None,
+    }
+    return {
+        "conference": conference,
+        "stream": stream,
+        "tab": "stream",
+        "may_change": may_change,
+        "key": services.current_key(stream) if may_change else None,
+        "keys": stream.keys.all()[:10] if may_change else [],
+        "publish_server": services.publish_server(),
+        "events": stream.events.select_related("key")[:30],
+        "recordings": recordings,
+        "form": StreamSettingsForm(initial=initial),
+        "summary": selectors.stream_summary(conference=conference),
+        "player": _live_player(request, conference=conference, report="", report_url="")
+        or render_to_string(
+            "streaming/_player.html",
+            {"source": selectors.player_source(stream), "stream": stream, "programme": "[]", "report": ""},
+            request=request,
+        ),
+    }
+
+
+@login_required
+@never_cache
+def stream_manage(request, conference_id: int):
+    conference = _conference(request.user, conference_id)
+    if request.method == "POST":
+        form = StreamSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.stream_settings_update(
+                    actor=request.user, conference=conference, **form.cleaned_data
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Đã lưu thiết lập truyền hình."))
+                return redirect("streaming:manage", conference.pk)
+        context = _manage_context(request, conference)
+        context["form"] = form
+        return render(request, "streaming/manage.html", context, status=400)
+    return render(request, "streaming/manage.html", _manage_context(request, conference))
+
+
+@login_required
+@never_cache
+def stream_status(request, conference_id: int):
+    """The stream's state, refreshed by the page (htmx) every few seconds."""
+    conference = _conference(request.user, conference_id)
+    stream = services.stream_ensure(conference=conference)
+    return render(
+        request,
+        "streaming/_status.html",
+        {
+            "conference": conference,
+            "stream": stream,
+            "summary": selectors.stream_summary(conference=conference),
+        },
+    )
+
+
+@login_required
+@require_POST
+def key_rotate(request, conference_id: int):
+    conference = _conference(request.user, conference_id)
+    try:
+        services.key_rotate(actor=request.user, conference=conference)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã tạo khóa phát mới. Khóa cũ không dùng để bắt đầu phát được nữa."))
+    return redirect("streaming:manage", conference.pk)
+
+
+@login_required
+@require_POST
+def key_revoke(request, conference_id: int, key_id: int):
+    conference = _conference(request.user, conference_id)
+    try:
+        services.key_revoke(actor=request.user, conference=conference, key_id=key_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Đã thu hồi khóa phát: bộ mã hóa đang dùng khóa này bị ngắt trong vài giây.")
+        )
+    return redirect("streaming:manage", conference.pk)
+
+
+@login_required
+@require_POST
+def chapter_adjust(request, chapter_id: int):
+    chapter = get_object_or_404(
+        Chapter.objects.select_related("recording__stream__conference"), pk=chapter_id
+    )
+    conference = _conference(request.user, chapter.recording.stream.conference_id)
+    start, end = parse_offset(request.POST.get("start", "")), parse_offset(request.POST.get("end", ""))
+    if start is None or end is None:
+        messages.error(request, _("Thời điểm phải có dạng giờ:phút:giây, ví dụ 0:15:30."))
+    else:
+        try:
+            services.chapter_adjust(actor=request.user, chapter=chapter, start=start, end=end)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Đã lưu thời điểm; đoạn “%(title)s” đang được cắt lại.") % {"title": chapter.title}
+            )
+    return redirect(reverse("streaming:manage", args=[conference.pk]) + "#ghi-hinh")
+
+
+@login_required
+@require_POST
+def recording_retry(request, recording_id: int):
+    recording = get_object_or_404(Recording.objects.select_related("stream__conference"), pk=recording_id)
+    conference = _conference(request.user, recording.stream.conference_id)
+    try:
+        services.recording_retry(actor=request.user, recording=recording)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đang xử lý lại bản ghi."))
+    return redirect(reverse("streaming:manage", args=[conference.pk]) + "#ghi-hinh")
