@@ -299,7 +299,9 @@ STREAM_DIR = Path(os.environ.get("HOINGHI_STREAM_DIR", VAR_DIR / "stream")).reso
 STREAM_RTMP_PORT = int(os.environ.get("HOINGHI_STREAM_RTMP_PORT", "1935"))
 STREAM_HTTP_PORT = int(os.environ.get("HOINGHI_STREAM_HTTP_PORT", "8081"))
 STREAM_PUBLISH_URL = os.environ.get("HOINGHI_STREAM_PUBLISH_URL", f"rtmp://127.0.0.1:{STREAM_RTMP_PORT}/live")
-STREAM_PLAY_URL = os.environ.get("HOINGHI_STREAM_PLAY_URL", f"http://127.0.0.1:{STREAM_HTTP_PORT}").rstrip("/")
+STREAM_PLAY_URL = os.environ.get("HOINGHI_STREAM_PLAY_URL", f"http://127.0.0.1:{STREAM_HTTP_PORT}").rstrip(
+    "/"
+)
 STREAM_CALLBACK_URL = os.environ.get("HOINGHI_STREAM_CALLBACK_URL", HOINGHI_BASE_URL).rstrip("/")
 
 
