@@ -17,7 +17,7 @@
 | HOINGHI_EMAIL_FROM    | "Ban Tổ chức hội nghị <hoinghi@localhost>"    |
 | HOINGHI_BASE_URL      | http://127.0.0.1:8000 (links in e-mails, PDFs) |
 | HOINGHI_STREAM_DIR    | <var>/stream: live HLS, recordings, chapters (nginx writes there) |
-| HOINGHI_STREAM_SECRET | a random secret kept in <var>/stream_secret: signs playback URLs (nginx secure_link) and callbacks |
+| HOINGHI_STREAM_SECRET | random, kept in <var>/stream_secret: signs playback URLs and callbacks |
 | HOINGHI_STREAM_RTMP_PORT, _HTTP_PORT | 1935, 8081: where nginx listens (RTMP in, HLS out) |
 | HOINGHI_STREAM_PUBLISH_URL | rtmp://127.0.0.1:<rtmp port>/live (shown to the host's encoder) |
 | HOINGHI_STREAM_PLAY_URL | http://127.0.0.1:<http port> (what players fetch HLS and chapters from) |

@@ -9,8 +9,8 @@ from django.utils import timezone
 from hoinghi.attendance.models import Incident, IncidentKind
 from hoinghi.conferences import services as conferences
 from hoinghi.conferences.models import ProgrammeItem
-from hoinghi.core.permissions import PermissionDeniedError
 from hoinghi.core.errors import NotFoundError
+from hoinghi.core.permissions import PermissionDeniedError
 from hoinghi.streaming import services
 from hoinghi.streaming.errors import StreamError
 from hoinghi.streaming.models import Chapter, Recording, StreamEvent, StreamSource, StreamState, Viewing
