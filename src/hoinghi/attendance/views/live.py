@@ -61,6 +61,17 @@ def _labels() -> dict:
         "spratly": _("Quần đảo Trường Sa"),
         "queued": _("lượt quét chờ gửi"),
         "incidents": _("sự cố"),
+        "video": {
+            "playing": _("Có hình"),
+            "buffering": _("Đang tải hình"),
+            "stalled": _("Hình bị đứng"),
+            "error": _("Lỗi phát hình"),
+            "paused": _("Tạm dừng hình"),
+            "idle": _("Chờ tín hiệu"),
+            "": _("Không có trình phát"),
+        },
+        "stream_not_set": _("Chưa thiết lập"),
+        "delay": _("trễ"),
     }
 
 

@@ -75,6 +75,24 @@
     );
     $("kpi-incidents").classList.toggle("alarm", totals.incidents_open > 0);
     $("kpi-points").classList.toggle("warn", totals.online < totals.points);
+    $("kpi-video").classList.toggle("alarm", totals.video_trouble > 0);
+  }
+
+  // The stream from the host point (streaming app): its state, red when it stopped while live.
+  function drawStream(stream) {
+    const node = $("stream-state");
+    if (!node || !stream) return;
+    node.dataset.state = stream.state;
+    node.textContent = stream.configured ? stream.label : L10N.stream_not_set;
+    const dropped = stream.state === "stopped" && last && last.conference.status === "live";
+    $("kpi-video").classList.toggle("alarm", dropped || (last && last.totals.video_trouble > 0));
+  }
+
+  const VIDEO_TROUBLE = new Set(["buffering", "stalled", "error"]);
+  function videoText(p) {
+    if (p.state !== "online") return "";
+    const text = L10N.video[p.video || ""];
+    return p.video === "playing" && p.video_delay != null ? text + " (" + L10N.delay + " " + p.video_delay.toFixed(1) + " s)" : text;
   }
 
   function drawLevels(levels) {
@@ -133,7 +151,7 @@
   function drawAttention(points) {
     const order = { offline: 0, silent: 1, never: 2 };
     const worrying = points
-      .filter((p) => p.state !== "online" || p.incidents)
+      .filter((p) => p.state !== "online" || p.incidents || VIDEO_TROUBLE.has(p.video))
       .sort((a, b) => (order[a.state] ?? 3) - (order[b.state] ?? 3) || (a.last_seen || "").localeCompare(b.last_seen || ""));
     const list = $("attention-list");
     if (!worrying.length) {
@@ -146,7 +164,13 @@
         {},
         el("span", { class: "state-dot", style: "background:" + COLORS[p.state] }),
         el("span", { class: "grow" }, p.name),
-        el("span", { class: "muted nowrap" }, L10N[p.state] + (p.last_seen && p.state !== "online" ? " " + L10N.since + " " + time(p.last_seen) : "")),
+        el(
+          "span",
+          { class: "muted nowrap" },
+          p.state === "online" && VIDEO_TROUBLE.has(p.video)
+            ? videoText(p) + (p.video_since ? " " + L10N.since + " " + time(p.video_since) : "")
+            : L10N[p.state] + (p.last_seen && p.state !== "online" ? " " + L10N.since + " " + time(p.last_seen) : ""),
+        ),
       ),
     );
     if (worrying.length > shown.length) shown.push(el("li", { class: "muted" }, "+ " + fmt(worrying.length - shown.length)));
@@ -167,6 +191,7 @@
             L10N[p.state],
             p.last_seen && p.state !== "online" ? " " + L10N.since + " " + time(p.last_seen) : "",
             p.queued ? " · " + fmt(p.queued) + " " + L10N.queued : "",
+            p.state === "online" ? " · " + videoText(p) : "",
           ),
           el("td", { class: "num" }, fmt(p.present)),
           el("td", { class: "num" }, p.reported == null ? "—" : fmt(p.reported)),
@@ -265,6 +290,7 @@
       el("b", {}, p.name),
       el("br"),
       L10N[p.state] + (p.last_seen && p.state !== "online" ? " " + L10N.since + " " + time(p.last_seen) : ""),
+      p.state === "online" ? " · " + videoText(p) : "",
       el("br"),
       L10N.checked_in + ": " + fmt(p.present) + "/" + fmt(p.invited) + " · " + L10N.reported + ": " + (p.reported == null ? "—" : fmt(p.reported)),
       p.incidents ? el("div", { class: "tt-bad" }, fmt(p.incidents) + " " + L10N.incidents) : null,
@@ -314,6 +340,7 @@
     if (last && snapshot.version < last.version && snapshot.generated_at < last.generated_at) return;
     last = snapshot;
     setFigures(snapshot.totals);
+    drawStream(snapshot.stream);
     drawLevels(snapshot.levels);
     bars("province-bars", snapshot.provinces);
     bars("category-bars", snapshot.categories);
