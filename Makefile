@@ -38,7 +38,11 @@ demo: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@echo "Live dashboard: http://$(HOST):$(PORT)/truc-tiep/hoi-nghi/1/ — replay the morning in another terminal:"
 	@echo "  $(BIN)/hoinghi simulate-conference --speed 10"
-	@trap 'kill 0' EXIT; $(BIN)/hoinghi db-worker --queue-name default --interval 0.5 >var/worker.log 2>&1 & \
+	@trap 'kill 0' EXIT; export HOINGHI_STREAM_CALLBACK_URL=http://$(HOST):$(PORT); \
+	$(BIN)/hoinghi db-worker --queue-name default --interval 0.5 >var/worker.log 2>&1 & \
+	if $(BIN)/hoinghi media-serve >var/media.log 2>&1 & sleep 1 && kill -0 $$! 2>/dev/null; then \
+		echo "Media server (nginx-rtmp): rtmp://127.0.0.1:1935/live — see docs/operations.md"; \
+	else echo "No media server (video): $$(tail -1 var/media.log)"; fi; \
 	$(BIN)/uvicorn hoinghi.asgi:application --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed

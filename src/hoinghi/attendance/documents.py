@@ -94,7 +94,15 @@ def group_headers(name: str) -> list[str]:
 
 
 def absentee_headers() -> list[str]:
-    return [_("Họ và tên"), _("Mã cán bộ"), _("Đơn vị"), _("Điểm cầu"), _("Tỉnh, thành phố")]
+    return [
+        _("Họ và tên"),
+        _("Mã cán bộ"),
+        _("Đơn vị"),
+        _("Điểm cầu"),
+        _("Tỉnh, thành phố"),
+        _("Xem lại (phút)"),
+        _("Xem lại theo mục chương trình"),
+    ]
 
 
 def report_title() -> str:
@@ -174,10 +182,21 @@ def report_xlsx(report: AttendanceReport, absentees: Iterable[Absentee]) -> byte
         _("Vắng mặt"),
         _("Danh sách người được mời vắng mặt — %(conference)s") % {"conference": conference},
         absentee_headers(),
-        [30, 14, 46, 34, 16],
+        [30, 14, 46, 34, 16, 12, 50],
     )
     for number, person in enumerate(absentees, start=1):
-        absent.append([number, person.full_name, person.code, person.unit, person.point, person.province])
+        absent.append(
+            [
+                number,
+                person.full_name,
+                person.code,
+                person.unit,
+                person.point,
+                person.province,
+                person.watched_minutes or None,
+                person.watched_text,
+            ]
+        )
 
     output = io.BytesIO()
     workbook.save(output)
@@ -300,10 +319,21 @@ def _tables(
         return columns, lines
 
     absent_columns = _columns(
-        (11, 48, 60, 50), [_("STT"), _("Họ và tên"), _("Đơn vị"), _("Điểm cầu")], "clll"
+        (11, 46, 56, 44, 18),
+        [_("STT"), _("Họ và tên"), _("Đơn vị"), _("Điểm cầu"), _("Xem lại (phút)")],
+        "clllr",
     )
     absent_lines = [
-        _row(absent_columns, [n, person.full_name, person.unit, person.point])
+        _row(
+            absent_columns,
+            [
+                n,
+                person.full_name,
+                person.unit,
+                person.point,
+                f"{person.watched_minutes:.0f}" if person.watched else "",
+            ],
+        )
         for n, person in enumerate(absentees, start=1)
     ]
     province_columns, province_lines = groups(_("Tỉnh, thành phố"), report.provinces, True)

@@ -82,6 +82,33 @@ class Absentee:
     unit: str
     point: str
     province: str
+    watched: dict[str, float] = field(default_factory=dict)  # programme item -> minutes watched later
+
+    @property
+    def watched_minutes(self) -> float:
+        return round(sum(self.watched.values()), 1)
+
+    @property
+    def watched_text(self) -> str:
+        return " · ".join(f"{item}: {minutes:.0f}′" for item, minutes in self.watched.items())
+
+
+# Minutes watched later per invitee and programme item, from the streaming app (which builds on
+# this one): callable(invitation ids) -> {invitation id: {item title: minutes}}.
+WATCHED_LATER: list = []
+
+
+def register_watched_later(lookup) -> None:
+    if lookup not in WATCHED_LATER:
+        WATCHED_LATER.append(lookup)
+
+
+def _watched(ids: list[int]) -> dict[int, dict[str, float]]:
+    watched: dict[int, dict[str, float]] = {}
+    for lookup in WATCHED_LATER:
+        for invitation_id, items in lookup(ids).items():
+            watched.setdefault(invitation_id, {}).update(items)
+    return watched
 
 
 @dataclass
@@ -252,15 +279,33 @@ def absentee_list(*, actor, conference: Conference) -> QuerySet[Invitation]:
 
 
 def absentee_rows(invitations: QuerySet[Invitation], *, chunk_size: int = 2000) -> Iterator[Absentee]:
-    """Stream the absentees of `absentee_list` (or a slice of it) as rows, one query per chunk."""
+    """Stream the absentees of `absentee_list` (or a slice of it) as rows, one query per chunk
+    (and one for what each chunk watched later)."""
     values = invitations.values_list(
+        "id",
         "person__code",
         "person__full_name",
         "person__unit__name",
         "point__name",
         "person__unit__province__short_name",
     )
-    for code, full_name, unit, point, province in values.iterator(chunk_size=chunk_size):
-        yield Absentee(
-            code=code, full_name=full_name, unit=unit or "", point=point or "", province=province or ""
-        )
+    chunk: list[tuple] = []
+
+    def rows() -> Iterator[Absentee]:
+        watched = _watched([row[0] for row in chunk]) if WATCHED_LATER else {}
+        for invitation_id, code, full_name, unit, point, province in chunk:
+            yield Absentee(
+                code=code,
+                full_name=full_name,
+                unit=unit or "",
+                point=point or "",
+                province=province or "",
+                watched=watched.get(invitation_id, {}),
+            )
+
+    for row in values.iterator(chunk_size=chunk_size):
+        chunk.append(row)
+        if len(chunk) >= chunk_size:
+            yield from rows()
+            chunk = []
+    yield from rows()

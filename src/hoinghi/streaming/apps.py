@@ -8,7 +8,7 @@ class StreamingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hoinghi.attendance import dashboard
+        from hoinghi.attendance import dashboard, reports
         from hoinghi.core import slots
         from hoinghi.streaming import selectors
         from hoinghi.streaming.views import pages
@@ -16,3 +16,4 @@ class StreamingConfig(AppConfig):
         dashboard.register_extra("stream", selectors.stream_summary)
         slots.register("invitation_page", pages.invitation_player)
         slots.register("checkin_page", pages.point_player)
+        reports.register_watched_later(selectors.watched_later)

@@ -98,13 +98,17 @@ def chapter_url(chapter: Chapter) -> str:
     return signing.vod_url(stream_name, chapter.path.rsplit("/", 1)[-1])
 
 
-def watched_minutes(*, conference: Conference) -> dict[int, dict[int | None, float]]:
-    """invitation id -> {programme item id (None: a chapter of no item) -> minutes watched later}."""
-    result: dict[int, dict[int | None, float]] = {}
-    rows = Viewing.objects.filter(chapter__recording__stream__conference=conference).values_list(
-        "invitation_id", "chapter__item_id", "seconds"
+def watched_later(invitation_ids: list[int]) -> dict[int, dict[str, float]]:
+    """invitation id -> {programme item (or chapter) title -> minutes watched later}, in programme
+    order, for the attendance reports. Parts of an item cut from two recordings add up."""
+    result: dict[int, dict[str, float]] = {}
+    rows = (
+        Viewing.objects.filter(invitation_id__in=invitation_ids, seconds__gt=0)
+        .order_by("invitation_id", "chapter__item__order", "chapter__recording__started_at", "chapter__start")
+        .values_list("invitation_id", "chapter__item__title", "chapter__title", "seconds")
     )
-    for invitation_id, item_id, seconds in rows:
+    for invitation_id, item_title, chapter_title, seconds in rows:
         per_item = result.setdefault(invitation_id, {})
-        per_item[item_id] = per_item.get(item_id, 0) + seconds / 60
+        title = item_title or chapter_title
+        per_item[title] = round(per_item.get(title, 0) + seconds / 60, 1)
     return result

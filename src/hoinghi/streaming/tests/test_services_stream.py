@@ -257,3 +257,29 @@ def test_watched_time_needs_a_valid_token_and_a_ready_chapter(live):
 def test_events_are_kept(live):
     publish(live.stream, "bad")
     assert StreamEvent.objects.filter(stream=live.stream).count() == 1
+
+
+def test_the_attendance_report_shows_minutes_watched_later_per_item(live, superuser):
+    from hoinghi.attendance import documents, reports
+
+    chapter = _ready_chapter(live)
+    item = ProgrammeItem.objects.create(
+        conference=live.conference, order=9, kind="topic", title="Chuyên đề 2"
+    )
+    chapter.item = item
+    chapter.save()
+    absent = live.conference.invitations.order_by("pk").first()
+    services.watched_report(token=absent.token, chapter_id=chapter.pk, intervals=[(0, 300), (100, 420)])
+    rows = list(reports.absentee_rows(reports.absentee_list(actor=superuser, conference=live.conference)))
+    row = next(r for r in rows if r.watched)
+    assert row.watched == {"Chuyên đề 2": 7.0} and row.watched_minutes == 7.0
+    assert sum(1 for r in rows if r.watched) == 1
+    report = reports.attendance_report(actor=superuser, conference=live.conference)
+    workbook = documents.report_xlsx(report, iter(rows))
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(workbook)).worksheets[-1]
+    values = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert any(line[-2] == 7.0 and line[-1] == "Chuyên đề 2: 7′" for line in values)
