@@ -13,9 +13,12 @@ drawn on a 20x2 image by `geq` and scaled up without smoothing, so it costs noth
 import os
 import signal
 import subprocess
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 CLOCK_BITS = 20
@@ -252,6 +255,38 @@ PLAYER_PAGE = """<!doctype html>
 """
 
 
+@contextmanager
+def page_server(page: str, files: dict[str, Path]):
+    """An HTTP server on a free loopback port in a thread: `page` at /, `files` at their paths;
+    its origin (http://127.0.0.1:<port>)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            path = self.path.split("?")[0]
+            if path in files:
+                body, kind = files[path].read_bytes(), "text/javascript"
+            else:
+                body, kind = page.encode(), "text/html; charset=utf-8"
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
 def player_page(src: str, every_ms: int = 200) -> str:
     return PLAYER_PAGE.format(
         src=src, bits=CLOCK_BITS, cell_w=CLOCK_CELL[0], cell_h=CLOCK_CELL[1], every_ms=every_ms
@@ -267,6 +302,7 @@ __all__ = [
     "load_1min",
     "loop_into",
     "mib",
+    "page_server",
     "player_page",
     "programme_over_hour",
     "push_clock",

@@ -25,13 +25,17 @@ end with every process this started. BENCH_STREAM_RUNS=1,2,3,4 picks figures.
 """
 
 import asyncio
+import json
 import logging
 import os
+import random
+import re
 import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from benchmarks import _media
 from benchmarks._django import percentile, report, setup
@@ -42,6 +46,7 @@ PUBLISH_RUNS = int(os.environ.get("BENCH_PUBLISH_RUNS", "5"))
 PLAY_SECONDS = float(os.environ.get("BENCH_PLAY_SECONDS", "30"))
 VIEWERS = int(os.environ.get("BENCH_VIEWERS", "364"))
 VIEWERS_SECONDS = float(os.environ.get("BENCH_VIEWERS_SECONDS", "60"))
+VIEWER_CLIENT = os.environ.get("BENCH_VIEWER_CLIENT", "raw")  # or "httpx"
 HOUR_SECONDS = int(os.environ.get("BENCH_RECORDING_SECONDS", "3600"))
 RUNS = os.environ.get("BENCH_STREAM_RUNS", "1,2,3,4")
 CHROMIUM = os.environ.get("HOINGHI_CHROMIUM", "/usr/bin/chromium")
@@ -99,31 +104,29 @@ def encoder_to_screen(live, media) -> None:
         "/streaming/player.js": STATIC / "streaming/static/streaming/player.js",
     }
     page_html = _media.player_page(signing.live_url(live.stream.name))
-    origin = "http://hoinghi-bench.invalid"
     try:
         playlist = media.root / "hls" / live.stream.name / "index.m3u8"
         if _media.wait_until(playlist.exists, timeout=15) is None:
             raise AssertionError(f"no playlist: {media.error_log()[-1000:]}")
-        with sync_playwright() as playwright:
+        # A page of our own on a real loopback server: current Chromium lets a page fetch from a
+        # loopback address (nginx here) only when the page itself comes from one.
+        with _media.page_server(page_html, files) as origin, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM,
                 args=["--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required"],
             )
             try:
                 page = browser.new_page(viewport={"width": 800, "height": 500})
-
-                def serve(route):
-                    path = route.request.url.removeprefix(origin).split("?")[0]
-                    if path in files:
-                        route.fulfill(path=str(files[path]), content_type="text/javascript")
-                    else:
-                        route.fulfill(body=page_html, content_type="text/html; charset=utf-8")
-
-                page.route(f"{origin}/**", serve)
+                console: list[str] = []
+                page.on("console", lambda message: console.append(message.text))
                 page.goto(f"{origin}/")
-                page.wait_for_function(
-                    "() => document.querySelector('video').currentTime > 2", timeout=30_000
-                )
+                try:
+                    page.wait_for_function(
+                        "() => document.querySelector('video').currentTime > 2", timeout=30_000
+                    )
+                except Exception:
+                    print("page console:", *console[-10:], sep="\n  ")
+                    raise
                 page.evaluate("() => { window.benchSamples = []; }")
                 time.sleep(PLAY_SECONDS)
                 samples = page.evaluate("() => window.benchSamples")
@@ -132,6 +135,8 @@ def encoder_to_screen(live, media) -> None:
                 browser.close()
     finally:
         _media.stop(publisher)
+    if dump := os.environ.get("BENCH_STREAM_SAMPLES"):
+        Path(dump).write_text(json.dumps(samples))
     read = [s for s in samples if not s.get("unreadable") and s.get("state") == "playing"]
     measured = [s["measured"] for s in read]
     pairs = [(s["measured"], s["estimate"]) for s in read if s.get("estimate") is not None]
@@ -158,45 +163,103 @@ def encoder_to_screen(live, media) -> None:
     )
 
 
-async def viewers(url: str, clients: int, seconds: float) -> dict:
+class RawClient:
+    """One keep-alive HTTP/1.1 connection read with asyncio streams: what a player needs of HTTP
+    (GET, Content-Length bodies) at a small fraction of httpx's CPU per request, so that 364 of
+    them on the two cores nginx also runs on measure nginx rather than the clients."""
+
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.reader = self.writer = None
+        self.reconnects = 0
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        for attempt in range(2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+                self.reconnects += attempt
+            try:
+                self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode())
+                head = await self.reader.readuntil(b"\r\n\r\n")
+                status = int(head[9:12])
+                length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+                if length is None:
+                    raise ValueError(f"no Content-Length: {head[:200]!r}")
+                body = await self.reader.readexactly(int(length[1]))
+                if re.search(rb"(?i)\r\nconnection: *close", head):
+                    await self.aclose()
+                return status, body
+            except (asyncio.IncompleteReadError, ConnectionError):
+                await self.aclose()  # the server closed a keep-alive connection: once more
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def aclose(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+class HttpxClient:
+    """The same with httpx (BENCH_VIEWER_CLIENT=httpx): one AsyncClient, one connection."""
+
+    def __init__(self, url: str):
+        import httpx
+
+        parts = urlsplit(url)
+        self.http = httpx.AsyncClient(
+            base_url=f"{parts.scheme}://{parts.netloc}",
+            timeout=30,
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+        )
+        self.reconnects = 0
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        response = await self.http.get(path)
+        return response.status_code, response.content
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+async def viewers(url: str, clients: int, seconds: float, kind: str = "raw") -> dict:
     """`clients` players of the live URL for `seconds`: the playlist every second (hls.js reloads
     a live playlist every target duration), each new segment once, starting two segments behind
     the live edge as hls.js with liveSyncDurationCount 2 does."""
-    import random
-
-    import httpx
-
-    base = url.rsplit("/", 1)[0]
+    path = urlsplit(url).path
+    base = path.rsplit("/", 1)[0]
     playlist_ms: list[float] = []
     segment_ms: list[float] = []
     errors: list[str] = []
     received = [0]
     lag_ms: list[float] = []
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    pool = [httpx.AsyncClient(timeout=30, limits=limits) for _ in range(clients)]
+    # Made before the clock starts (an httpx client builds an SSL context, ~15 ms each).
+    pool = [(RawClient if kind == "raw" else HttpxClient)(url) for _ in range(clients)]
     started = time.perf_counter()
     stop_at = started + seconds
 
     async def fetch(http, target: str, into: list[float]) -> bytes | None:
         sent = time.perf_counter()
         try:
-            response = await http.get(target)
-        except httpx.HTTPError as error:
-            errors.append(repr(error))
+            status, body = await http.get(target)
+        except Exception as error:  # noqa: BLE001 - every failure is counted, none stops a player
+            errors.append(repr(error)[:200])
             return None
         into.append((time.perf_counter() - sent) * 1000)
-        received[0] += len(response.content)
-        if response.status_code != 200:
-            errors.append(f"{response.status_code} {target.rsplit('/', 1)[-1]}")
+        received[0] += len(body)
+        if status != 200:
+            errors.append(f"{status} {target.rsplit('/', 1)[-1]}")
             return None
-        return response.content
+        return body
 
     async def viewer(http) -> None:
         await asyncio.sleep(random.random())  # players do not start on the same millisecond
         seen: set[str] | None = None
-        async with http:
+        try:
             while (now := time.perf_counter()) < stop_at:
-                body = await fetch(http, url, playlist_ms)
+                body = await fetch(http, path, playlist_ms)
                 if body is not None:
                     names = [line for line in body.decode().splitlines() if line.endswith(".ts")]
                     if seen is None:
@@ -206,6 +269,8 @@ async def viewers(url: str, clients: int, seconds: float) -> dict:
                             seen.add(name)
                             await fetch(http, f"{base}/{name}", segment_ms)
                 await asyncio.sleep(max(0.0, now + 1.0 - time.perf_counter()))
+        finally:
+            await http.aclose()
 
     async def ticker() -> None:
         while time.perf_counter() < stop_at:
@@ -221,6 +286,7 @@ async def viewers(url: str, clients: int, seconds: float) -> dict:
         "errors": errors,
         "bytes": received[0],
         "loop_lag_ms": lag_ms,
+        "reconnects": sum(http.reconnects for http in pool),
     }
 
 
@@ -241,7 +307,9 @@ def bridge_points(live, media, clip: Path) -> None:
         ffmpeg_before = _media.cpu_seconds(publisher.pid)
         own_before = resource.getrusage(resource.RUSAGE_SELF)
         wall_before = time.monotonic()
-        outcome = asyncio.run(viewers(signing.live_url(live.stream.name), VIEWERS, VIEWERS_SECONDS))
+        outcome = asyncio.run(
+            viewers(signing.live_url(live.stream.name), VIEWERS, VIEWERS_SECONDS, VIEWER_CLIENT)
+        )
         wall = time.monotonic() - wall_before
         nginx = sum(_media.cpu_seconds(pid) for pid in workers) - nginx_before
         ffmpeg = _media.cpu_seconds(publisher.pid) - ffmpeg_before
@@ -256,6 +324,7 @@ def bridge_points(live, media, clip: Path) -> None:
         benchmark="streaming",
         run="bridge_points",
         clients=VIEWERS,
+        client=VIEWER_CLIENT,
         seconds=round(seconds, 1),
         stream_mbit_s=round(clip.stat().st_size * 8 / _probe_duration(clip) / 1e6, 2),
         requests=requests,
@@ -269,7 +338,8 @@ def bridge_points(live, media, clip: Path) -> None:
         playlist_p50_ms=round(percentile(outcome["playlist_ms"], 0.5), 1),
         playlist_p99_ms=round(percentile(outcome["playlist_ms"], 0.99), 1),
         errors=len(outcome["errors"]),
-        nginx_workers=len(workers),
+        reconnects=outcome["reconnects"],
+        nginx_processes=len(workers),
         nginx_cpu_pct=round(nginx / wall * 100, 1),
         publisher_cpu_pct=round(ffmpeg / wall * 100, 1),
         clients_cpu_pct=round(clients / wall * 100, 1),

@@ -180,7 +180,10 @@
       }
       updateDelay();
       const item = programmeNow(programme, Date.now());
-      if (nowLine) nowLine.textContent = item ? item.title : "";
+      if (nowLine) {
+        nowLine.textContent = item ? item.title : "";
+        nowLine.parentElement.hidden = !item;
+      }
     }, 1000);
 
     if (root.dataset.report === "invitation") setInterval(send, REPORT_EVERY_MS);
