@@ -11,11 +11,15 @@ Chromium playing through the project's player. Four figures:
    player.js on a page of our own, and five times a second reads the cells of the frame on
    screen and subtracts them from Date.now(). Next to it, the delay player.js estimates from
    nginx's fragment names (data-delay). Over BENCH_PLAY_SECONDS (30) of playback.
-3. bridge_points: BENCH_VIEWERS (364) asyncio clients (httpx, one connection each) do what
+3. bridge_points: BENCH_VIEWERS (364) asyncio clients, one keep-alive connection each, do what
    hls.js does: fetch the signed playlist every second and each new segment once, for
    BENCH_VIEWERS_SECONDS (60), while one publisher sends a pre-encoded 1280x720 25 fps 2 Mb/s
    clip looped with `-c copy` (no encoding during the run). Requests/s, MB/s, segment fetch
-   latency, errors, and nginx's CPU (its worker's user+sys time from /proc) as % of one core.
+   latency, errors, and nginx's CPU (user+sys time of its processes from /proc) as % of one
+   core. The clients speak HTTP/1.1 over asyncio streams (`RawClient`): httpx costs ~0.6 % of a
+   core per client here, so 364 httpx clients would measure httpx, not nginx
+   (BENCH_VIEWER_CLIENT=httpx runs them anyway). The event loop's lag says whether the clients
+   kept up.
 4. recording_hour: a one-hour FLV (the clip looped with `-c copy`), registered with
    `services.record_done` against a programme of an opening and five topics, processed by
    calling `tasks.recording_process` directly: remux to MP4 and the six chapters cut.
@@ -107,7 +111,7 @@ def encoder_to_screen(live, media) -> None:
     try:
         playlist = media.root / "hls" / live.stream.name / "index.m3u8"
         if _media.wait_until(playlist.exists, timeout=15) is None:
-            raise AssertionError(f"no playlist: {media.error_log()[-1000:]}")
+            raise AssertionError(f"no playlist: {media.error_log()[-3000:]}; ffmpeg: {_stderr(publisher)}")
         # A page of our own on a real loopback server: current Chromium lets a page fetch from a
         # loopback address (nginx here) only when the page itself comes from one.
         with _media.page_server(page_html, files) as origin, sync_playwright() as playwright:
@@ -299,7 +303,7 @@ def bridge_points(live, media, clip: Path) -> None:
     try:
         playlist = media.root / "hls" / live.stream.name / "index.m3u8"
         if _media.wait_until(playlist.exists, timeout=15) is None:
-            raise AssertionError(f"no playlist: {media.error_log()[-1000:]}")
+            raise AssertionError(f"no playlist: {media.error_log()[-3000:]}; ffmpeg: {_stderr(publisher)}")
         time.sleep(6)  # a full playlist (6 s) before the players come
         workers = _media.children(media.process.pid)
         load = _media.load_1min()
@@ -348,6 +352,12 @@ def bridge_points(live, media, clip: Path) -> None:
     )
     for error in sorted(set(outcome["errors"]))[:5]:
         print(f"error: {error}")
+
+
+def _stderr(process) -> str:
+    if process.poll() is None:
+        return "still running"
+    return process.stderr.read().decode(errors="replace")[-1000:]
 
 
 def _probe_duration(path: Path) -> float:
@@ -405,6 +415,7 @@ def recording_hour(live, clip: Path) -> None:
     recording.refresh_from_db()
     chapters = list(Chapter.objects.filter(recording=recording).order_by("start"))
     mp4 = tasks.vod_dir(live.stream.name) / f"rec-{recording.pk}.mp4"
+    cut_bytes = sum((settings.STREAM_DIR / c.path).stat().st_size for c in chapters if c.path)
     report(
         benchmark="streaming",
         run="recording_hour",
@@ -419,7 +430,7 @@ def recording_hour(live, clip: Path) -> None:
         mp4_mib=_media.mib(mp4) if mp4.exists() else None,
         chapters=len(chapters),
         chapters_ready=sum(1 for c in chapters if c.status == ProcessingStatus.READY),
-        chapters_mib=round(sum((settings.STREAM_DIR / c.path).stat().st_size for c in chapters if c.path) / 2**20, 1),
+        chapters_mib=round(cut_bytes / 2**20, 1),
         chapter_minutes=[round((c.duration or 0) / 60, 1) for c in chapters],
         load_1min=load,
     )
@@ -440,7 +451,7 @@ def main() -> None:
 
     missing = missing_programs()
     if missing:
-        print(f"skipped: not installed: {', '.join(missing)} (apt-get install nginx libnginx-mod-rtmp ffmpeg)")
+        print(f"skipped: not installed: {', '.join(missing)} (apt-get install them)")
         shutil.rmtree(folder, ignore_errors=True)
         return
     chosen = {int(n) for n in RUNS.split(",")}

@@ -32,6 +32,13 @@
     unsupported: "Trình duyệt này không phát được video trực tiếp.",
   };
 
+  function clock(seconds) {
+    const whole = Math.round(seconds);
+    const h = Math.floor(whole / 3600), m = Math.floor((whole % 3600) / 60), s = whole % 60;
+    const pad = (n) => String(n).padStart(2, "0");
+    return h ? h + ":" + pad(m) + ":" + pad(s) : m + ":" + pad(s);
+  }
+
   function programmeNow(programme, now) {
     let current = null;
     programme.forEach((item, index) => {
@@ -237,7 +244,7 @@
         .then((response) => response.ok ? response.json() : Promise.reject(response))
         .then((data) => {
           const shown = root.querySelector("[data-watched]");
-          if (shown) shown.textContent = Math.floor(data.seconds / 60);
+          if (shown) shown.textContent = clock(data.seconds);
           root.dataset.watchedSeconds = data.seconds;
         })
         .catch(() => { pending = sent.concat(pending); });
