@@ -283,3 +283,32 @@ def test_the_attendance_report_shows_minutes_watched_later_per_item(live, superu
     sheet = load_workbook(BytesIO(workbook)).worksheets[-1]
     values = [[cell.value for cell in line] for line in sheet.iter_rows()]
     assert any(line[-2] == 7.0 and line[-1] == "Chuyên đề 2: 7′" for line in values)
+
+
+def test_adjusting_a_chapter_checks_the_times_and_cuts_again(
+    live, superuser, django_capture_on_commit_callbacks
+):
+    chapter = _ready_chapter(live, duration=600.0)
+    with pytest.raises(StreamError):
+        services.chapter_adjust(actor=superuser, chapter=chapter, start=30, end=10)
+    with pytest.raises(StreamError):
+        services.chapter_adjust(actor=superuser, chapter=chapter, start=700, end=800)
+    chapter.refresh_from_db()
+    assert (chapter.start, chapter.end, chapter.status) == (0, 600, "ready")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        services.chapter_adjust(actor=superuser, chapter=chapter, start=15.5, end=900)
+    chapter.refresh_from_db()
+    assert (chapter.start, chapter.end, chapter.status) == (15.5, 600, "waiting")  # clipped to the recording
+    assert len(queued) == 1
+
+
+def test_only_organisers_of_the_conference_adjust_chapters(live, make_user, small_tree):
+    chapter = _ready_chapter(live)
+    with pytest.raises((PermissionDeniedError, NotFoundError)):
+        services.chapter_adjust(
+            actor=make_user("organiser", small_tree.hanoi), chapter=chapter, start=1, end=2
+        )
+    with pytest.raises((PermissionDeniedError, NotFoundError)):
+        services.recording_retry(actor=make_user("viewer", small_tree.national), recording=chapter.recording)
+    chapter.refresh_from_db()
+    assert chapter.start == 0
