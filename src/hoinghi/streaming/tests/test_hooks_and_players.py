@@ -188,3 +188,36 @@ def test_checkin_page_carries_the_player_reporting_with_the_heartbeat(client, li
     client.force_login(ba_dinh_operator)
     page = client.get(reverse("attendance:checkin", args=[live.ba_dinh_point.pk])).content.decode()
     assert 'data-report="heartbeat"' in page
+
+
+def test_the_public_watch_page_only_for_public_conferences(client, live, superuser):
+    from hoinghi.streaming import services
+    from hoinghi.streaming.models import StreamSource
+
+    url = reverse("streaming:watch-public", args=[live.conference.pk])
+    assert client.get(url).status_code == 404
+    services.stream_settings_update(
+        actor=superuser, conference=live.conference, source=StreamSource.RTMP, is_public=True
+    )
+    page = client.get(url)
+    assert page.status_code == 200 and "data-player" in page.content.decode()
+
+
+def test_adjusting_a_chapter_from_the_page(client, live, superuser, django_capture_on_commit_callbacks):
+    from hoinghi.streaming.models import Chapter, Recording
+
+    now = timezone.now()
+    recording = Recording.objects.create(
+        stream=live.stream, path="rec/a.flv", started_at=now, ended_at=now, duration=3600, status="ready"
+    )
+    chapter = Chapter.objects.create(recording=recording, title="Khai mạc", start=0, end=600, status="ready")
+    client.force_login(superuser)
+    url = reverse("streaming:chapter-adjust", args=[chapter.pk])
+    client.post(url, {"start": "soon", "end": "0:20:00"})
+    chapter.refresh_from_db()
+    assert chapter.start == 0
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(url, {"start": "0:01:30", "end": "0:20:00"}, follow=True)
+    chapter.refresh_from_db()
+    assert (chapter.start, chapter.end, chapter.status) == (90, 1200, "waiting")
+    assert "0:01:30" in response.content.decode()
