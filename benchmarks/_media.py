@@ -77,8 +77,9 @@ def programme_over_hour(conference, started, seconds: float = 3600) -> list[str]
     from hoinghi.conferences.models import ProgrammeItem
 
     ProgrammeItem.objects.filter(conference=conference).delete()
-    opening_end = started + timedelta(minutes=5)
-    topic = (seconds - 300) / 5
+    opening = min(300.0, seconds / 6)  # 5 minutes of an hour
+    opening_end = started + timedelta(seconds=opening)
+    topic = (seconds - opening) / 5
     items = [("opening", "Khai mạc", started - timedelta(minutes=10), opening_end)]
     for number in range(5):
         begin = opening_end + timedelta(seconds=number * topic)
@@ -140,11 +141,12 @@ def push_loop(url: str, clip: Path) -> subprocess.Popen:
 
 
 def loop_into(clip: Path, target: Path, *, seconds: int) -> None:
-    """`seconds` of the clip looped into one FLV, copied: a recording as nginx writes one."""
+    """`seconds` of the clip looped into one FLV, copied: a recording as nginx writes one (no
+    duration or size in its header: nginx copies the live metadata, where they are 0)."""
     loops = int(seconds // 10) + 1  # enough for a clip of 10 s or more
     subprocess.run(
         _ffmpeg("-y", "-stream_loop", str(loops), "-i", str(clip), "-c", "copy", "-t", str(seconds),
-                "-f", "flv", str(target)),
+                "-flvflags", "no_duration_filesize", "-f", "flv", str(target)),
         check=True,
         timeout=600,
     )  # fmt: skip
@@ -206,9 +208,10 @@ def wait_until(condition, *, timeout: float, every: float = 0.05):
 PLAYER_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>đo độ trễ</title></head>
 <body>
-<div data-player data-kind="live" data-src="{src}">
+<div class="player" data-player data-kind="live" data-src="{src}" data-state="idle">
   <video muted playsinline width="640" height="360"></video>
-  <p data-player-state></p><p data-player-now></p>
+  <p data-player-state></p>
+  <p class="player-now" hidden>Đang diễn ra: <strong data-player-now></strong></p>
 </div>
 <script src="/vendor/hlsjs/hls.min.js"></script>
 <script src="/streaming/player.js"></script>

@@ -10,7 +10,8 @@ Chromium playing through the project's player. Four figures:
    cells (`_media.CLOCK_FILTER`); headless Chromium plays the signed live URL with hls.js and
    player.js on a page of our own, and five times a second reads the cells of the frame on
    screen and subtracts them from Date.now(). Next to it, the delay player.js estimates from
-   nginx's fragment names (data-delay). Over BENCH_PLAY_SECONDS (30) of playback.
+   nginx's fragment names (data-delay). Over BENCH_PLAY_SECONDS (30) of playback split over
+   BENCH_PLAY_LOADS (3) page loads (the delay is chosen at each start, then holds).
 3. bridge_points: BENCH_VIEWERS (364) asyncio clients, one keep-alive connection each, do what
    hls.js does: fetch the signed playlist every second and each new segment once, for
    BENCH_VIEWERS_SECONDS (60), while one publisher sends a pre-encoded 1280x720 25 fps 2 Mb/s
@@ -25,7 +26,8 @@ Chromium playing through the project's player. Four figures:
    calling `tasks.recording_process` directly: remux to MP4 and the six chapters cut.
 
 Everything runs in a temporary folder (BENCH_STREAM_TMP, default the system's), removed at the
-end with every process this started. BENCH_STREAM_RUNS=1,2,3,4 picks figures.
+end with every process this started. BENCH_STREAM_RUNS=1,2,3,4 picks figures;
+BENCH_STREAM_SAMPLES=<file> keeps figure 2's samples (JSON) for a closer look.
 """
 
 import asyncio
@@ -48,6 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "src/hoinghi"
 PUBLISH_RUNS = int(os.environ.get("BENCH_PUBLISH_RUNS", "5"))
 PLAY_SECONDS = float(os.environ.get("BENCH_PLAY_SECONDS", "30"))
+PLAY_LOADS = int(os.environ.get("BENCH_PLAY_LOADS", "3"))
 VIEWERS = int(os.environ.get("BENCH_VIEWERS", "364"))
 VIEWERS_SECONDS = float(os.environ.get("BENCH_VIEWERS_SECONDS", "60"))
 VIEWER_CLIENT = os.environ.get("BENCH_VIEWER_CLIENT", "raw")  # or "httpx"
@@ -95,19 +98,26 @@ def publish_to_playlist(live, media) -> None:
 
 
 def encoder_to_screen(live, media) -> None:
+    """PLAY_SECONDS of playback in PLAY_LOADS page loads: the delay is set when hls.js picks its
+    start (where the fragment being written is at that moment) and then holds, so the spread
+    is between loads, as between bridge points."""
     from playwright.sync_api import sync_playwright
 
     from hoinghi.streaming import signing
 
     load = _media.load_1min()
+    each = PLAY_SECONDS / PLAY_LOADS
     publisher = _media.push_clock(
-        f"{media.rtmp_url}/{live.stream.name}?key={live.key.secret}", seconds=PLAY_SECONDS + 40
+        f"{media.rtmp_url}/{live.stream.name}?key={live.key.secret}",
+        seconds=PLAY_SECONDS + 40 + 15 * PLAY_LOADS,
     )
     files = {
         "/vendor/hlsjs/hls.min.js": STATIC / "core/static/vendor/hlsjs/hls.min.js",
         "/streaming/player.js": STATIC / "streaming/static/streaming/player.js",
     }
     page_html = _media.player_page(signing.live_url(live.stream.name))
+    samples: list[dict] = []
+    per_load: list[float] = []
     try:
         playlist = media.root / "hls" / live.stream.name / "index.m3u8"
         if _media.wait_until(playlist.exists, timeout=15) is None:
@@ -120,21 +130,26 @@ def encoder_to_screen(live, media) -> None:
                 args=["--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required"],
             )
             try:
-                page = browser.new_page(viewport={"width": 800, "height": 500})
-                console: list[str] = []
-                page.on("console", lambda message: console.append(message.text))
-                page.goto(f"{origin}/")
-                try:
-                    page.wait_for_function(
-                        "() => document.querySelector('video').currentTime > 2", timeout=30_000
-                    )
-                except Exception:
-                    print("page console:", *console[-10:], sep="\n  ")
-                    raise
-                page.evaluate("() => { window.benchSamples = []; }")
-                time.sleep(PLAY_SECONDS)
-                samples = page.evaluate("() => window.benchSamples")
-                state = page.locator("[data-player]").get_attribute("data-state")
+                for _load in range(PLAY_LOADS):
+                    page = browser.new_page(viewport={"width": 800, "height": 500})
+                    console: list[str] = []
+                    page.on("console", lambda message, into=console: into.append(message.text))
+                    page.goto(f"{origin}/")
+                    try:
+                        page.wait_for_function(
+                            "() => document.querySelector('video').currentTime > 2", timeout=30_000
+                        )
+                    except Exception:
+                        print("page console:", *console[-10:], sep="\n  ")
+                        raise
+                    page.evaluate("() => { window.benchSamples = []; }")
+                    time.sleep(each)
+                    taken = page.evaluate("() => window.benchSamples")
+                    page.close()
+                    samples += taken
+                    readable = [t["measured"] for t in taken if "measured" in t and t["state"] == "playing"]
+                    if readable:
+                        per_load.append(round(statistics.median(readable), 2))
             finally:
                 browser.close()
     finally:
@@ -145,12 +160,13 @@ def encoder_to_screen(live, media) -> None:
     measured = [s["measured"] for s in read]
     pairs = [(s["measured"], s["estimate"]) for s in read if s.get("estimate") is not None]
     if not measured:
-        raise AssertionError(f"no readable frame among {len(samples)} samples (state {state})")
+        raise AssertionError(f"no readable frame among {len(samples)} samples")
     errors = [m - e for m, e in pairs]
     report(
         benchmark="streaming",
         run="encoder_to_screen",
         seconds=PLAY_SECONDS,
+        page_loads=PLAY_LOADS,
         samples=len(samples),
         read=len(read),
         unreadable=sum(1 for s in samples if s.get("unreadable")),
@@ -158,11 +174,12 @@ def encoder_to_screen(live, media) -> None:
         p95_s=round(percentile(measured, 0.95), 2),
         min_s=round(min(measured), 2),
         max_s=round(max(measured), 2),
+        p50_per_load_s=per_load,
         estimate_p50_s=round(percentile([e for _m, e in pairs], 0.5), 2) if pairs else None,
         estimate_p95_s=round(percentile([e for _m, e in pairs], 0.95), 2) if pairs else None,
         measured_minus_estimate_p50_s=round(percentile(errors, 0.5), 2) if errors else None,
         measured_minus_estimate_min_max_s=[round(min(errors), 2), round(max(errors), 2)] if errors else None,
-        stalls=sum(1 for s in samples if s.get("state") not in (None, "playing")),
+        not_playing=sum(1 for s in samples if s.get("state") not in (None, "playing")),
         load_1min=load,
     )
 
@@ -230,8 +247,8 @@ class HttpxClient:
 
 async def viewers(url: str, clients: int, seconds: float, kind: str = "raw") -> dict:
     """`clients` players of the live URL for `seconds`: the playlist every second (hls.js reloads
-    a live playlist every target duration), each new segment once, starting two segments behind
-    the live edge as hls.js with liveSyncDurationCount 2 does."""
+    a live playlist every target duration), each new segment once, starting with the last three
+    listed (hls.js with liveSyncDurationCount 2 starts about two fragments from the end)."""
     path = urlsplit(url).path
     base = path.rsplit("/", 1)[0]
     playlist_ms: list[float] = []
@@ -441,6 +458,13 @@ def recording_hour(live, clip: Path) -> None:
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="hoinghi-bench-stream-", dir=os.environ.get("BENCH_STREAM_TMP")))
+    try:
+        run(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(folder: Path) -> None:
     os.environ["HOINGHI_STREAM_DIR"] = str(folder / "media")
     setup()
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -452,39 +476,35 @@ def main() -> None:
     missing = missing_programs()
     if missing:
         print(f"skipped: not installed: {', '.join(missing)} (apt-get install them)")
-        shutil.rmtree(folder, ignore_errors=True)
         return
     chosen = {int(n) for n in RUNS.split(",")}
     live = _media.conference_live()
-    try:
-        media = MediaServer(folder / "media", callback_url="http://127.0.0.1")
-        settings.STREAM_PLAY_URL = media.http_url  # signing.live_url in this process
-        extra_env = {
-            "HOINGHI_STREAM_DIR": str(media.root),
-            "HOINGHI_STREAM_SECRET": settings.STREAM_SECRET,
-            "HOINGHI_STREAM_PLAY_URL": media.http_url,
-            "HOINGHI_TASKS": "immediate",
-            "HOINGHI_LOG_LEVEL": "WARNING",
-        }
-        clip = folder / "clip.flv"
-        with running(extra_env=extra_env) as server:
-            media.config.callback_url = server.url
-            with media:
-                if 1 in chosen:
-                    publish_to_playlist(live, media)
-                if 2 in chosen:
-                    if Path(CHROMIUM).exists():
-                        encoder_to_screen(live, media)
-                    else:
-                        print(f"skipped encoder_to_screen: no Chromium at {CHROMIUM}")
-                if chosen & {3, 4}:
-                    _media.encode_clip(clip, seconds=30)
-                if 3 in chosen:
-                    bridge_points(live, media, clip)
-        if 4 in chosen:
-            recording_hour(live, clip)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    media = MediaServer(folder / "media", callback_url="http://127.0.0.1")  # set once hoinghi runs
+    settings.STREAM_PLAY_URL = media.http_url  # for signing.live_url in this process
+    extra_env = {
+        "HOINGHI_STREAM_DIR": str(media.root),
+        "HOINGHI_STREAM_SECRET": settings.STREAM_SECRET,
+        "HOINGHI_STREAM_PLAY_URL": media.http_url,
+        "HOINGHI_TASKS": "immediate",
+        "HOINGHI_LOG_LEVEL": "WARNING",
+    }
+    clip = folder / "clip.flv"
+    with running(extra_env=extra_env) as server:
+        media.config.callback_url = server.url
+        with media:
+            if 1 in chosen:
+                publish_to_playlist(live, media)
+            if 2 in chosen:
+                if Path(CHROMIUM).exists():
+                    encoder_to_screen(live, media)
+                else:
+                    print(f"skipped encoder_to_screen: no Chromium at {CHROMIUM}")
+            if chosen & {3, 4}:
+                _media.encode_clip(clip, seconds=30)
+            if 3 in chosen:
+                bridge_points(live, media, clip)
+    if 4 in chosen:
+        recording_hour(live, clip)
 
 
 if __name__ == "__main__":

@@ -98,6 +98,11 @@ def chapter_url(chapter: Chapter) -> str:
     return signing.vod_url(stream_name, chapter.path.rsplit("/", 1)[-1])
 
 
+def recording_url(recording) -> str:
+    """The whole recording as one MP4 (`tasks.recording_process` writes it), for the archive."""
+    return signing.vod_url(recording.stream.name, f"rec-{recording.pk}.mp4")
+
+
 def watched_later(invitation_ids: list[int]) -> dict[int, dict[str, float]]:
     """invitation id -> {programme item (or chapter) title -> minutes watched later}, in programme
     order, for the attendance reports. Parts of an item cut from two recordings add up."""

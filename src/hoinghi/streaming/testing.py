@@ -108,12 +108,13 @@ def push(
     clock: bool = True,
 ) -> subprocess.Popen:
     """ffmpeg publishing `seconds` of a test pattern and a tone in real time, one keyframe a second,
-    with the wall clock (to the millisecond) burned into the picture when `clock`."""
+    with the wall clock (to the second) burned into the picture when `clock` (the benchmark burns
+    milliseconds in a machine-readable pattern: benchmarks/_media.py)."""
     filters = []
     if clock and Path(FONT).exists():
         filters = [
             "-vf",
-            f"drawtext=fontfile={FONT}:text='%{{localtime\\:%T}}.%{{eif\\:mod(t*1000,1000)\\:d\\:3}}'"
+            f"drawtext=fontfile={FONT}:text='%{{localtime\\:%T}}'"
             ":x=8:y=8:fontsize=24:fontcolor=white:box=1:boxcolor=black@0.7",
         ]
     command = [

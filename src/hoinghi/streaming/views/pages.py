@@ -198,6 +198,7 @@ def _manage_context(request, conference) -> dict:
     recordings = list(stream.recordings.prefetch_related("chapters__item").order_by("-started_at"))
     for recording in recordings:
         recording.duration_text = format_offset(recording.duration)
+        recording.download = selectors.recording_url(recording) if recording.status == "ready" else ""
         for chapter in recording.chapters.all():
             chapter.start_text, chapter.end_text = format_offset(chapter.start), format_offset(chapter.end)
     initial = {

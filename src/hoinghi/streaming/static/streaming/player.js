@@ -3,12 +3,14 @@
  *
  * <div data-player data-kind="live|vod" data-src="…" data-report="heartbeat|invitation|"
  *      data-report-url="…" data-programme='[{"title","start","end"}]' data-resume="seconds">
- *   <video …></video> <p data-player-state></p> <p data-player-now></p>
+ *   <video …></video> <p data-player-state></p> <p hidden>… <strong data-player-now></strong></p>
  * </div>
+ * (the "now showing" line's parent is shown only while a programme item is on)
  *
  * Live: nginx sees no HLS viewer, so the player says how it plays: playing, buffering, stalled
  * (time stands still while it should play), paused, error or idle (nothing published yet), with
- * the bitrate and the delay behind the encoder. On a bridge point's check-in page the page's
+ * the bitrate and the delay behind the media server's ingest (the fragment names are nginx's clock;
+ * the encoder-to-nginx leg, a few tens of ms on a good uplink, is not in it). On a bridge point's check-in page the page's
  * heartbeat carries that (window.hoinghiPlayer.report(), and an early beat on every change);
  * on an invitee's page the player posts it itself.
  *
@@ -111,6 +113,7 @@
     }
 
     function startHls() {
+      fragment = null; // a fragment of the previous session would skew the delay
       hls = new window.Hls({
         liveSyncDurationCount: 2, // 2 fragments of 1 s behind the edge: about 3-4 s from the encoder
         liveMaxLatencyDurationCount: 6,
