@@ -163,7 +163,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (import progress, login throttling) --------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "hoinghi.core.cache.SharedPoolRedisCache", "LOCATION": REDIS_URL}}
 else:
     # Shared between the web server and the task worker, which are separate processes.
     CACHES = {
