@@ -425,7 +425,7 @@ def _playback_changes(point: BridgePoint, presence: PointPresence, playback: Pla
         changes.update(
             playback_reported_at=now, playback_bitrate=playback.bitrate, playback_delay=playback.delay
         )
-    if state == "playing":
+    if state == "playing" and "playback" in changes:  # it just started playing
         if point.link_tested_at is None:
             BridgePoint.objects.filter(pk=point.pk, link_tested_at__isnull=True).update(link_tested_at=now)
         closed = _system_stalled(point).update(closed_at=now, resolution=_("Hình ảnh đã chạy lại."))

@@ -7,15 +7,10 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from hoinghi.attendance.api import ErrorOut
 from hoinghi.streaming import services
 
 router = Router(tags=["streaming"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    params: dict
 
 
 class PlayerIn(Schema):

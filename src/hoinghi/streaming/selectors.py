@@ -1,11 +1,13 @@
 """What pages and the dashboard read about a conference's stream."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoinghi.conferences.models import Conference, Invitation, InvitationStatus
+from hoinghi.conferences import selectors as conference_selectors
+from hoinghi.conferences.models import Conference, Invitation
 from hoinghi.core.errors import NotFoundError
 from hoinghi.streaming import signing
 from hoinghi.streaming.models import (
@@ -38,8 +40,10 @@ def stream_summary(*, conference: Conference, audience=None, now: datetime | Non
         .values("at", "reason")
         .first()
     )
-    fresh = now - timezone.timedelta(seconds=VIEWER_FRESH_SECONDS)
-    viewers = LiveViewer.objects.filter(invitation__conference_id=conference.pk, reported_at__gte=fresh)
+    fresh = now - timedelta(seconds=VIEWER_FRESH_SECONDS)
+    viewers = LiveViewer.objects.filter(
+        invitation__conference_id=conference.pk, reported_at__gte=fresh
+    ).aggregate(all=Count("pk"), playing=Count("pk", filter=Q(state="playing")))
     return {
         "configured": True,
         "source": stream.source,
@@ -49,8 +53,8 @@ def stream_summary(*, conference: Conference, audience=None, now: datetime | Non
         else _("Nguồn ngoài"),
         "since": stream.state_changed_at.isoformat() if stream.state_changed_at else None,
         "last_refused": {"at": refused["at"].isoformat(), "reason": refused["reason"]} if refused else None,
-        "viewers": viewers.count(),
-        "viewers_playing": viewers.filter(state="playing").count(),
+        "viewers": viewers["all"],
+        "viewers_playing": viewers["playing"],
     }
 
 
@@ -64,14 +68,9 @@ def player_source(stream: Stream | None) -> dict | None:
 
 
 def invitation_by_token(token: str) -> Invitation:
-    invitation = (
-        Invitation.objects.select_related("conference", "person", "point")
-        .filter(token=token, token_revoked_at__isnull=True, status=InvitationStatus.ACTIVE)
-        .first()
-    )
-    if invitation is None:
-        raise NotFoundError(_("Đường dẫn không còn hiệu lực."), code="not_found")
-    return invitation
+    """The invitation a personal link names: the conferences app's rule (a reissued token works,
+    the replaced one does not)."""
+    return conference_selectors.invitation_by_token(token=token)
 
 
 def chapters_ready(conference: Conference):

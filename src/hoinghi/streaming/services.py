@@ -11,7 +11,7 @@ publishing" still sends `publish_done`, which must not end the real one (hence t
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -375,12 +375,6 @@ def recording_chapters_plan(recording: Recording) -> list[Chapter]:
         Chapter.objects.create(recording=recording, item=item, title=title, start=start, end=end)
         for item, title, start, end in planned_chapters(recording)
     ]
-
-
-def stream_minutes_since(stream: Stream, now: datetime | None = None) -> float | None:
-    if stream.state_changed_at is None:
-        return None
-    return ((now or timezone.now()) - stream.state_changed_at) / timedelta(minutes=1)
 
 
 def publish_server() -> str:

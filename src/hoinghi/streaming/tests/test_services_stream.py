@@ -312,3 +312,17 @@ def test_only_organisers_of_the_conference_adjust_chapters(live, make_user, smal
         services.recording_retry(actor=make_user("viewer", small_tree.national), recording=chapter.recording)
     chapter.refresh_from_db()
     assert chapter.start == 0
+
+
+def test_a_reissued_personal_link_keeps_working_and_the_old_one_stops(live, superuser):
+    chapter = _ready_chapter(live)
+    invitation = live.conference.invitations.first()
+    old_token = invitation.token
+    conferences.invitation_token_revoke(actor=superuser, invitation=invitation)
+    invitation.refresh_from_db()
+    assert (
+        services.watched_report(token=invitation.token, chapter_id=chapter.pk, intervals=[(0, 30)]).seconds
+        == 30
+    )
+    with pytest.raises(NotFoundError):
+        services.watched_report(token=old_token, chapter_id=chapter.pk, intervals=[(0, 30)])

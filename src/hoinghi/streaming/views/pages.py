@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import selectors as conference_selectors
 from hoinghi.conferences.models import ConferenceStatus
+from hoinghi.conferences.views.personal import _private
 from hoinghi.core.errors import DomainError, NotFoundError
 from hoinghi.core.permissions import can
 from hoinghi.streaming import selectors, services
@@ -104,13 +105,7 @@ def invitation_player(request, *, invitation, conference, **_ignored) -> str:
 # --- Invitees and the public ------------------------------------------------------------------------
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
+@_private  # the invitee's own page: no shared cache, no index, no Referer
 def watch_later(request, token: str, chapter_id: int):
     try:
         invitation = selectors.invitation_by_token(token)
@@ -118,21 +113,19 @@ def watch_later(request, token: str, chapter_id: int):
     except NotFoundError as error:
         raise Http404(error.message) from error
     viewing = invitation.viewings.filter(chapter=chapter).first()
-    return _private(
-        render(
-            request,
-            "streaming/watch_later.html",
-            {
-                "invitation": invitation,
-                "conference": invitation.conference,
-                "chapter": chapter,
-                "url": selectors.chapter_url(chapter),
-                "watched": viewing.seconds if viewing else 0,
-                "resume": viewing.intervals[-1][1] if viewing and viewing.intervals else 0,
-                "report_url": f"/api/invitations/{token}/chapters/{chapter.pk}/watched",
-                "others": selectors.chapters_ready(invitation.conference).exclude(pk=chapter.pk),
-            },
-        )
+    return render(
+        request,
+        "streaming/watch_later.html",
+        {
+            "invitation": invitation,
+            "conference": invitation.conference,
+            "chapter": chapter,
+            "url": selectors.chapter_url(chapter),
+            "watched": viewing.seconds if viewing else 0,
+            "resume": viewing.intervals[-1][1] if viewing and viewing.intervals else 0,
+            "report_url": f"/api/invitations/{token}/chapters/{chapter.pk}/watched",
+            "others": selectors.chapters_ready(invitation.conference).exclude(pk=chapter.pk),
+        },
     )
 
 
