@@ -471,7 +471,8 @@ def run(folder: Path) -> None:
     from django.conf import settings
 
     from hoinghi.attendance.tests.servers import running
-    from hoinghi.streaming.testing import MediaServer, missing_programs
+    from hoinghi.streaming.config import missing_programs
+    from hoinghi.streaming.testing import MediaServer
 
     missing = missing_programs()
     if missing:

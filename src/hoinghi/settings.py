@@ -39,17 +39,18 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key() -> str:
-    if key := os.environ.get("HOINGHI_SECRET_KEY"):
-        return key
-    path = VAR_DIR / "secret_key"
+def _kept_secret(variable: str, filename: str, length: int) -> str:
+    """The secret in the environment, else a random one made once and kept in <var>/filename."""
+    if secret := os.environ.get(variable):
+        return secret
+    path = VAR_DIR / filename
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(secrets.token_urlsafe(length))
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _kept_secret("HOINGHI_SECRET_KEY", "secret_key", 50)
 DEBUG = _env_bool("HOINGHI_DEBUG")
 ALLOWED_HOSTS = os.environ.get("HOINGHI_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HOINGHI_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -303,16 +304,4 @@ STREAM_PLAY_URL = os.environ.get("HOINGHI_STREAM_PLAY_URL", f"http://127.0.0.1:{
     "/"
 )
 STREAM_CALLBACK_URL = os.environ.get("HOINGHI_STREAM_CALLBACK_URL", HOINGHI_BASE_URL).rstrip("/")
-
-
-def _stream_secret() -> str:
-    if secret := os.environ.get("HOINGHI_STREAM_SECRET"):
-        return secret
-    path = VAR_DIR / "stream_secret"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-STREAM_SECRET = _stream_secret()
+STREAM_SECRET = _kept_secret("HOINGHI_STREAM_SECRET", "stream_secret", 32)

@@ -48,6 +48,16 @@ class MediaConfig:
         ]
 
 
+def missing_programs() -> list[str]:
+    wanted = ["nginx", "ffmpeg", "ffprobe"]
+    missing = [
+        name for name in wanted if shutil.which(name) is None and not Path(f"/usr/sbin/{name}").exists()
+    ]
+    if not Path(RTMP_MODULE).exists():
+        missing.append("libnginx-mod-rtmp")
+    return missing
+
+
 def from_settings(**overrides) -> MediaConfig:
     default_user = "" if os.geteuid() != 0 else "www-data"
     options = {

@@ -6,7 +6,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoinghi.conferences import selectors as conference_selectors
 from hoinghi.conferences.models import Conference, Invitation
 from hoinghi.core.errors import NotFoundError
 from hoinghi.streaming import signing
@@ -65,12 +64,6 @@ def player_source(stream: Stream | None) -> dict | None:
     if stream.source == StreamSource.EXTERNAL:
         return {"url": stream.external_url, "external": True}
     return {"url": signing.live_url(stream.name), "external": False}
-
-
-def invitation_by_token(token: str) -> Invitation:
-    """The invitation a personal link names: the conferences app's rule (a reissued token works,
-    the replaced one does not)."""
-    return conference_selectors.invitation_by_token(token=token)
 
 
 def chapters_ready(conference: Conference):

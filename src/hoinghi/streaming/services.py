@@ -297,10 +297,6 @@ def _close_dropped_incident(stream: Stream, now: datetime) -> None:
         live_events.incidents_changed_on_commit(stream.conference_id)
 
 
-def stream_dir() -> Path:
-    return settings.STREAM_DIR
-
-
 @transaction.atomic
 def record_done(*, name: str, path: str) -> Recording | None:
     """`on_record_done`: register the file nginx finished and queue its processing. An empty file
@@ -313,7 +309,7 @@ def record_done(*, name: str, path: str) -> Recording | None:
     size = file.stat().st_size
     if size == 0:
         return None
-    root = stream_dir()
+    root = settings.STREAM_DIR
     relative = str(file.resolve().relative_to(root)) if file.resolve().is_relative_to(root) else str(file)
     now = timezone.now()
     matched = RECORDING_NAME.match(file.name)
@@ -377,12 +373,6 @@ def recording_chapters_plan(recording: Recording) -> list[Chapter]:
     ]
 
 
-def publish_server() -> str:
-    from django.conf import settings as django_settings
-
-    return django_settings.STREAM_PUBLISH_URL
-
-
 @transaction.atomic
 def recording_retry(*, actor, recording: Recording) -> Recording:
     """Process a recording again (after a failure, or to cut chapters the programme changed)."""
@@ -400,10 +390,10 @@ MAX_INTERVALS = 500  # per viewing: a seek every few seconds for hours stays wel
 
 def live_viewer_report(*, token: str, state: str, bitrate: int | None, delay: float | None):
     """An invitee's live player, outside the bridge points (the token is the credential)."""
+    from hoinghi.conferences.selectors import invitation_by_token
     from hoinghi.streaming.models import LiveViewer
-    from hoinghi.streaming.selectors import invitation_by_token
 
-    invitation = invitation_by_token(token)
+    invitation = invitation_by_token(token=token)
     LiveViewer.objects.update_or_create(
         invitation=invitation,
         defaults={
@@ -431,10 +421,11 @@ def merge_intervals(intervals: list[list[float]]) -> list[list[float]]:
 def watched_report(*, token: str, chapter_id: int, intervals: list[tuple[float, float]]):
     """Seconds of a chapter an invitee played in a visible tab. Merged with what was reported
     before, so watching a part twice counts it once; clipped to the chapter's length."""
+    from hoinghi.conferences.selectors import invitation_by_token
     from hoinghi.streaming.models import Viewing
-    from hoinghi.streaming.selectors import chapter_for_invitation, invitation_by_token
+    from hoinghi.streaming.selectors import chapter_for_invitation
 
-    invitation = invitation_by_token(token)
+    invitation = invitation_by_token(token=token)
     chapter = chapter_for_invitation(invitation=invitation, chapter_id=chapter_id)
     length = chapter.duration or (chapter.end - chapter.start)
     clean = []

@@ -4,34 +4,17 @@ module on free ports in a folder of its own, configured by `config.render` exact
 burned in. Every wait is bounded."""
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
 
+from hoinghi.attendance.tests.servers import free_port
 from hoinghi.streaming import config
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
-
-
-def missing_programs() -> list[str]:
-    wanted = ["nginx", "ffmpeg", "ffprobe"]
-    missing = [
-        name for name in wanted if shutil.which(name) is None and not Path(f"/usr/sbin/{name}").exists()
-    ]
-    if not Path(config.RTMP_MODULE).exists():
-        missing.append("libnginx-mod-rtmp")
-    return missing
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class MediaServer:

@@ -20,8 +20,9 @@ from hoinghi.attendance.dashboard import Audience, snapshot_for
 from hoinghi.attendance.models import Incident, IncidentKind, PointPresence
 from hoinghi.conferences.models import ProgrammeItem
 from hoinghi.streaming import services, signing
+from hoinghi.streaming.config import missing_programs
 from hoinghi.streaming.models import Chapter, ProcessingStatus, Recording, StreamEvent, StreamState, Viewing
-from hoinghi.streaming.testing import MediaServer, end, missing_programs, push, wait_for
+from hoinghi.streaming.testing import MediaServer, end, push, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

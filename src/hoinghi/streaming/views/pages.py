@@ -6,6 +6,7 @@ import json
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -108,7 +109,7 @@ def invitation_player(request, *, invitation, conference, **_ignored) -> str:
 @_private  # the invitee's own page: no shared cache, no index, no Referer
 def watch_later(request, token: str, chapter_id: int):
     try:
-        invitation = selectors.invitation_by_token(token)
+        invitation = conference_selectors.invitation_by_token(token=token)
         chapter = selectors.chapter_for_invitation(invitation=invitation, chapter_id=chapter_id)
     except NotFoundError as error:
         raise Http404(error.message) from error
@@ -212,7 +213,7 @@ def _manage_context(request, conference) -> dict:
         "may_change": may_change,
         "key": services.current_key(stream) if may_change else None,
         "keys": stream.keys.all()[:10] if may_change else [],
-        "publish_server": services.publish_server(),
+        "publish_server": settings.STREAM_PUBLISH_URL,
         "events": stream.events.select_related("key")[:30],
         "recordings": recordings,
         "form": StreamSettingsForm(initial=initial),

@@ -3,7 +3,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from hoinghi.streaming import config
-from hoinghi.streaming.testing import missing_programs
+from hoinghi.streaming.config import missing_programs
 
 
 class Command(BaseCommand):
