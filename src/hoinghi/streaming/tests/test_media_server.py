@@ -109,7 +109,10 @@ def test_publish_play_revoke_record_and_watch_later(
             " return v && v.currentTime > 2; }",
             timeout=20_000,
         )
-        assert page.locator("[data-player]").get_attribute("data-state") == "playing"
+        # A moment of buffering on a loaded machine is normal; the player must get back to playing.
+        page.wait_for_function(
+            "() => document.querySelector('[data-player]').dataset.state === 'playing'", timeout=15_000
+        )
         wait_for(
             lambda: PointPresence.objects.filter(point=live.ba_dinh_point, playback="playing").exists(),
             timeout=20,
