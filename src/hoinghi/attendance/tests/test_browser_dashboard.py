@@ -65,6 +65,18 @@ def test_a_check_in_shows_on_the_dashboard_within_two_seconds(
     page.wait_for_function("document.getElementById('present-figure').textContent === '23'", timeout=2000)
     assert time.monotonic() - started < 2
     assert page.locator("#province-bars li").count() >= 1
+
+    # Later messages are updates carrying only the points that changed; the page merges them.
+    polled = []
+    page.on("request", lambda request: "/live" in request.url and polled.append(request.url))
+    page.click("#point-table summary")
+    ba_dinh_row = page.locator("#point-rows tr", has_text=small.ba_dinh_point.name)
+    check_in(crowd.operator, small.ba_dinh_point, small.conference, *crowd.ba_dinh_people[23:25])
+    page.wait_for_function("document.getElementById('present-figure').textContent === '25'", timeout=3000)
+    assert ba_dinh_row.locator("td.num").first.inner_text() == "25"
+    assert page.locator("#point-rows tr").count() == 3
+    assert not polled  # merged, not fetched again
+    page.click("#point-table summary")
     page.wait_for_timeout(300)  # the map's outline
     screenshot(page, "dashboard-1280")
 
@@ -72,7 +84,7 @@ def test_a_check_in_shows_on_the_dashboard_within_two_seconds(
     _login(phone, asgi_server, organiser)
     phone.goto(f"{asgi_server}/truc-tiep/hoi-nghi/{small.conference.pk}/")
     phone.wait_for_selector('#live-status[data-state="live"]')
-    assert phone.inner_text("#present-figure") == "23"
+    assert phone.inner_text("#present-figure") == "25"
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     phone.wait_for_timeout(300)
     screenshot(phone, "dashboard-390")

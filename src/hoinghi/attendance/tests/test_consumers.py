@@ -1,5 +1,6 @@
 """The dashboard's WebSocket against the real ASGI stack (hoinghi.asgi.application)."""
 
+import json
 import time
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 from hoinghi.asgi import application
 from hoinghi.attendance import live
 from hoinghi.attendance.consumers import CLOSE_CODE_FORBIDDEN
+from hoinghi.attendance.dashboard import dashboard_snapshot
 from hoinghi.attendance.tests.live_fixtures import Socket, check_in, crowd_fixture  # noqa: F401
 from hoinghi.core.permissions import GrantRole
 
@@ -113,8 +115,77 @@ def test_a_province_organiser_gets_only_the_points_of_their_subtree(crowd, make_
     assert snapshot["totals"]["invited"] == 2  # the committee members of HCM and District 1
     assert {row["name"] for row in snapshot["provinces"]} == {"Hồ Chí Minh"}
     for message in later:  # Hà Nội's check-ins never show in Hồ Chí Minh's figures
-        assert [p["id"] for p in message["points"]] == [small.hcm_point.pk]
+        shown = message["points"] if message["type"] == "snapshot" else message["points_changed"]
+        assert {p["id"] for p in shown} <= {small.hcm_point.pk}
         assert message["totals"]["people"] == 0
+
+
+def test_an_update_carries_every_figure_but_only_the_changed_fields_of_points():
+    before = {
+        "type": "snapshot",
+        "version": 3,
+        "totals": {"present": 1},
+        "points": [{"id": 1, "name": "A", "present": 1}, {"id": 2, "name": "B", "present": 0}],
+    }
+    after = {
+        "type": "snapshot",
+        "version": 5,
+        "totals": {"present": 2},
+        "points": [{"id": 1, "name": "A", "present": 1}, {"id": 2, "name": "B", "present": 1}],
+    }
+    previous = (3, {point["id"]: point for point in before["points"]})
+
+    assert live.update_message(after, previous) == {
+        "type": "update",
+        "version": 5,
+        "base": 3,
+        "totals": {"present": 2},
+        "points_changed": [{"id": 2, "present": 1}],
+    }
+    # Nothing to compare with, or a point came or went: the whole snapshot.
+    assert live.update_message(after, None) is after
+    assert live.update_message(after, (3, {1: before["points"][0]})) is after
+
+
+def test_after_the_first_snapshot_a_dashboard_gets_only_what_changed(crowd, make_user, small_tree):
+    organiser = make_user(GrantRole.ORGANISER, small_tree.national)
+    small, people = crowd.small, crowd.ba_dinh_people
+
+    socket = _connector(small.conference.pk, organiser)
+
+    async def scenario():
+        communicator = socket()
+        assert (await communicator.connect())[0]
+        first = await communicator.receive_json_from(timeout=5)
+        received = []
+        for batch in (people[:3], people[3:5], people[5:6]):
+            await database_sync_to_async(check_in)(crowd.operator, small.ba_dinh_point, small.conference, *batch)
+            received += await _messages_within(communicator, 1.3)
+        await communicator.disconnect()
+        return first, received
+
+    first, received = async_to_sync(scenario)()
+
+    # Applied as the page applies them, the messages give the points of a fresh snapshot.
+    points, version = {p["id"]: dict(p) for p in first["points"]}, first["version"]
+    for message in received:
+        if message["type"] == "snapshot":
+            points = {p["id"]: dict(p) for p in message["points"]}
+        else:
+            assert message["base"] <= version  # nothing was missed
+            for change in message["points_changed"]:
+                points[change["id"]].update(change)
+        version = message["version"]
+    fresh = dashboard_snapshot(actor=organiser, conference=small.conference)
+    assert points == {p["id"]: p for p in fresh["points"]}
+    assert received[-1]["totals"]["present"] == 6
+
+    last = received[-1]
+    assert last["type"] == "update"
+    assert [change["id"] for change in last["points_changed"]] == [small.ba_dinh_point.pk]
+    assert set(last["points_changed"][0]) <= {"id", "present", "last_checkin"}
+    assert "points" not in last
+    assert len(json.dumps(last)) < len(json.dumps(first))
 
 
 @pytest.mark.parametrize("who", ["anonymous", "no grant", "other conference"])

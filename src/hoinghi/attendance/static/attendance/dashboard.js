@@ -1,8 +1,11 @@
 /* The live dashboard: draws a snapshot, follows the WebSocket, polls while it is down.
  *
- * Every message is a whole snapshot (attendance/dashboard.py), so drawing is idempotent and a
- * reconnecting page simply draws the fresh snapshot the server sends on connect. While the socket
- * is closed the page polls the API every 5 s and retries the socket with backoff (1 s … 30 s).
+ * The server sends a whole snapshot (attendance/dashboard.py) on connect and to every poll, so a
+ * reconnecting page simply draws the fresh one. Then, at most once a second, an update: every
+ * figure, but only the fields of the points that changed (attendance/live.py, `update_message`).
+ * An update computed against a newer snapshot than the page holds (`base`) means one was missed:
+ * the page fetches a fresh snapshot rather than apply it. While the socket is closed the page
+ * polls the API every 5 s and retries the socket with backoff (1 s … 30 s).
  * A socket that stays quiet longer than 40 s (the server refreshes every 15 s) is treated as dead.
  */
 (function () {
@@ -335,9 +338,28 @@
     }
   }
 
+  function isOlder(message) {
+    return last && message.version < last.version && message.generated_at < last.generated_at;
+  }
+
+  function receive(message) {
+    if (!message) return;
+    if (message.type === "snapshot") return draw(message);
+    if (message.type !== "update" || !last || isOlder(message)) return;
+    const points = new Map(last.points.map((p) => [p.id, p]));
+    if (message.base > last.version || message.points_changed.some((change) => !points.has(change.id))) {
+      resync();
+      return;
+    }
+    for (const change of message.points_changed) Object.assign(points.get(change.id), change);
+    const snapshot = Object.assign({}, message, { type: "snapshot", points: last.points });
+    delete snapshot.points_changed;
+    delete snapshot.base;
+    draw(snapshot);
+  }
+
   function draw(snapshot) {
-    if (!snapshot || snapshot.type !== "snapshot") return;
-    if (last && snapshot.version < last.version && snapshot.generated_at < last.generated_at) return;
+    if (!snapshot || snapshot.type !== "snapshot" || isOlder(snapshot)) return;
     last = snapshot;
     setFigures(snapshot.totals);
     drawStream(snapshot.stream);
@@ -355,7 +377,7 @@
   // --- Socket, polling, reconnecting ------------------------------------------------------------
 
   function poll() {
-    fetch(CONFIG.poll, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch(CONFIG.poll, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => {
         if (response.status === 401 || response.status === 403 || response.status === 404) {
           stopped = true;
@@ -372,6 +394,15 @@
       .catch(() => {
         if (!stopped) status("down");
       });
+  }
+
+  let resyncing = false;
+  function resync() {
+    if (resyncing) return;
+    resyncing = true;
+    poll().finally(() => {
+      resyncing = false;
+    });
   }
 
   function startPolling() {
@@ -413,9 +444,9 @@
       stopPolling();
       status("live");
       try {
-        draw(JSON.parse(event.data));
+        receive(JSON.parse(event.data));
       } catch (error) {
-        /* a malformed message: the next snapshot replaces it */
+        /* a malformed message: the next one replaces it */
       }
     };
     ws.onclose = (event) => {
