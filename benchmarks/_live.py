@@ -71,11 +71,12 @@ def reset(scene: Scene) -> None:
 def session_cookie(user) -> str:
     """A signed-in session of `user`, as `django.contrib.auth.login` stores it: 364 form logins
     would spend minutes on password hashing, which is not what is measured here."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()  # cached ones are warm
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -208,6 +208,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
+if REDIS_URL:
+    # Read from Redis, written to the database too: a signed-in request costs no session query.
+    SESSION_ENGINE = "hoinghi.accounts.sessions"
 SESSION_COOKIE_SECURE = _env_bool("HOINGHI_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
