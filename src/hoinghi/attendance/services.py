@@ -4,7 +4,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connections, models, router, transaction
+from django.db.models import AutoField, Exists, OuterRef
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,18 +154,35 @@ def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> lis
         else:
             fresh.append(scan)
 
-    invitations = Invitation.objects.filter(conference=conference).select_related("person", "point")
-    by_token = {i.token: i for i in invitations.filter(token__in=[s.token for s in fresh if s.token])}
-    by_id = {i.pk: i for i in invitations.filter(pk__in=[s.invitation_id for s in fresh if s.invitation_id])}
+    # Whether each person is present here comes with the invitation or person that names them:
+    # no query of its own. A lookup with nothing to look up is not even built (a device sends
+    # one kind of scan at a time; building the other three queries cost more than running one).
+    tokens = [s.token for s in fresh if s.token]
+    invitation_ids = [s.invitation_id for s in fresh if s.invitation_id]
     person_ids = {s.person_id for s in fresh if s.person_id}
-    by_person = {i.person_id: i for i in invitations.filter(person_id__in=person_ids)}
-    people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids - set(by_person))}
-    involved = {i.person_id for i in (*by_token.values(), *by_id.values(), *by_person.values())} | set(people)
-    present_here = set(
-        Attendance.objects.filter(conference=conference, point=point, person_id__in=involved).values_list(
-            "person_id", flat=True
-        )
+    present_here_of = Attendance.objects.filter(conference=conference, point=point)
+    invitations = (
+        Invitation.objects.filter(conference=conference)
+        .select_related("person", "point")
+        .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("person_id"))))
     )
+    by_token = {i.token: i for i in invitations.filter(token__in=tokens)} if tokens else {}
+    by_id = {i.pk: i for i in invitations.filter(pk__in=invitation_ids)} if invitation_ids else {}
+    by_person = {i.person_id: i for i in invitations.filter(person_id__in=person_ids)} if person_ids else {}
+    guest_ids = person_ids - set(by_person)
+    people = (
+        {
+            p.pk: p
+            for p in Person.objects.filter(pk__in=guest_ids).annotate(
+                is_present_here=Exists(present_here_of.filter(person_id=OuterRef("pk")))
+            )
+        }
+        if guest_ids
+        else {}
+    )
+    present_here = {
+        i.person_id for i in (*by_token.values(), *by_id.values(), *by_person.values()) if i.is_present_here
+    } | {p.pk for p in people.values() if p.is_present_here}
 
     rows: list[CheckIn] = []
     new_attendance: dict[int, Attendance] = {}
@@ -227,21 +247,25 @@ def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> lis
                 is_other_point=outcome == CheckInOutcome.OTHER_POINT,
             )
 
-    CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
+    inserted = _insert_new(rows)
     if undo:
         Attendance.objects.filter(conference=conference, point=point, person_id__in=undo).delete()
-    Attendance.objects.bulk_create(list(new_attendance.values()), ignore_conflicts=True)
+    _insert_new(list(new_attendance.values()))
 
-    # Read back what is stored: a concurrent retry of the same scan may have won the insert. The
-    # rows as stored come back as plain values; the names come from the objects in hand, and only
-    # rows stored before (retries) or by another request are read with their names.
+    # A concurrent retry of the same scan may have won an insert: then what is stored is read back.
+    # When every row went in, what is stored is what is in hand. The rows as stored come back as
+    # plain values; the names come from the objects in hand, and only rows stored before
+    # (retries) or by another request are read with their names.
     retried = {scan_id for scan_id, result in results.items() if result is None}
     written = {row.id: row for row in rows}
     names = {}
     others = set(retried)
-    stored_now = CheckIn.objects.filter(id__in=[*retried, *written]).values_list(
-        "id", "outcome", "reason", "person_id", "point_id"
-    )
+    if inserted == len(rows):
+        stored_now = [(row.id, row.outcome, row.reason, row.person_id, row.point_id) for row in rows]
+    else:
+        stored_now = CheckIn.objects.filter(id__in=written).values_list(
+            "id", "outcome", "reason", "person_id", "point_id"
+        )
     for scan_id, outcome, reason, person_id, point_id in stored_now:
         row = written.get(scan_id)
         if row is None or (outcome, reason, person_id, point_id) != (
@@ -277,6 +301,35 @@ def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> lis
     if rows:
         events.attendance_changed_on_commit(conference.pk)
     return [results.get(s.id) or names[s.id] for s in _unique(scans)]
+
+
+def _insert_new(rows: list[models.Model]) -> int:
+    """Insert `rows` (of one model) skipping those that conflict with a stored row, as
+    `bulk_create(ignore_conflicts=True)` does, and return how many were inserted.
+
+    `bulk_create` does not tell; the database does (the row count of INSERT ... ON CONFLICT DO
+    NOTHING on PostgreSQL, of INSERT OR IGNORE on SQLite), through Django's own compiler so that
+    values are adapted as `bulk_create` adapts them, in batches of the same size.
+    """
+    if not rows:
+        return 0
+    model = type(rows[0])
+    connection = connections[router.db_for_write(model)]
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not field.generated and not (isinstance(field, AutoField) and rows[0].pk is None)
+    ]
+    size = max(connection.ops.bulk_batch_size(fields, rows), 1)
+    inserted = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
+            query.insert_values(fields, rows[start : start + size])
+            for sql, params in query.get_compiler(connection=connection).as_sql():
+                cursor.execute(sql, params)
+                inserted += cursor.rowcount
+    return inserted
 
 
 def _unique(scans: list[ScanInput]) -> list[ScanInput]:

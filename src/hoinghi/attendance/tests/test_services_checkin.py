@@ -159,3 +159,31 @@ def test_self_check_in_is_refused_before_the_window_opens(issued):
     with pytest.raises(DomainError) as error:
         checkin_self(token=_token(conference, issued.people["HCM"]), scan_id=uuid.uuid4())
     assert error.value.code == CheckInErrorCode.OUTSIDE_WINDOW
+
+
+def test_a_retry_stored_first_by_a_concurrent_request_is_answered_from_what_is_stored(
+    issued, ba_dinh_operator
+):
+    """The results are read back only when an insert met a row stored meanwhile. Here, just
+    before this request inserts, another device checks the person in and then the same scan,
+    retried by its device, is stored by another request: as "already present". The answer is
+    what is stored, not what this request had worked out."""
+    from django.db import connection
+
+    token = _token(issued.conference, issued.people["HN-BD"])
+    scan = _qr(token)
+    meanwhile = []
+
+    def others_store_first(execute, sql, params, many, context):
+        if sql.startswith("INSERT") and "attendance_checkin" in sql and not meanwhile:
+            meanwhile.append("running")  # their own inserts come through here too
+            for other in (_qr(token), scan):
+                checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[other])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(others_store_first):
+        (result,) = checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[scan])
+    assert result.outcome == CheckInOutcome.ALREADY_PRESENT
+    assert result.person_name == issued.people["HN-BD"].full_name
+    assert CheckIn.objects.count() == 2
+    assert Attendance.objects.count() == 1
