@@ -241,7 +241,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 2000, "expiry": 30},
+            # channels_redis waits for messages with a 5 s blocking read (BZPOPMIN); redis-py 8
+            # times reads out after 5 s by default, which killed every consumer after 5 s without
+            # a message. The socket timeout must outlast the blocking read.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "capacity": 2000,
+                "expiry": 30,
+            },
         }
     }
 else:

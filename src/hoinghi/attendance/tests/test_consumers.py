@@ -209,3 +209,27 @@ def test_anonymous_and_ungranted_users_are_refused_with_4403(crowd, make_user, s
         output["type"] == "websocket.close" and output["code"] == CLOSE_CODE_FORBIDDEN
     )
     assert not live.broadcaster.groups
+
+
+def test_a_dashboard_outlives_a_quiet_spell_longer_than_the_layers_blocking_read(crowd, make_user, small_tree):
+    """The Redis layer waits for messages with a 5 s blocking read: the client's socket timeout
+    must be longer, or every dashboard dies after 5 s without news (redis-py 8's default is 5 s)."""
+    organiser = make_user(GrantRole.ORGANISER, small_tree.national)
+    small = crowd.small
+
+    socket = _connector(small.conference.pk, organiser)
+
+    async def scenario():
+        communicator = socket()
+        assert (await communicator.connect())[0]
+        await communicator.receive_json_from(timeout=5)
+        assert await communicator.receive_nothing(timeout=7, interval=0.5)
+        await database_sync_to_async(check_in)(
+            crowd.operator, small.ba_dinh_point, small.conference, *crowd.ba_dinh_people[:2]
+        )
+        later = await _messages_within(communicator, 2)
+        await communicator.disconnect()
+        return later
+
+    later = async_to_sync(scenario)()
+    assert later and later[-1]["totals"]["present"] == 2
