@@ -12,8 +12,10 @@ and including it (each scan is a different invitee). For each dashboard, the del
 is the time from s_n to the first snapshot whose `totals.people` is at least that count: it
 covers the request, the commit, the broadcaster's coalescing (at most one snapshot a second),
 the snapshot's queries and the delivery. Figures:
-p50/p95/max over every (request, dashboard) pair, snapshots received per dashboard per second,
-the server's peak RSS (process group, sampled every 100 ms).
+p50/p95/max over every (request, dashboard) pair, messages received per dashboard per second,
+their size (the first is the whole snapshot, the others updates), the server's peak RSS (process
+group, sampled every 100 ms). Then BENCH_ISOLATED single check-ins, 2.5 s apart, each waited for:
+the delay of a change that meets no coalescing (the page's "a change shows within 1 s").
 """
 
 import asyncio
@@ -35,6 +37,9 @@ BATCH = int(os.environ.get("BENCH_BATCH", "10"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 # Browsers ask for permessage-deflate, and so do these clients unless BENCH_WS_DEFLATE=0.
 DEFLATE = os.environ.get("BENCH_WS_DEFLATE", "1") != "0"
+# Then single check-ins this far apart: a change after a quiet spell is sent without waiting.
+ISOLATED = int(os.environ.get("BENCH_ISOLATED", "10"))
+ISOLATED_EVERY = 2.5  # seconds
 PEOPLE = re.compile(r'"people": (\d+)')  # in "totals"; the only key of that name in a snapshot
 
 
@@ -42,6 +47,7 @@ class Dashboard:
     def __init__(self, url: str, cookie: str, origin: str):
         self.url, self.cookie, self.origin = url, cookie, origin
         self.received: list[tuple[float, int]] = []  # (when, people) of every snapshot
+        self.sizes: list[int] = []  # characters of each message: the first snapshot, then the updates
         self.socket = None
         self.task: asyncio.Task | None = None
         self.closed_with: int | None = None
@@ -56,15 +62,37 @@ class Dashboard:
             open_timeout=120,
         )
         first = await self.socket.recv()
+        self.sizes.append(len(first))
         self.received.append((time.perf_counter(), int(PEOPLE.search(first).group(1))))
         self.task = asyncio.create_task(self.listen())
 
     async def listen(self) -> None:
         try:
             async for message in self.socket:
+                self.sizes.append(len(message))
                 self.received.append((time.perf_counter(), int(PEOPLE.search(message).group(1))))
         except websockets.ConnectionClosed as closed:
             self.closed_with = closed.rcvd.code if closed.rcvd else None
+
+
+async def shown(dashboards: list, people: int, *, within: float) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and any(d.received[-1][1] < people for d in dashboards):
+        await asyncio.sleep(0.05)
+
+
+def delays_of(sent: list[tuple[float, int]], dashboards: list) -> tuple[list[float], int]:
+    """For every (request, dashboard): from the request's send to the first message showing it."""
+    sent = sorted(sent)
+    delays, missing = [], 0
+    for dashboard in dashboards:
+        position = 0
+        for received_at, people in dashboard.received:
+            while position < len(sent) and sent[position][1] <= people:
+                delays.append(received_at - sent[position][0])
+                position += 1
+        missing += len(sent) - position
+    return delays, missing
 
 
 async def measure(
@@ -87,13 +115,13 @@ async def measure(
     errors: list[str] = []
     latencies: list[float] = []
 
-    async def check_in(point_id: int, invitation_ids: list[int], count_after: int) -> None:
+    async def check_in(point_id: int, invitation_ids: list[int], count_after: int, log=sent) -> None:
         scans = [
             {"id": str(uuid.uuid4()), "method": "search", "invitation_id": i, "scanned_at": now_iso()}
             for i in invitation_ids
         ]
         began = time.perf_counter()
-        sent.append((began, count_after))
+        log.append((began, count_after))
         try:
             response = await clients[point_id].post(f"/api/points/{point_id}/scans", json={"scans": scans})
         except httpx.HTTPError as error:
@@ -116,33 +144,39 @@ async def measure(
     await asyncio.gather(*requests)
     window_end = time.perf_counter()
     # Wait for the last snapshots (the broadcaster sends at most once a second).
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and any(d.received[-1][1] < final for d in dashboards):
-        await asyncio.sleep(0.2)
+    await shown(dashboards, final, within=15)
+
+    # Single check-ins after quiet spells, each waited for.
+    isolated: list[tuple[float, int]] = []
+    for point_id, invitation_ids in batches[total : total + ISOLATED]:
+        await asyncio.sleep(ISOLATED_EVERY)
+        final += 1
+        await check_in(point_id, invitation_ids[:1], final, log=isolated)
+        await shown(dashboards, final, within=5)
     for client in clients.values():
         await client.aclose()
 
     # Request n (in send order) makes the count its `count_after` once it and those before are in.
-    sent.sort()
-    delays, rates, missing = [], [], 0
+    delays, missing = delays_of(sent, dashboards)
+    isolated_delays, isolated_missing = delays_of(isolated, dashboards)
+    rates = []
     for dashboard in dashboards:
-        position = 0
         in_window = [r for r in dashboard.received[1:] if window_start <= r[0] <= window_end + 1.5]
         rates.append(len(in_window) / (window_end + 1.5 - window_start))
-        for received_at, people in dashboard.received:
-            while position < len(sent) and sent[position][1] <= people:
-                delays.append(received_at - sent[position][0])
-                position += 1
-        missing += len(sent) - position
         if dashboard.task:
             dashboard.task.cancel()
         await dashboard.socket.close()
+    updates = [size for d in dashboards for size in d.sizes[1:]]
     return {
+        "first_message_kb": round(sum(d.sizes[0] for d in dashboards) / len(dashboards) / 1000, 1),
+        "update_kb_mean": round(sum(updates) / max(1, len(updates)) / 1000, 1),
+        "update_kb_max": round(max(updates, default=0) / 1000, 1),
         "connected_in": connected_in,
         "delays": delays,
+        "isolated_delays": isolated_delays,
         "rates": rates,
-        "missing": missing,
-        "sent": final,
+        "missing": missing + isolated_missing,
+        "sent": sum(len(ids) for _point, ids in batches[:total]),
         "requests": len(sent),
         "window": window_end - window_start,
         "latencies": latencies,
@@ -191,8 +225,15 @@ def main() -> None:
         delay_p95_ms=round(percentile(delays, 0.95) * 1000),
         delay_max_ms=round(max(delays) * 1000),
         target_p95_ms="< 1000",
+        isolated_checkins=ISOLATED,
+        isolated_delay_p50_ms=round(percentile(outcome["isolated_delays"], 0.5) * 1000),
+        isolated_delay_p95_ms=round(percentile(outcome["isolated_delays"], 0.95) * 1000),
+        isolated_delay_max_ms=round(max(outcome["isolated_delays"]) * 1000),
         snapshots_per_dashboard_per_s=round(sum(outcome["rates"]) / len(outcome["rates"]), 2),
         snapshots_per_dashboard_per_s_max=round(max(outcome["rates"]), 2),
+        first_message_kb=outcome["first_message_kb"],
+        update_kb_mean=outcome["update_kb_mean"],
+        update_kb_max=outcome["update_kb_max"],
         never_shown=outcome["missing"],
         sockets_closed=outcome["closed"],
         server_peak_rss_mib=memory.mib,
