@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from hoinghi.core.cache import counter_bump
+
 logger = logging.getLogger(__name__)
 
-DIRTY_KEY = "live:dirty:{conference_id}"
 VERSION_KEY = "live:version:{conference_id}"
 SENT_KEY = "live:sent:{group}"  # (version, time) of the last snapshot sent to a group
 LOCK_KEY = "live:lock:{group}"  # held by the process sending to a group, for MIN_INTERVAL
@@ -47,13 +48,10 @@ CLOSE_CODE_UNAVAILABLE = 4503  # the client polls and reconnects with backoff
 
 
 def conference_changed(conference_id: int, topic: str) -> None:
-    """Note a change; never raises (a dashboard that misses it catches up by polling)."""
+    """Note a change (one round trip to Redis); never raises: a dashboard that misses it catches
+    up by polling."""
     try:
-        cache.set(DIRTY_KEY.format(conference_id=conference_id), time.time(), timeout=3600)
-        try:
-            cache.incr(VERSION_KEY.format(conference_id=conference_id))
-        except ValueError:
-            cache.set(VERSION_KEY.format(conference_id=conference_id), 1, timeout=None)
+        counter_bump(cache, VERSION_KEY.format(conference_id=conference_id))
     except Exception:  # noqa: BLE001 - the cache (Redis) being away must not fail a check-in
         logger.warning("live: could not mark conference %s as changed", conference_id, exc_info=True)
 

@@ -41,3 +41,23 @@ class SharedPoolRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedPoolRedisCacheClient
+
+
+    def bump(self, key: str) -> int:
+        """Add one to the counter at `key`, creating it at 1 with no expiry: one INCR, where
+        Django's `incr` makes two round trips (EXISTS, INCRBY) and raises on a missing key. Redis
+        keeps the number as the plain integer that `get` reads."""
+        key = self.make_and_validate_key(key)
+        return self._cache.get_client(key, write=True).incr(key)
+
+
+def counter_bump(cache, key: str) -> int:
+    """`SharedPoolRedisCache.bump` on any cache: the demo's file cache has no atomic increment
+    that creates a key, so there it is `incr`, or `set` the first time."""
+    if isinstance(cache, SharedPoolRedisCache):
+        return cache.bump(key)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=None)
+        return 1

@@ -27,3 +27,22 @@ def test_every_request_context_uses_the_same_pool():
     first, second = asyncio.run(two_requests())
     assert first is second
     assert first is _pool_of_this_context()
+
+
+def test_a_counter_is_bumped_in_one_round_trip_and_reads_back_as_a_number():
+    from hoinghi.core.cache import counter_bump
+
+    cache = caches["default"]
+    cache.delete("hoinghi:test:counter")
+    client = cache._cache.get_client("hoinghi:test:counter", write=True)
+    sent = []
+    original = client.execute_command
+    client.execute_command = lambda *args, **options: sent.append(args[0]) or original(*args, **options)
+    try:
+        assert counter_bump(cache, "hoinghi:test:counter") == 1
+        assert counter_bump(cache, "hoinghi:test:counter") == 2
+    finally:
+        del client.execute_command
+    assert sent == ["INCRBY", "INCRBY"]
+    assert cache.get("hoinghi:test:counter") == 2
+    assert client.ttl(cache.make_and_validate_key("hoinghi:test:counter")) == -1  # never expires
