@@ -29,6 +29,7 @@ BENCHMARKS = {
     # Live operations (issue 4): real uvicorn processes with Redis as cache and channel layer.
     "checkin_replay": ("benchmarks.checkin_replay", ["postgres"]),
     "dashboard_latency": ("benchmarks.dashboard_latency", ["postgres"]),
+    "dashboard_audiences": ("benchmarks.dashboard_audiences", ["postgres"]),
     # Live video (issue 5): nginx-rtmp, ffmpeg and Chromium; the database only answers callbacks.
     "streaming": ("benchmarks.streaming", ["postgres"]),
 }

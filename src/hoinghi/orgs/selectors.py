@@ -1,6 +1,8 @@
 """Reads of the organisation tree, always scoped to the actor."""
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -121,6 +123,12 @@ def person_list(
 def person_count(*, actor, unit: Unit) -> int:
     """How many people the actor can see in `unit`'s subtree."""
     return scope(actor, "orgs.view", Person.objects.filter(unit__path__under=unit.path)).count()
+
+
+def person_ids_under(*, paths: tuple[str, ...]) -> QuerySet[Person]:
+    """The ids of the people of the subtrees at `paths`, to filter other models with as a
+    subquery (`person_id__in=`). Not scoped: the caller has already scoped `paths` to its actor."""
+    return Person.objects.filter(reduce(or_, (Q(unit__path__under=path) for path in paths))).values("pk")
 
 
 def person_get(*, actor, pk: int, action: str = "orgs.view") -> Person:
