@@ -29,7 +29,15 @@ import httpx
 import websockets
 
 from benchmarks._django import percentile, report
-from benchmarks._live import PASSWORD, PeakMemory, now_iso, operator_sessions, prepare, server_options
+from benchmarks._live import (
+    PASSWORD,
+    PeakMemory,
+    now_iso,
+    operator_sessions,
+    prepare,
+    server_options,
+    session_cookie,
+)
 
 DASHBOARDS = int(os.environ.get("BENCH_DASHBOARDS", "400"))
 RATE = float(os.environ.get("BENCH_RATE", "200"))
@@ -40,6 +48,9 @@ DEFLATE = os.environ.get("BENCH_WS_DEFLATE", "1") != "0"
 # Then single check-ins this far apart: a change after a quiet spell is sent without waiting.
 ISOLATED = int(os.environ.get("BENCH_ISOLATED", "10"))
 ISOLATED_EVERY = 2.5  # seconds
+# Of the dashboards, this many belong to leaders of the national unit's direct children (one each,
+# BENCH_AUDIENCES channel groups besides the national one); delays are measured on the others.
+AUDIENCES = int(os.environ.get("BENCH_AUDIENCES", "0"))
 PEOPLE = re.compile(r'"people": (\d+)')  # in "totals"; the only key of that name in a snapshot
 
 
@@ -96,11 +107,17 @@ def delays_of(sent: list[tuple[float, int]], dashboards: list) -> tuple[list[flo
 
 
 async def measure(
-    server_url: str, conference_id: int, organiser: dict, sessions: dict, batches: list
+    server_url: str, conference_id: int, organiser: dict, sessions: dict, batches: list, leaders: list
 ) -> dict:
+    from django.conf import settings
+
     ws_url = server_url.replace("http://", "ws://") + f"/ws/truc-tiep/{conference_id}/"
     cookie = "; ".join(f"{k}={v}" for k, v in organiser["cookies"].items())
-    dashboards = [Dashboard(ws_url, cookie, server_url) for _ in range(DASHBOARDS)]
+    national = [Dashboard(ws_url, cookie, server_url) for _ in range(DASHBOARDS - len(leaders))]
+    subtrees = [
+        Dashboard(ws_url, f"{settings.SESSION_COOKIE_NAME}={session_key}", server_url) for session_key in leaders
+    ]
+    dashboards = national + subtrees
     connecting = time.perf_counter()
     for start in range(0, DASHBOARDS, 25):  # as pages opening over a short while
         await asyncio.gather(*(d.open() for d in dashboards[start : start + 25]))
@@ -144,7 +161,7 @@ async def measure(
     await asyncio.gather(*requests)
     window_end = time.perf_counter()
     # Wait for the last snapshots (the broadcaster sends at most once a second).
-    await shown(dashboards, final, within=15)
+    await shown(national, final, within=15)
 
     # Single check-ins after quiet spells, each waited for.
     isolated: list[tuple[float, int]] = []
@@ -152,17 +169,22 @@ async def measure(
         await asyncio.sleep(ISOLATED_EVERY)
         final += 1
         await check_in(point_id, invitation_ids[:1], final, log=isolated)
-        await shown(dashboards, final, within=5)
+        await shown(national, final, within=5)
     for client in clients.values():
         await client.aclose()
 
     # Request n (in send order) makes the count its `count_after` once it and those before are in.
-    delays, missing = delays_of(sent, dashboards)
-    isolated_delays, isolated_missing = delays_of(isolated, dashboards)
-    rates = []
+    delays, missing = delays_of(sent, national)
+    isolated_delays, isolated_missing = delays_of(isolated, national)
+    rates, subtree_rates, subtree_gaps = [], [], []
     for dashboard in dashboards:
         in_window = [r for r in dashboard.received[1:] if window_start <= r[0] <= window_end + 1.5]
-        rates.append(len(in_window) / (window_end + 1.5 - window_start))
+        rate = len(in_window) / (window_end + 1.5 - window_start)
+        if dashboard in subtrees:
+            subtree_rates.append(rate)
+            subtree_gaps += [later[0] - earlier[0] for earlier, later in zip(in_window, in_window[1:])]
+        else:
+            rates.append(rate)
         if dashboard.task:
             dashboard.task.cancel()
         await dashboard.socket.close()
@@ -175,6 +197,8 @@ async def measure(
         "delays": delays,
         "isolated_delays": isolated_delays,
         "rates": rates,
+        "subtree_rates": subtree_rates,
+        "subtree_gaps": subtree_gaps,
         "missing": missing + isolated_missing,
         "sent": sum(len(ids) for _point, ids in batches[:total]),
         "requests": len(sent),
@@ -183,6 +207,23 @@ async def measure(
         "errors": errors,
         "closed": sum(1 for d in dashboards if d.closed_with is not None),
     }
+
+
+def subtree_leaders(count: int) -> list:
+    """Users granted "organiser" on each of the first `count` children of the national unit."""
+    from hoinghi.accounts.models import Grant, User
+    from hoinghi.orgs.models import Unit
+
+    national = Unit.objects.get(parent__isnull=True)
+    leaders = []
+    for unit in Unit.objects.filter(parent=national).order_by("path")[:count]:
+        user, created = User.objects.get_or_create(username=f"bench-leader-{unit.pk}")
+        if created:
+            user.set_unusable_password()
+            user.save()
+            Grant.objects.create(user=user, role="organiser", unit=unit)
+        leaders.append(user)
+    return leaders
 
 
 def main() -> None:
@@ -204,11 +245,14 @@ def main() -> None:
         for point_id, invitation_ids in sorted(by_point.items()):
             if invitation_ids[start : start + BATCH]:
                 batches.append((point_id, invitation_ids[start : start + BATCH]))
+    leaders = [session_cookie(user) for user in subtree_leaders(AUDIENCES)]
     with running(**server_options(connection.vendor)) as server:
         organiser = login(server.url, scene.organiser.username, PASSWORD)
         sessions = operator_sessions(scene, organiser)
         with PeakMemory(server) as memory:
-            outcome = asyncio.run(measure(server.url, scene.conference.pk, organiser, sessions, batches))
+            outcome = asyncio.run(
+                measure(server.url, scene.conference.pk, organiser, sessions, batches, leaders)
+            )
     delays = outcome["delays"]
     report(
         benchmark="dashboard_latency",
@@ -234,6 +278,13 @@ def main() -> None:
         first_message_kb=outcome["first_message_kb"],
         update_kb_mean=outcome["update_kb_mean"],
         update_kb_max=outcome["update_kb_max"],
+        subtree_audiences=AUDIENCES,
+        subtree_updates_per_s=round(sum(outcome["subtree_rates"]) / len(outcome["subtree_rates"]), 2)
+        if outcome["subtree_rates"]
+        else None,
+        subtree_gap_p95_ms=round(percentile(outcome["subtree_gaps"], 0.95) * 1000)
+        if outcome["subtree_gaps"]
+        else None,
         never_shown=outcome["missing"],
         sockets_closed=outcome["closed"],
         server_peak_rss_mib=memory.mib,
