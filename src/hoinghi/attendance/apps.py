@@ -6,3 +6,9 @@ class AttendanceConfig(AppConfig):
     name = "hoinghi.attendance"
     verbose_name = _("Điểm danh và theo dõi trực tiếp")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hoinghi.attendance.views.checkin import points_to_operate_card
+        from hoinghi.core import slots
+
+        slots.register("home", points_to_operate_card)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from hoinghi.attendance.models import Attendance, CheckIn
 from hoinghi.conferences import selectors as conferences
-from hoinghi.conferences.models import BridgePoint, Invitation, InvitationStatus
+from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import can
 from hoinghi.orgs.models import Person, Unit
@@ -39,6 +39,21 @@ def point_for_checkin(*, actor, point_id: int) -> BridgePoint:
         raise NotFoundError(_("Không tìm thấy."), code="not_found")
     point.checkin_allowed_for = actor.pk  # this instance, this request: the services need not ask again
     return point
+
+
+def points_to_operate(*, actor) -> list[BridgePoint]:
+    """The bridge points `actor` operates in conferences whose invitations are out or which are
+    live: the check-in pages an operator is looking for after signing in."""
+    if not getattr(actor, "pk", None):
+        return []
+    return list(
+        BridgePoint.objects.filter(
+            operators=actor,
+            conference__status__in=[ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE],
+        )
+        .select_related("conference")
+        .order_by("conference__starts_at", "name", "pk")
+    )
 
 
 def token_digest(token: str) -> str:

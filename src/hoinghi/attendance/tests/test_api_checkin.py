@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome, Headcount, Incident, PointPresence
 from hoinghi.conferences import services as conferences
-from hoinghi.conferences.models import Invitation
+from hoinghi.conferences.models import ConferenceStatus, Invitation
 from hoinghi.orgs.tests.factories import PersonFactory
 
 
@@ -280,6 +280,25 @@ def test_an_operator_added_later_reaches_the_page(issued, superuser, make_user):
     client = Client()
     client.force_login(user)
     assert client.get(f"/truc-tiep/diem-cau/{issued.hcm_point.pk}/diem-danh/").status_code == 200
+
+
+def test_an_operator_lands_on_a_link_to_the_check_in_page_of_their_point(
+    issued, operator_client, superuser, make_user
+):
+    own = f"/truc-tiep/diem-cau/{issued.ba_dinh_point.pk}/diem-danh/".encode()
+    other = f"/truc-tiep/diem-cau/{issued.hcm_point.pk}/diem-danh/".encode()
+    home = operator_client.get("/to-chuc/")
+    assert home.status_code == 200
+    assert own in home.content and other not in home.content
+
+    bystander = Client()
+    bystander.force_login(make_user())
+    assert b"/diem-danh/" not in bystander.get("/to-chuc/").content
+
+    # Once the conference has ended there is nothing left to check in.
+    for stage in (ConferenceStatus.LIVE, ConferenceStatus.ENDED):
+        conferences.conference_transition(actor=superuser, conference=issued.conference, to_status=stage)
+    assert own not in operator_client.get("/to-chuc/").content
 
 
 def test_a_single_scan_costs_a_fixed_number_of_queries(

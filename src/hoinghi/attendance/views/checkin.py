@@ -60,6 +60,14 @@ def service_worker(request):
     return response
 
 
+def points_to_operate_card(request, **_ignored) -> str:
+    """On the landing page (the `home` slot): links to the check-in pages of the operator's points."""
+    points = selectors.points_to_operate(actor=request.user)
+    if not points:
+        return ""
+    return render_to_string("attendance/_points_to_operate.html", {"points": points}, request=request)
+
+
 urlpatterns = [
     path("diem-cau/<int:point_pk>/diem-danh/", checkin, name="checkin"),
     path("sw.js", service_worker, name="service_worker"),
