@@ -54,7 +54,9 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(group, self.channel_name)
         self.group = group
         await self.accept()
-        live.broadcaster.subscribe(self, group=group, conference_id=conference.pk, audience=audience)
+        live.broadcaster.subscribe(
+            self, group=group, conference_id=conference.pk, audience=audience, whole=audience.covers(conference)
+        )
         await self.send(text_data=text)
 
     async def disconnect(self, code):

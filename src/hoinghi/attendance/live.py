@@ -12,6 +12,12 @@ process that wins computes the snapshot once and sends it with `group_send`; the
 it to that group's consumers in every process. So a burst of 1,000 check-ins costs one snapshot
 (a handful of aggregate queries) and one message per dashboard and second.
 
+Every audience costs its own snapshot each second. When the snapshots take more than
+`SNAPSHOT_BUDGET` of a process's time, the groups of subtree audiences are claimed for longer
+(up to `SLOWEST_INTERVAL`), in proportion to the overload, while those that see the whole
+conference keep one update a second: with a province's leaders watching too, the national
+screen and the check-ins stay fast and the provincial screens fall a few seconds behind.
+
 A page gets the whole snapshot once, when it connects (or polls); what the broadcaster sends is an
 update (`update_message`): every figure, but of the 364 points only the fields that changed since
 the group's previous update. The points are most of a snapshot (about 140 KB of JSON for the 2018
@@ -26,7 +32,9 @@ consumers, whose pages poll the API (`api_live`) and reconnect with backoff unti
 import asyncio
 import json
 import logging
+import math
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -44,6 +52,16 @@ POINTS_KEY = "live:points:{group}"  # (version, {point id: point}) of the last u
 TICK = 0.1  # seconds between looks at the versions
 MIN_INTERVAL = 1  # seconds: at most one snapshot a second per group (cache timeouts are whole seconds)
 REFRESH_EVERY = 15.0  # seconds: resend even without changes (points fall silent without an event)
+# Snapshots may take this share of a process's time (averaged over LOAD_WINDOW) before the groups
+# of subtree audiences (a province's leaders) slow down, in proportion; the groups that see the
+# whole conference keep MIN_INTERVAL. 85 subtree audiences would otherwise take 3 s of work a
+# second at the morning's end, starving check-ins (docs/benchmarks.md, dashboard_audiences).
+SNAPSHOT_BUDGET = 0.3
+LOAD_WINDOW = 5.0  # seconds
+SLOWEST_INTERVAL = 10  # seconds: a subtree dashboard is never further behind than this
+# Subtree groups claimed in one tick, by their last snapshot's cost: a tick computes its groups one
+# after the other, and the whole-conference groups must not wait behind eighty provinces.
+SUBTREE_WORK_PER_TICK = 0.15  # seconds
 CLOSE_CODE_UNAVAILABLE = 4503  # the client polls and reconnects with backoff
 
 
@@ -143,6 +161,7 @@ def conference_version_of_group(group: str) -> int:
 class Subscription:
     conference_id: int
     audience: object  # dashboard.Audience
+    whole: bool = True  # the audience sees the whole conference
     consumers: set = field(default_factory=set)
 
 
@@ -161,9 +180,11 @@ class Broadcaster:
         self.groups: dict[str, Subscription] = {}
         self.task: asyncio.Task | None = None
         self.local_sent: dict[str, float] = {}  # when the cache is away: our own pace
+        self.spent: deque[tuple[float, float]] = deque()  # (finished at, seconds) of snapshots
+        self.cost: dict[str, float] = {}  # group -> seconds its last snapshot took
 
-    def subscribe(self, consumer, *, group: str, conference_id: int, audience) -> None:
-        subscription = self.groups.setdefault(group, Subscription(conference_id, audience))
+    def subscribe(self, consumer, *, group: str, conference_id: int, audience, whole: bool = True) -> None:
+        subscription = self.groups.setdefault(group, Subscription(conference_id, audience, whole))
         subscription.consumers.add(consumer)
         loop = asyncio.get_running_loop()
         if self.task is None or self.task.done() or self.task.get_loop() is not loop:
@@ -177,6 +198,7 @@ class Broadcaster:
         if not subscription.consumers:
             del self.groups[group]
             self.local_sent.pop(group, None)
+            self.cost.pop(group, None)
 
     async def run(self) -> None:
         while self.groups:
@@ -194,18 +216,22 @@ class Broadcaster:
         from channels.db import database_sync_to_async
         from channels.layers import get_channel_layer
 
-        subscriptions = {group: (s.conference_id, s.audience) for group, s in self.groups.items()}
+        subscriptions = {group: (s.conference_id, s.audience, s.whole) for group, s in self.groups.items()}
         if not subscriptions:
             return
         due = await sync_to_async(self.claim, thread_sensitive=False)(subscriptions, time.time())
         layer = get_channel_layer()
         for item in due:
+            started = time.monotonic()
             try:
                 message = await database_sync_to_async(_snapshot_by_id)(item.conference_id, item.audience)
             except Exception:  # noqa: BLE001
                 logger.exception("live: snapshot of %s failed", item.group)
                 await sync_to_async(_forget_sent, thread_sensitive=False)(item.group)
                 continue
+            finally:
+                self.cost[item.group] = time.monotonic() - started
+                self.spent.append((time.monotonic(), self.cost[item.group]))
             if message is None:  # the conference is gone
                 continue
             text = await sync_to_async(_update_text, thread_sensitive=False)(item.group, message)
@@ -215,27 +241,48 @@ class Broadcaster:
                 logger.warning("live: could not send to %s; closing its sockets", item.group, exc_info=True)
                 await self.close_group(item.group)
 
-    def claim(self, subscriptions: dict[str, tuple[int, object]], now: float) -> list[Due]:
+    def load(self) -> float:
+        """The share of this process's time that snapshots took over the last LOAD_WINDOW."""
+        horizon = time.monotonic() - LOAD_WINDOW
+        while self.spent and self.spent[0][0] < horizon:
+            self.spent.popleft()
+        return sum(seconds for _finished, seconds in self.spent) / LOAD_WINDOW
+
+    def interval(self, *, whole: bool) -> int:
+        """Seconds between two snapshots of a group (whole, as the cache's lock timeouts are)."""
+        if whole:
+            return MIN_INTERVAL
+        return min(SLOWEST_INTERVAL, max(MIN_INTERVAL, math.ceil(MIN_INTERVAL * self.load() / SNAPSHOT_BUDGET)))
+
+    def claim(self, subscriptions: dict[str, tuple[int, object, bool]], now: float) -> list[Due]:
         """The groups this process should send to now, claimed against the other processes."""
         try:
-            conference_ids = {conference_id for conference_id, _audience in subscriptions.values()}
+            conference_ids = {conference_id for conference_id, _audience, _whole in subscriptions.values()}
             versions = cache.get_many([VERSION_KEY.format(conference_id=c) for c in conference_ids])
             sent = cache.get_many([SENT_KEY.format(group=g) for g in subscriptions])
         except Exception:  # noqa: BLE001 - no cache: send on our own pace; sending will tell
             logger.warning("live: cache unavailable", exc_info=True)
             due = []
-            for group, (conference_id, audience) in subscriptions.items():
+            for group, (conference_id, audience, _whole) in subscriptions.items():
                 if now - self.local_sent.get(group, 0) >= REFRESH_EVERY:
                     self.local_sent[group] = now
                     due.append(Due(group, conference_id, audience, 0))
             return due
-        due = []
-        for group, (conference_id, audience) in subscriptions.items():
+        candidates = []
+        for group, (conference_id, audience, whole) in subscriptions.items():
             version = int(versions.get(VERSION_KEY.format(conference_id=conference_id)) or 0)
             last = sent.get(SENT_KEY.format(group=group))
             if last is not None and last[0] == version and now - last[1] < REFRESH_EVERY:
                 continue
-            if cache.add(LOCK_KEY.format(group=group), 1, timeout=MIN_INTERVAL):
+            candidates.append((not whole, last[1] if last else 0.0, group, conference_id, audience, version))
+        candidates.sort(key=lambda candidate: candidate[:2])  # whole groups first, then the longest waiting
+        due, work = [], 0.0
+        for is_subtree, _last, group, conference_id, audience, version in candidates:
+            if is_subtree:
+                if work and work + self.cost.get(group, 0.0) > SUBTREE_WORK_PER_TICK:
+                    break  # the others wait for the next tick
+                work += self.cost.get(group, 0.0)
+            if cache.add(LOCK_KEY.format(group=group), 1, timeout=self.interval(whole=not is_subtree)):
                 cache.set(SENT_KEY.format(group=group), (version, now), timeout=3600)
                 due.append(Due(group, conference_id, audience, version))
         return due

@@ -2,6 +2,7 @@
 
 import json
 import time
+import uuid
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -233,3 +234,43 @@ def test_a_dashboard_outlives_a_quiet_spell_longer_than_the_layers_blocking_read
 
     later = async_to_sync(scenario)()
     assert later and later[-1]["totals"]["present"] == 2
+
+
+def test_when_snapshots_overload_a_process_subtree_groups_slow_down_and_whole_ones_do_not():
+    broadcaster = live.Broadcaster()
+    assert broadcaster.interval(whole=False) == live.MIN_INTERVAL  # idle: everyone once a second
+
+    # Snapshots took 3 s of the last 5: twice the budget.
+    now = time.monotonic()
+    broadcaster.spent.extend([(now, 1.5), (now, 1.5)])
+    assert broadcaster.interval(whole=True) == live.MIN_INTERVAL
+    assert broadcaster.interval(whole=False) == 2
+    broadcaster.spent.extend([(now, 20.0)])
+    assert broadcaster.interval(whole=False) == live.SLOWEST_INTERVAL
+
+    # The claim holds a subtree group for the longer interval, a whole group for a second.
+    whole, subtree = f"live.test.{uuid.uuid4().hex}", f"live.test.{uuid.uuid4().hex}"
+    conference_id = 10**9  # a version of its own in the cache
+    live.conference_changed(conference_id, "test")
+    subscriptions = {whole: (conference_id, None, True), subtree: (conference_id, None, False)}
+    assert {due.group for due in broadcaster.claim(subscriptions, time.time())} == {whole, subtree}
+    live.conference_changed(conference_id, "test")
+    time.sleep(live.MIN_INTERVAL + 0.2)
+    assert {due.group for due in broadcaster.claim(subscriptions, time.time())} == {whole}
+
+
+def test_a_tick_claims_whole_groups_first_and_only_as_many_subtree_groups_as_its_work_allows():
+    broadcaster = live.Broadcaster()
+    conference_id = 10**9 + 1
+    live.conference_changed(conference_id, "test")
+    whole = f"live.test.{uuid.uuid4().hex}"
+    subtrees = [f"live.test.{uuid.uuid4().hex}" for _ in range(3)]
+    for group in subtrees:
+        broadcaster.cost[group] = 0.1  # their last snapshots took 100 ms each
+    subscriptions = {group: (conference_id, None, False) for group in subtrees}
+    subscriptions[whole] = (conference_id, None, True)
+
+    first = [due.group for due in broadcaster.claim(subscriptions, time.time())]
+    assert first == [whole, subtrees[0]]  # 100 ms of subtree work fits in a tick, 200 ms does not
+    second = [due.group for due in broadcaster.claim(subscriptions, time.time())]
+    assert second == [subtrees[1]]  # the whole group is held for its second; the next subtree
