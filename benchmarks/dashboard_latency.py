@@ -24,6 +24,7 @@ import os
 import re
 import time
 import uuid
+from itertools import pairwise
 
 import httpx
 import websockets
@@ -115,7 +116,8 @@ async def measure(
     cookie = "; ".join(f"{k}={v}" for k, v in organiser["cookies"].items())
     national = [Dashboard(ws_url, cookie, server_url) for _ in range(DASHBOARDS - len(leaders))]
     subtrees = [
-        Dashboard(ws_url, f"{settings.SESSION_COOKIE_NAME}={session_key}", server_url) for session_key in leaders
+        Dashboard(ws_url, f"{settings.SESSION_COOKIE_NAME}={session_key}", server_url)
+        for session_key in leaders
     ]
     dashboards = national + subtrees
     connecting = time.perf_counter()
@@ -182,7 +184,7 @@ async def measure(
         rate = len(in_window) / (window_end + 1.5 - window_start)
         if dashboard in subtrees:
             subtree_rates.append(rate)
-            subtree_gaps += [later[0] - earlier[0] for earlier, later in zip(in_window, in_window[1:])]
+            subtree_gaps += [later[0] - earlier[0] for earlier, later in pairwise(in_window)]
         else:
             rates.append(rate)
         if dashboard.task:

@@ -55,7 +55,11 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
         self.group = group
         await self.accept()
         live.broadcaster.subscribe(
-            self, group=group, conference_id=conference.pk, audience=audience, whole=audience.covers(conference)
+            self,
+            group=group,
+            conference_id=conference.pk,
+            audience=audience,
+            whole=audience.covers(conference),
         )
         await self.send(text_data=text)
 

@@ -94,7 +94,9 @@ class Audience:
         each audience's snapshot, every second (25 ms a query for a province at the morning's end)."""
         if self.everything:
             return Q()
-        conditions = [Q(**{f"{prefix}person_id__in": person_ids_under(paths=self.paths)})] if self.paths else []
+        conditions = (
+            [Q(**{f"{prefix}person_id__in": person_ids_under(paths=self.paths)})] if self.paths else []
+        )
         if self.operated:
             conditions.append(Q(**{f"{prefix}point_id__in": self.operated}))
         return reduce(or_, conditions) if conditions else Q(pk__in=[])

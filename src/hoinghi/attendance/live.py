@@ -252,7 +252,9 @@ class Broadcaster:
         """Seconds between two snapshots of a group (whole, as the cache's lock timeouts are)."""
         if whole:
             return MIN_INTERVAL
-        return min(SLOWEST_INTERVAL, max(MIN_INTERVAL, math.ceil(MIN_INTERVAL * self.load() / SNAPSHOT_BUDGET)))
+        return min(
+            SLOWEST_INTERVAL, max(MIN_INTERVAL, math.ceil(MIN_INTERVAL * self.load() / SNAPSHOT_BUDGET))
+        )
 
     def claim(self, subscriptions: dict[str, tuple[int, object, bool]], now: float) -> list[Due]:
         """The groups this process should send to now, claimed against the other processes."""

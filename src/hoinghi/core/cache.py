@@ -42,7 +42,6 @@ class SharedPoolRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = SharedPoolRedisCacheClient
 
-
     def bump(self, key: str) -> int:
         """Add one to the counter at `key`, creating it at 1 with no expiry: one INCR, where
         Django's `incr` makes two round trips (EXISTS, INCRBY) and raises on a missing key. Redis

@@ -160,7 +160,9 @@ def test_after_the_first_snapshot_a_dashboard_gets_only_what_changed(crowd, make
         first = await communicator.receive_json_from(timeout=5)
         received = []
         for batch in (people[:3], people[3:5], people[5:6]):
-            await database_sync_to_async(check_in)(crowd.operator, small.ba_dinh_point, small.conference, *batch)
+            await database_sync_to_async(check_in)(
+                crowd.operator, small.ba_dinh_point, small.conference, *batch
+            )
             received += await _messages_within(communicator, 1.3)
         await communicator.disconnect()
         return first, received
@@ -212,7 +214,9 @@ def test_anonymous_and_ungranted_users_are_refused_with_4403(crowd, make_user, s
     assert not live.broadcaster.groups
 
 
-def test_a_dashboard_outlives_a_quiet_spell_longer_than_the_layers_blocking_read(crowd, make_user, small_tree):
+def test_a_dashboard_outlives_a_quiet_spell_longer_than_the_layers_blocking_read(
+    crowd, make_user, small_tree
+):
     """The Redis layer waits for messages with a 5 s blocking read: the client's socket timeout
     must be longer, or every dashboard dies after 5 s without news (redis-py 8's default is 5 s)."""
     organiser = make_user(GrantRole.ORGANISER, small_tree.national)
