@@ -280,13 +280,13 @@ class Broadcaster:
         candidates.sort(key=lambda candidate: candidate[:2])  # whole groups first, then the longest waiting
         due, work = [], 0.0
         for is_subtree, _last, group, conference_id, audience, version in candidates:
-            if is_subtree:
-                if work and work + self.cost.get(group, 0.0) > SUBTREE_WORK_PER_TICK:
-                    break  # the others wait for the next tick
-                work += self.cost.get(group, 0.0)
+            cost = self.cost.get(group, 0.0) if is_subtree else 0.0
+            if work and work + cost > SUBTREE_WORK_PER_TICK:
+                break  # the others wait for the next tick
             if cache.add(LOCK_KEY.format(group=group), 1, timeout=self.interval(whole=not is_subtree)):
                 cache.set(SENT_KEY.format(group=group), (version, now), timeout=3600)
                 due.append(Due(group, conference_id, audience, version))
+                work += cost  # a group another process holds costs this one nothing
         return due
 
     async def close_group(self, group: str) -> None:
