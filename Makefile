@@ -46,7 +46,7 @@ demo: setup
 	$(BIN)/uvicorn hoinghi.asgi:application --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed
-	HOINGHI_TASKS=immediate $(BIN)/pytest $(PYTEST_ARGS)
+	HOINGHI_TASKS=immediate HOINGHI_TEST_PASSWORD_HASHING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: setup
 	HOINGHI_TASKS=immediate $(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -17,6 +17,22 @@ from hoinghi.orgs.models import Unit
 from hoinghi.orgs.tests.factories import LevelFactory, ProvinceFactory, UnitFactory, UnitKindFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """A fast hasher for `pytest` run by hand too (`make test` sets it through the environment).
+
+    The environment variable reaches the server processes some tests start, which must check the
+    hashes the tests made.
+    """
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    os.environ["HOINGHI_TEST_PASSWORD_HASHING"] = "1"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
 @dataclass
 class SmallTree:
     """national → {Hà Nội → Ba Đình → CĐCS A, Hồ Chí Minh → Quận 1 → CĐCS B}."""

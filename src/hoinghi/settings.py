@@ -194,6 +194,11 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "orgs:tree"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# The test suite makes hundreds of users: PBKDF2 at Django's cost (~0.9 s a password on this
+# machine) was most of its time. The tests (and the servers they start, which must check the same
+# hashes) set HOINGHI_TEST_PASSWORD_HASHING=1 for a fast hasher; production never does.
+if _env_bool("HOINGHI_TEST_PASSWORD_HASHING"):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
