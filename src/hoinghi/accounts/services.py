@@ -4,7 +4,7 @@ from django.db import transaction
 
 from hoinghi.accounts.models import Grant, User
 from hoinghi.core.models import audit
-from hoinghi.core.permissions import forget_grants, require
+from hoinghi.core.permissions import forget, require
 from hoinghi.orgs.models import Unit
 
 
@@ -15,7 +15,7 @@ def grant_create(*, actor, user: User, role: str, unit: Unit) -> Grant:
     grant, _created = Grant.objects.get_or_create(
         user=user, role=role, unit=unit, defaults={"created_by": actor}
     )
-    forget_grants(user)
+    forget(user)
     audit(
         actor=actor,
         type="accounts.grant.created",
@@ -32,5 +32,5 @@ def grant_revoke(*, actor, grant: Grant) -> None:
     """Take a grant away; the actor must manage grants on its unit."""
     require(actor, "accounts.manage_grants", grant)
     audit(actor=actor, type="accounts.grant.revoked", obj=grant, unit_path=grant.unit.path, role=grant.role)
-    forget_grants(grant.user)
+    forget(grant.user)
     grant.delete()

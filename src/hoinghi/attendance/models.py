@@ -36,6 +36,7 @@ class CheckIn(models.Model):
     """One scan as the point sent it. Never updated, never deleted."""
 
     SCOPE_PATH = "point__unit__path"
+    SCOPE_POINT = "point_id"
 
     id = models.UUIDField(primary_key=True, editable=False)  # made by the client, once per scan
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="checkins")
@@ -70,6 +71,7 @@ class Attendance(models.Model):
     """A person present at a point, made by the first valid scan there."""
 
     SCOPE_PATH = "person__unit__path"
+    SCOPE_POINT = "point_id"
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendances")
@@ -115,6 +117,7 @@ class Headcount(models.Model):
     """Counts an operator reports where per-person check-in is not possible."""
 
     SCOPE_PATH = "point__unit__path"
+    SCOPE_POINT = "point_id"
 
     point = models.ForeignKey(BridgePoint, on_delete=models.CASCADE, related_name="headcounts")
     present = models.PositiveIntegerField(_("có mặt"))
@@ -143,6 +146,7 @@ class IncidentKind(models.TextChoices):
 
 class Incident(models.Model):
     SCOPE_PATH = "point__unit__path"
+    SCOPE_POINT = "point_id"
 
     point = models.ForeignKey(BridgePoint, on_delete=models.CASCADE, related_name="incidents")
     kind = models.CharField(_("loại sự cố"), max_length=20, choices=IncidentKind.choices)
@@ -183,6 +187,7 @@ class Question(models.Model):
     """A written question from the floor, tied to a programme item."""
 
     SCOPE_PATH = "point__unit__path"
+    SCOPE_POINT = "point_id"
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="questions")
     item = models.ForeignKey(

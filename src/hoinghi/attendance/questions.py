@@ -21,7 +21,7 @@ from hoinghi.attendance.models import Question, QuestionStatus
 from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.models import Conference, ProgrammeItem
 from hoinghi.core.errors import NotFoundError
-from hoinghi.core.permissions import can
+from hoinghi.core.permissions import require
 
 # What the presiding board sees: approved questions, and answered ones (dimmed) so that the
 # board knows what was dealt with. Merged and rejected questions never reach the screen.
@@ -35,8 +35,7 @@ def _not_found() -> NotFoundError:
 def conference_for_moderation(*, actor, pk: int) -> Conference:
     """The conference if the actor moderates its questions (its organisers); not found otherwise."""
     conference = conferences.conference_get(actor=actor, pk=pk)
-    if not can(actor, "conferences.change", conference):
-        raise _not_found()
+    require(actor, "attendance.moderate", conference)
     return conference
 
 
@@ -44,8 +43,7 @@ def conference_for_board(*, actor, pk: int) -> Conference:
     """The conference if the actor may watch the presiding board's screen (organisers and
     viewers of the organising unit)."""
     conference = conferences.conference_get(actor=actor, pk=pk)
-    if not can(actor, "conferences.view", conference):
-        raise _not_found()
+    require(actor, "attendance.view_board", conference)
     return conference
 
 

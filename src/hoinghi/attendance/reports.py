@@ -25,10 +25,10 @@ from hoinghi.attendance.models import Attendance, Headcount
 from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.models import BridgePoint, Conference, Invitation, InvitationStatus
 from hoinghi.core.errors import NotFoundError
-from hoinghi.core.permissions import scope, scope_paths
+from hoinghi.core.permissions import reach, scope
 from hoinghi.orgs.models import Unit
 
-ACTION = "conferences.view"
+ACTION = "attendance.view_reports"
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -132,8 +132,7 @@ def report_conference(*, actor, pk: int) -> Conference:
     """The conference, if the actor may read its reports (organisers and viewers of a unit it
     covers); `NotFoundError` otherwise, also for a point's operator without such a grant."""
     conference = conferences.conference_get(actor=actor, pk=pk)
-    paths = scope_paths(actor, ACTION)
-    if paths is not None and not paths:
+    if reach(actor, ACTION).is_empty:
         raise NotFoundError(_("Không tìm thấy."), code="not_found")
     return conference
 
@@ -261,11 +260,13 @@ def attendance_report(*, actor, conference: Conference) -> AttendanceReport:
 
 def report_scope(*, actor) -> list[str]:
     """The names of the units whose subtrees the actor's figures cover; empty when unrestricted."""
-    paths = scope_paths(actor, ACTION)
-    if paths is None:
+    where = reach(actor, ACTION)
+    if where.everything:
         return []
     return list(
-        Unit.objects.filter(path__in=paths).order_by("depth", "name_sort_key").values_list("name", flat=True)
+        Unit.objects.filter(path__in=where.paths)
+        .order_by("depth", "name_sort_key")
+        .values_list("name", flat=True)
     )
 
 

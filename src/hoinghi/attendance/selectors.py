@@ -17,7 +17,7 @@ from hoinghi.attendance.models import Attendance, CheckIn
 from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
 from hoinghi.core.errors import NotFoundError
-from hoinghi.core.permissions import can
+from hoinghi.core.permissions import reach, require
 from hoinghi.orgs.models import Person, Unit
 from hoinghi.orgs.vietnamese import fold, search_terms
 
@@ -25,30 +25,27 @@ PEOPLE_SEARCH_LIMIT = 20
 
 
 def point_for_checkin(*, actor, point_id: int) -> BridgePoint:
-    """The point, if `actor` may check people in there; `NotFoundError` otherwise.
+    """The point, if `actor` may work there (`attendance.operate`: its operators and the organisers
+    of its unit); `NotFoundError` outside what they see, `PermissionDeniedError` inside it.
 
-    One query for an operator: whether the actor operates the point comes with the point (every
-    check-in request starts here). Organisers, who may change the point, are asked `can` after.
-    """
-    points = BridgePoint.objects.select_related("conference", "unit", "level").filter(pk=point_id)
-    actor_pk = getattr(actor, "pk", None)
-    if actor_pk is not None:
-        points = points.annotate(is_operator=conferences.point_operator_exists(actor_pk=actor_pk))
-    point = points.first()
-    if point is None or not (getattr(point, "is_operator", False) or can(actor, "conferences.change", point)):
+    Two queries: the point, and what the actor holds (read once per request, so the services'
+    own `require` costs nothing more)."""
+    point = BridgePoint.objects.select_related("conference", "unit", "level").filter(pk=point_id).first()
+    if point is None:
         raise NotFoundError(_("Không tìm thấy."), code="not_found")
-    point.checkin_allowed_for = actor.pk  # this instance, this request: the services need not ask again
+    require(actor, "attendance.operate", point)
     return point
 
 
 def points_to_operate(*, actor) -> list[BridgePoint]:
     """The bridge points `actor` operates in conferences whose invitations are out or which are
     live: the check-in pages an operator is looking for after signing in."""
-    if not getattr(actor, "pk", None):
+    operated = reach(actor, "attendance.operate").related_ids("point_operator")
+    if not operated:
         return []
     return list(
         BridgePoint.objects.filter(
-            operators=actor,
+            pk__in=sorted(operated),
             conference__status__in=[ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE],
         )
         .select_related("conference")

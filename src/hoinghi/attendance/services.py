@@ -26,7 +26,6 @@ from hoinghi.attendance.models import (
     QuestionStatus,
 )
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
-from hoinghi.conferences.selectors import point_is_operated_by
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
 from hoinghi.orgs.models import Person
@@ -71,16 +70,8 @@ class ScanResult:
 
 
 def _require_operator(actor, point: BridgePoint) -> None:
-    """Check-in at a point is for its operators (and organisers who may change the point).
-
-    `selectors.point_for_checkin` marks the instance it checked for the actor of the request;
-    that instance needs no second look."""
-    actor_pk = getattr(actor, "pk", None)
-    if actor_pk is not None and getattr(point, "checkin_allowed_for", None) == actor_pk:
-        return
-    if point_is_operated_by(point, actor):
-        return
-    require(actor, "conferences.change", point)
+    """Work at a point is for its operators and the organisers of its unit."""
+    require(actor, "attendance.operate", point)
 
 
 def _same_payload(stored: CheckIn, scan: ScanInput) -> bool:
@@ -582,7 +573,7 @@ def question_moderate(
     *, actor, question: Question, status: str, answer: str = "", merged_into: Question | None = None
 ) -> Question:
     """Approve, reject, answer or merge a question; moderators are the conference's organisers."""
-    require(actor, "conferences.change", question.conference)
+    require(actor, "attendance.moderate", question.conference)
     if status not in QuestionStatus.values or (status == QuestionStatus.MERGED and merged_into is None):
         raise CheckInError(_("Thao tác không hợp lệ."), code=CheckInErrorCode.MALFORMED)
     question.status, question.moderated_at = status, timezone.now()

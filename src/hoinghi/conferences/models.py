@@ -37,6 +37,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 class Conference(TimeStampedModel):
     SCOPE_PATH = "organising_unit__path"
+    SCOPE_CONFERENCE = "id"  # the operators of its points see it (conferences.permissions)
+    # A conference concerns its organising unit's whole subtree: a grant below it (a province, for
+    # a national conference) also sees it, and sends the invitations of its own part.
+    SCOPE_SHARED_DOWN = frozenset({"conferences.view", "conferences.send"})
 
     title = models.CharField(_("tên hội nghị"), max_length=300)
     subject = models.CharField(_("nội dung quán triệt"), max_length=500, blank=True)
@@ -168,6 +172,7 @@ class BridgePoint(TimeStampedModel):
     """
 
     SCOPE_PATH = "unit__path"
+    SCOPE_POINT = "id"
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="points")
     name = models.CharField(_("tên điểm cầu"), max_length=300)
@@ -322,6 +327,7 @@ class Invitation(TimeStampedModel):
     the same token and history if the rules take them in again."""
 
     SCOPE_PATH = "person__unit__path"
+    SCOPE_POINT = "point_id"
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="invitations")
@@ -382,6 +388,7 @@ class Material(TimeStampedModel):
     """A document for invitees and operators: the resolution's text, slides..."""
 
     SCOPE_PATH = "conference__organising_unit__path"
+    SCOPE_CONFERENCE = "conference_id"
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="materials")
     item = models.ForeignKey(

@@ -10,7 +10,7 @@ Who sees what:
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +29,7 @@ from hoinghi.conferences.models import (
     Presenter,
 )
 from hoinghi.core.errors import NotFoundError
-from hoinghi.core.permissions import scope, scope_paths
-from hoinghi.core.tree import path_ids
+from hoinghi.core.permissions import reach, scope
 from hoinghi.orgs.models import Level, Person, Province, Unit
 
 
@@ -38,20 +37,10 @@ def _not_found() -> NotFoundError:
     return NotFoundError(_("Không tìm thấy."), code="not_found")
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    ids = path_ids(path)
-    return ["/" + "/".join(str(i) for i in ids[: n + 1]) + "/" for n in range(len(ids))]
-
-
 def conference_list(*, actor) -> QuerySet[Conference]:
-    conferences = Conference.objects.select_related("organising_unit")
-    paths = scope_paths(actor, "conferences.view")
-    if paths is None:
-        return conferences
-    condition = Q(points__operators=actor) if getattr(actor, "pk", None) else Q(pk__in=[])
-    for path in paths:
-        condition |= Q(organising_unit__path__under=path) | Q(organising_unit__path__in=_ancestor_paths(path))
-    return conferences.filter(condition).distinct()
+    """Conferences the actor sees: of a unit in their grants or above one (a provincial organiser
+    follows the national conference), and those of the points they operate."""
+    return scope(actor, "conferences.view", Conference.objects.select_related("organising_unit"))
 
 
 def conference_get(*, actor, pk: int) -> Conference:
@@ -64,14 +53,15 @@ def conference_get(*, actor, pk: int) -> Conference:
 def point_list(*, actor, conference: Conference) -> QuerySet[BridgePoint]:
     """The points the actor sees, with their active invitee counts."""
     points = BridgePoint.objects.filter(conference=conference).select_related("level", "unit")
-    scoped = scope(actor, "conferences.view", points)
-    if getattr(actor, "pk", None) and scope_paths(actor, "conferences.view") is not None:
-        scoped = points.filter(Q(pk__in=scoped.values("pk")) | Q(operators=actor)).distinct()
-    return scoped.annotate(
-        invitee_count=Count(
-            "invitations", filter=Q(invitations__status=InvitationStatus.ACTIVE), distinct=True
+    return (
+        scope(actor, "conferences.view", points)
+        .annotate(
+            invitee_count=Count(
+                "invitations", filter=Q(invitations__status=InvitationStatus.ACTIVE), distinct=True
+            )
         )
-    ).order_by("-is_host", "level__rank", "name", "id")
+        .order_by("-is_host", "level__rank", "name", "id")
+    )
 
 
 def point_get(*, actor, conference: Conference, pk: int) -> BridgePoint:
@@ -79,15 +69,6 @@ def point_get(*, actor, conference: Conference, pk: int) -> BridgePoint:
     if point is None:
         raise _not_found()
     return point
-
-
-def point_is_operated_by(point: BridgePoint, actor) -> bool:
-    return bool(getattr(actor, "pk", None)) and point.operators.filter(pk=actor.pk).exists()
-
-
-def point_operator_exists(*, actor_pk: int) -> Exists:
-    """`point_is_operated_by` as an expression, to annotate a point query with (no second query)."""
-    return Exists(BridgePoint.operators.through.objects.filter(bridgepoint=OuterRef("pk"), user=actor_pk))
 
 
 def invitation_list(
@@ -102,20 +83,16 @@ def invitation_list(
 ) -> QuerySet[Invitation]:
     """Invitations the actor sees, in Vietnamese order of the invitees' names.
 
-    The roster of a point the actor operates is visible whole; otherwise only invitees of units
-    within the actor's grants.
+    Invitees of units within the actor's grants, and the whole roster of the points they operate.
     """
     from hoinghi.orgs.vietnamese import search_terms
 
     invitations = Invitation.objects.filter(conference=conference).select_related(
         "person", "person__unit", "point"
     )
-    if point is not None and point_is_operated_by(point, actor):
+    invitations = scope(actor, "conferences.view", invitations)
+    if point is not None:
         invitations = invitations.filter(point=point)
-    else:
-        invitations = scope(actor, "conferences.view", invitations)
-        if point is not None:
-            invitations = invitations.filter(point=point)
     if status:
         invitations = invitations.filter(status=status)
     if rule is not None:
@@ -168,12 +145,8 @@ def invitation_preview(*, actor, conference: Conference) -> Preview:
     """What issuing (or re-applying) would give, counted the ways organisers check it, limited to
     the invitees the actor may see; and how it differs from the invitations stored now."""
     eligibility = eligibility_compute(conference)
-    paths = scope_paths(actor, "conferences.view")
-
-    def visible(path: str) -> bool:
-        return paths is None or any(path.startswith(p) for p in paths)
-
-    candidates = [c for c in eligibility.candidates.values() if visible(c.unit_path)]
+    where = reach(actor, "conferences.view")
+    candidates = [c for c in eligibility.candidates.values() if where.covers_path(c.unit_path)]
     rules = list(conference.rules.all())
     rule_counts = Counter(rule_id for c in candidates for rule_id in c.rule_ids)
     levels = {level.pk: level.name for level in Level.objects.all()}
@@ -196,7 +169,7 @@ def invitation_preview(*, actor, conference: Conference) -> Preview:
                 Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE),
             ).values_list("person_id", "point_id")
         )
-        if paths is not None
+        if not where.everything
         else dict(
             Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE).values_list(
                 "person_id", "point_id"
@@ -355,10 +328,7 @@ class ConferenceCounts:
 def conference_counts(*, actor, conferences) -> dict[int, ConferenceCounts]:
     """Visible points and active invitees of each conference, in two queries whatever the list."""
     ids = [conference.pk for conference in conferences]
-    points = BridgePoint.objects.filter(conference_id__in=ids)
-    scoped = scope(actor, "conferences.view", points)
-    if getattr(actor, "pk", None) and scope_paths(actor, "conferences.view") is not None:
-        scoped = points.filter(Q(pk__in=scoped.values("pk")) | Q(operators=actor))
+    scoped = scope(actor, "conferences.view", BridgePoint.objects.filter(conference_id__in=ids))
     invitations = scope(
         actor,
         "conferences.view",

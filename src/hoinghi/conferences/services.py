@@ -34,9 +34,8 @@ from hoinghi.conferences.models import (
     ProgrammeItem,
     new_token,
 )
-from hoinghi.conferences.selectors import point_is_operated_by
 from hoinghi.core.models import audit
-from hoinghi.core.permissions import require, scope
+from hoinghi.core.permissions import forget, require, scope
 from hoinghi.orgs.models import Person, Unit
 
 # What each stage still allows.
@@ -70,12 +69,6 @@ def _require_stage(conference: Conference, allowed: frozenset[str], what: str) -
             code=ConferenceErrorCode.STAGE_FORBIDS,
             params={"stage": conference.get_status_display(), "what": what},
         )
-
-
-def _require_operator_or_change(actor, point: BridgePoint) -> None:
-    if point_is_operated_by(point, actor):
-        return
-    require(actor, "conferences.change", point)
 
 
 # --- Conference and its life cycle ---------------------------------------------------------------
@@ -440,20 +433,14 @@ def person_assign_point(*, actor, conference: Conference, person: Person, point:
 
 @transaction.atomic
 def point_operator_add(*, actor, point: BridgePoint, user) -> None:
-    """Name `user` an operator of the point: they see it and its roster, and nothing else of the
-    conference. They also get the site-operator role on the point's unit (to find people there)."""
-    from hoinghi.accounts.models import Grant
-    from hoinghi.core.permissions import GrantRole, forget_grants
-
+    """Name `user` an operator of the point. The relation alone gives them the point's actions
+    (`conferences.permissions.PointOperator`): the point, its roster and its check-in page, and
+    nothing of the point's unit."""
     require(actor, "conferences.change", point)
+    if point.operators.filter(pk=user.pk).exists():
+        return
     point.operators.add(user)
-    Grant.objects.get_or_create(
-        user=user,
-        role=GrantRole.SITE_OPERATOR,
-        unit=point.unit,
-        defaults={"created_by": actor if getattr(actor, "pk", None) else None},
-    )
-    forget_grants(user)
+    forget(user)
     audit(
         actor=actor,
         type="conferences.point.operator_added",
@@ -465,8 +452,12 @@ def point_operator_add(*, actor, point: BridgePoint, user) -> None:
 
 @transaction.atomic
 def point_operator_remove(*, actor, point: BridgePoint, user) -> None:
+    """Take the point's actions back from `user`: from now on they see nothing of it."""
     require(actor, "conferences.change", point)
+    if not point.operators.filter(pk=user.pk).exists():
+        return
     point.operators.remove(user)
+    forget(user)
     audit(
         actor=actor,
         type="conferences.point.operator_removed",
@@ -486,7 +477,7 @@ def point_readiness_mark(
     """Tick (or untick) one item of a point's readiness checklist; its operators may do it."""
     if item not in READINESS_ITEMS:
         raise ConferenceError(_("Mục kiểm tra không hợp lệ."), code=ConferenceErrorCode.INVALID)
-    _require_operator_or_change(actor, point)
+    require(actor, "conferences.prepare_point", point)
     _require_stage(point.conference, _POINTS_OPEN, _("cập nhật tình trạng sẵn sàng"))
     setattr(point, item, (at or timezone.now()) if done else None)
     point.save(update_fields=[item, "updated_at"])
@@ -746,28 +737,6 @@ def invitation_token_revoke(*, actor, invitation: Invitation) -> Invitation:
 _EMAIL_OPEN = frozenset({ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE})
 
 
-def _require_change_within(actor, conference: Conference) -> None:
-    """For writes spread over a conference's invitees (e-mailing them): the actor organises the
-    conference or some unit inside it; what they then touch is narrowed with `scope`.
-
-    Raises `PermissionDeniedError` for someone who only views, `NotFoundError` for an outsider.
-    """
-    from hoinghi.core.errors import NotFoundError
-    from hoinghi.core.permissions import PermissionDeniedError, scope_paths
-
-    top = conference.organising_unit.path
-
-    def reaches(action: str) -> bool:
-        paths = scope_paths(actor, action)
-        return paths is None or any(path.startswith(top) or top.startswith(path) for path in paths)
-
-    if reaches("conferences.change"):
-        return
-    if reaches("conferences.view"):
-        raise PermissionDeniedError(_("Bạn không có quyền thực hiện thao tác này."), code="forbidden")
-    raise NotFoundError(_("Không tìm thấy."), code="not_found")
-
-
 def _schedule_outbox_send(conference: Conference) -> None:
     from hoinghi.conferences.tasks import outbox_send
 
@@ -784,7 +753,7 @@ def invitations_email(*, actor, conference: Conference, point: BridgePoint | Non
     Someone with a failed message is not queued again here: the outbox page retries it.
     Raises `ConferenceError` (stage) before invitations are issued or after the conference.
     """
-    _require_change_within(actor, conference)
+    require(actor, "conferences.send", conference)
     _require_stage(conference, _EMAIL_OPEN, _("gửi thư mời"))
     if point is not None:
         require(actor, "conferences.view", point)
@@ -826,7 +795,7 @@ def outbox_retry(*, actor, conference: Conference, message=None) -> int:
         require(actor, "conferences.change", message)
         failed = OutboxMessage.objects.filter(pk=message.pk, conference=conference)
     else:
-        _require_change_within(actor, conference)
+        require(actor, "conferences.send", conference)
         failed = scope(actor, "conferences.change", OutboxMessage.objects.filter(conference=conference))
     count = failed.filter(status=OutboxStatus.FAILED).update(status=OutboxStatus.QUEUED, error="")
     audit(

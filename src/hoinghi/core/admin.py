@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from hoinghi.core.models import AuditEntry
-from hoinghi.core.permissions import can, scope, scope_paths
+from hoinghi.core.permissions import can, reach, scope
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -44,8 +44,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _has_any_grant(request, action: str) -> bool:
-        paths = scope_paths(request.user, action)
-        return paths is None or bool(paths)
+        return not reach(request.user, action).is_empty
 
 
 class VocabularyAdmin(admin.ModelAdmin):

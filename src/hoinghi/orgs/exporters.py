@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from hoinghi.core.permissions import scope_paths
+from hoinghi.core.permissions import reach
 from hoinghi.orgs import selectors
 from hoinghi.orgs.importers import ROLE_SEPARATOR, ROLE_UNIT_SEPARATOR, Column, columns_for
 from hoinghi.orgs.models import Gender, ImportKind, Position, PositionRole, Province, Sector, Unit, UnitKind
@@ -88,13 +88,8 @@ def _position_scope(*, actor, unit: Unit | None) -> Q | None:
     """Which positions go with the people: those in units the export covers (None: all)."""
     if unit is not None:
         return Q(unit__path__under=unit.path)
-    paths = scope_paths(actor, "orgs.export")
-    if paths is None:
-        return None
-    query = Q(pk__in=[])
-    for path in paths:
-        query |= Q(unit__path__under=path)
-    return query
+    where = reach(actor, "orgs.export")
+    return None if where.everything else where.q(Position)
 
 
 def people_rows(*, actor, unit: Unit | None = None) -> Iterator[list]:

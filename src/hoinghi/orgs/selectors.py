@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from hoinghi.core.errors import NotFoundError
-from hoinghi.core.permissions import scope, scope_paths
+from hoinghi.core.permissions import reach, scope
 from hoinghi.orgs.importers import progress_key
 from hoinghi.orgs.models import ImportJob, ImportStatus, Person, Position, Unit
 from hoinghi.orgs.vietnamese import search_terms
@@ -44,8 +44,11 @@ def unit_get(*, actor, pk: int, action: str = "orgs.view") -> Unit:
 
 def unit_roots(*, actor) -> QuerySet[Unit]:
     """The tops of what the actor can see: the granted units that no other grant contains."""
-    paths = scope_paths(actor, "orgs.view")
-    roots = Unit.objects.filter(parent__isnull=True) if paths is None else Unit.objects.filter(path__in=paths)
+    where = reach(actor, "orgs.view")
+    if where.everything:
+        roots = Unit.objects.filter(parent__isnull=True)
+    else:
+        roots = Unit.objects.filter(path__in=where.paths)
     return _with_child_flags(roots.select_related("kind", "kind__level", "province"))
 
 
@@ -155,8 +158,11 @@ def position_list(
 def unit_grant_tops(*, actor, action: str) -> QuerySet[Unit]:
     """The tops of the subtrees where the actor may `action` (the roots for a superuser), as
     offered on the import and export pages."""
-    paths = scope_paths(actor, action)
-    units = Unit.objects.filter(parent__isnull=True) if paths is None else Unit.objects.filter(path__in=paths)
+    where = reach(actor, action)
+    if where.everything:
+        units = Unit.objects.filter(parent__isnull=True)
+    else:
+        units = Unit.objects.filter(path__in=where.paths)
     return units.order_by("depth", "name_sort_key", "id")
 
 

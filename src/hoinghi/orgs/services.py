@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.core.models import audit
-from hoinghi.core.permissions import require
+from hoinghi.core.permissions import WHOLE_TREE, can, require
 from hoinghi.core.tree import path_child
 from hoinghi.orgs import importers
 from hoinghi.orgs.errors import OrgsError, OrgsErrorCode
@@ -93,7 +93,7 @@ def unit_create(
     subtree, and `OrgsError(invalid)` for a duplicate code or bad values.
     """
     if parent is None:
-        if not (actor and actor.is_superuser):
+        if not can(actor, "orgs.change", WHOLE_TREE):
             raise OrgsError(
                 _("Chỉ quản trị tối cao mới tạo được đơn vị gốc."), code=OrgsErrorCode.ROOT_NEEDS_SUPERUSER
             )

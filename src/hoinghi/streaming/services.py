@@ -73,7 +73,7 @@ def stream_settings_update(
     rehearsal_starts_at: datetime | None = None,
     rehearsal_ends_at: datetime | None = None,
 ) -> Stream:
-    require(actor, "conferences.change", conference)
+    require(actor, "streaming.manage", conference)
     stream = stream_ensure(conference=conference)
     if source not in StreamSource.values:
         raise StreamError(_("Nguồn tín hiệu không hợp lệ."), code=StreamErrorCode.INVALID)
@@ -108,7 +108,7 @@ def stream_settings_update(
 def key_rotate(*, actor, conference: Conference) -> StreamKey:
     """A new current key. The old one takes no new publish; an encoder already running on it
     goes on (revoke it to cut that encoder off)."""
-    require(actor, "conferences.change", conference)
+    require(actor, "streaming.manage", conference)
     stream = stream_ensure(conference=conference)
     now = timezone.now()
     stream.keys.filter(retired_at__isnull=True).update(retired_at=now)
@@ -122,7 +122,7 @@ def key_rotate(*, actor, conference: Conference) -> StreamKey:
 def key_revoke(*, actor, conference: Conference, key_id: int) -> StreamKey:
     """Refuse the key from now on: nginx's next `on_update` (within seconds) cuts its publisher.
     Revoking the current key makes a new one, so the host always has a key to use."""
-    require(actor, "conferences.change", conference)
+    require(actor, "streaming.manage", conference)
     stream = stream_ensure(conference=conference)
     key = stream.keys.select_for_update().filter(pk=key_id).first()
     if key is None:
@@ -149,7 +149,7 @@ def current_key(stream: Stream) -> StreamKey:
 def chapter_adjust(*, actor, chapter: Chapter, start: float, end: float) -> Chapter:
     """New times for a chapter (seconds into its recording); the file is cut again."""
     conference = chapter.recording.stream.conference
-    require(actor, "conferences.change", conference)
+    require(actor, "streaming.manage", conference)
     duration = chapter.recording.duration or 0
     if start < 0 or end <= start:
         raise StreamError(_("Thời điểm kết thúc phải sau thời điểm bắt đầu."), code=StreamErrorCode.INVALID)
@@ -376,7 +376,7 @@ def recording_chapters_plan(recording: Recording) -> list[Chapter]:
 @transaction.atomic
 def recording_retry(*, actor, recording: Recording) -> Recording:
     """Process a recording again (after a failure, or to cut chapters the programme changed)."""
-    require(actor, "conferences.change", recording.stream.conference)
+    require(actor, "streaming.manage", recording.stream.conference)
     Recording.objects.filter(pk=recording.pk).update(status=ProcessingStatus.WAITING, error="")
     _enqueue("recording_process", recording.pk)
     return recording

@@ -305,12 +305,12 @@ def test_a_single_scan_costs_a_fixed_number_of_queries(
     issued, operator_client, scans_url, settings, django_assert_num_queries
 ):
     """A device posts each scan on its own: that request is the one to keep cheap. The user,
-    the point (with whether the user operates it), BEGIN, the stored ids, the invitation (with
-    whether its person is present here), the two inserts, COMMIT and the count; the session
-    too, unless it comes from the cache (REDIS_URL)."""
+    what the user holds (grants and operated points, one query), the point, BEGIN, the stored
+    ids, the invitation (with whether its person is present here), the two inserts, COMMIT and
+    the count; the session too, unless it comes from the cache (REDIS_URL)."""
     scan = _scan(token=_token(issued.conference, issued.people["HN-BD"]))
     session_query = settings.SESSION_ENGINE != "hoinghi.accounts.sessions"
-    with django_assert_num_queries(9 + session_query):
+    with django_assert_num_queries(10 + session_query):
         response = _post(operator_client, scans_url, {"scans": [scan]})
     assert response.json()["results"][0]["outcome"] == CheckInOutcome.PRESENT
     assert response.json()["present"] == 1

@@ -107,9 +107,9 @@ def test_an_operator_sees_only_the_questions_of_their_own_point(
         ).status_code
         == 404
     )
-    # Nor moderate, nor watch the board.
+    # Nor moderate, nor watch the board: they see the conference, so that is forbidden.
     for url in _urls(issued.conference).values():
-        assert client.get(url).status_code == 404
+        assert client.get(url).status_code == 403
 
 
 def test_an_invitee_asks_from_their_personal_link_without_logging_in(client, issued, programme):
@@ -224,9 +224,10 @@ def test_the_moderation_filters_by_item_and_status(client, issued, ba_dinh_opera
     ("role", "unit", "moderation", "board"),
     [
         (GrantRole.ORGANISER, "national", 200, 200),
-        (GrantRole.VIEWER, "national", 404, 200),
-        (GrantRole.ORGANISER, "hanoi", 404, 404),  # a provincial organiser of a national conference
-        (GrantRole.VIEWER, "hanoi", 404, 404),
+        (GrantRole.VIEWER, "national", 403, 200),
+        # A provincial grant sees the national conference: forbidden, not missing.
+        (GrantRole.ORGANISER, "hanoi", 403, 403),
+        (GrantRole.VIEWER, "hanoi", 403, 403),
         (None, None, 404, 404),
     ],
 )
@@ -247,7 +248,7 @@ def test_a_provincial_organiser_cannot_moderate_a_question_of_their_own_point(
     _ask_from_point(client, ba_dinh_operator, issued.ba_dinh_point, "Câu hỏi Ba Đình")
     question = Question.objects.get()
     client.force_login(make_user(GrantRole.ORGANISER, small_tree.hanoi))
-    assert _moderate(client, issued.conference, question, "approve").status_code == 404
+    assert _moderate(client, issued.conference, question, "approve").status_code == 403
     question.refresh_from_db()
     assert question.status == QuestionStatus.PENDING
 

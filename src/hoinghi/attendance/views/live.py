@@ -18,9 +18,9 @@ from hoinghi.attendance import live, services
 from hoinghi.attendance.dashboard import OFFLINE_AFTER, audience_for
 from hoinghi.attendance.events import ONLINE_WITHIN
 from hoinghi.attendance.models import Incident
-from hoinghi.conferences.selectors import conference_get, point_is_operated_by
+from hoinghi.conferences.selectors import conference_get
 from hoinghi.core.errors import DomainError, NotFoundError
-from hoinghi.core.permissions import PermissionDeniedError, can
+from hoinghi.core.permissions import PermissionDeniedError, can, scope
 
 PER_PAGE = 50
 
@@ -101,16 +101,13 @@ def dashboard(request, pk: int):
 
 
 def _incidents(actor, conference):
-    audience = audience_for(actor=actor, conference=conference)
-    return (
-        Incident.objects.filter(point__conference=conference)
-        .filter(audience.points_q("point__"))
-        .select_related("point", "point__unit", "opened_by", "closed_by")
-    )
+    return scope(
+        actor, "conferences.view", Incident.objects.filter(point__conference=conference)
+    ).select_related("point", "point__unit", "opened_by", "closed_by")
 
 
 def _may_close(actor, incident: Incident) -> bool:
-    return can(actor, "conferences.change", incident.point) or point_is_operated_by(incident.point, actor)
+    return can(actor, "attendance.operate", incident.point)
 
 
 @login_required

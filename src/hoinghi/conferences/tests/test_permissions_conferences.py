@@ -31,7 +31,7 @@ VISIBLE = {
     "hcm organiser": ({"Điểm cầu Hồ Chí Minh"}, {"Dũng", "Hà"}),
     "hanoi organiser": ({"Điểm cầu Ba Đình"}, {"Bình", "Chi", "Lan"}),
     "hcm viewer": ({"Điểm cầu Hồ Chí Minh"}, {"Dũng", "Hà"}),
-    "ba dinh operator": ({"Điểm cầu Ba Đình"}, set()),
+    "ba dinh operator": ({"Điểm cầu Ba Đình"}, {"Chi", "Lan"}),  # their point's roster
     "no grant": (set(), set()),
 }
 

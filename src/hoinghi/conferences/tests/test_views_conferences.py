@@ -176,7 +176,8 @@ def test_issuing_from_a_transition_post_goes_to_the_preview(client, small_confer
 
 @pytest.mark.parametrize(
     ("role", "unit", "status"),
-    [("viewer", "national", 403), ("organiser", "hcm", 404), ("viewer", "hcm", 404)],
+    # A provincial grant sees the national conference: refused as forbidden, not as missing.
+    [("viewer", "national", 403), ("organiser", "hcm", 403), ("viewer", "hcm", 403)],
 )
 def test_who_may_not_change_the_conference_cannot_move_it(
     client, small_conference, make_user, small_tree, superuser, role, unit, status
@@ -278,8 +279,9 @@ def test_a_provincial_organiser_cannot_touch_the_national_programme(
     insider = PersonFactory(unit=small_tree.hanoi, given_name="Gần")
     _login(client, make_user(GrantRole.ORGANISER, small_tree.hanoi))
     response = client.post(_programme_url(conference, "presenter_add", item.pk), {"person": insider.code})
-    assert response.status_code == 404
-    assert client.get(_programme_url(conference, "programme_item_edit", item.pk)).status_code == 404
+    # Hà Nội sees the national conference (inside its part of the tree) but may not change it.
+    assert response.status_code == 403
+    assert client.get(_programme_url(conference, "programme_item_edit", item.pk)).status_code == 403
     assert not item.presenters.exists()
 
 

@@ -16,7 +16,7 @@ from hoinghi.conferences.forms_invitations import OverrideForm, RuleForm
 from hoinghi.conferences.models import ConferenceStatus, InvitationStatus, OutboxStatus
 from hoinghi.conferences.views.conferences import conference_or_404, refuse, require_change
 from hoinghi.core.errors import DomainError, NotFoundError
-from hoinghi.core.permissions import can, scope_paths
+from hoinghi.core.permissions import can, reach
 from hoinghi.orgs import selectors as org_selectors
 from hoinghi.orgs.models import Province
 
@@ -55,8 +55,7 @@ def _back(request) -> str:
 
 def _may_change_some(actor) -> bool:
     """Whether the actor may change anything of a conference (some invitees, some points)."""
-    paths = scope_paths(actor, "conferences.change")
-    return paths is None or bool(paths)
+    return not reach(actor, "conferences.change").is_empty
 
 
 def _bars(pairs) -> list[dict]:

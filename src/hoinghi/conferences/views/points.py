@@ -103,7 +103,6 @@ def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=
     conference = conference_or_404(actor, pk)
     point = _point_or_404(actor, conference, point_pk)
     can_change = can(actor, "conferences.change", point)
-    is_operator = selectors.point_is_operated_by(point, actor)
     roster = selectors.invitation_list(actor=actor, conference=conference, point=point)
     checklist = [(field, label, getattr(point, field)) for field, label in CHECKLIST]
     return render(
@@ -121,7 +120,7 @@ def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=
             "roster": roster[:ROSTER_SHOWN],
             "roster_total": roster.count(),
             "can_change": can_change,
-            "can_tick": can_change or is_operator,
+            "can_tick": can(actor, "conferences.prepare_point", point),
             "unit_form": unit_form or PointUnitForm(actor=actor),
             "operator_form": operator_form or PointOperatorForm(),
         },

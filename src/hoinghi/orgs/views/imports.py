@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from hoinghi.core.errors import DomainError, NotFoundError
-from hoinghi.core.permissions import scope_paths
+from hoinghi.core.permissions import reach
 from hoinghi.orgs import exporters, selectors, services
 from hoinghi.orgs.forms import ExportForm, ImportForm
 from hoinghi.orgs.importers import columns_for
@@ -137,7 +137,7 @@ def export_page(request):
     return render(
         request,
         "orgs/export.html",
-        {"nav": "export", "form": form, "can_export": scope_paths(actor, "orgs.export") != []},
+        {"nav": "export", "form": form, "can_export": not reach(actor, "orgs.export").is_empty},
     )
 
 
@@ -147,7 +147,7 @@ def export_download(request, kind: str, file_format: str):
     if kind not in ImportKind.values or file_format not in exporters.FORMATS:
         raise Http404
     unit = _optional_unit(actor, request.GET.get("unit"), "orgs.export")
-    if unit is None and scope_paths(actor, "orgs.export") == []:
+    if unit is None and reach(actor, "orgs.export").is_empty:
         raise Http404  # no export grant at all
     columns = columns_for(kind)
     rows = exporters.rows_for(kind, actor=actor, unit=unit)

@@ -188,7 +188,7 @@ def format_offset(seconds: float | None) -> str:
 
 def _manage_context(request, conference) -> dict:
     stream = services.stream_ensure(conference=conference)
-    may_change = can(request.user, "conferences.change", conference)
+    may_change = can(request.user, "streaming.manage", conference)
     recordings = list(stream.recordings.prefetch_related("chapters__item").order_by("-started_at"))
     for recording in recordings:
         recording.duration_text = format_offset(recording.duration)
