@@ -38,12 +38,14 @@ demo: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@echo "Live dashboard: http://$(HOST):$(PORT)/truc-tiep/hoi-nghi/1/ — replay the morning in another terminal:"
 	@echo "  $(BIN)/hoinghi simulate-conference --speed 10"
-	@trap 'kill 0' EXIT; export HOINGHI_STREAM_CALLBACK_URL=http://$(HOST):$(PORT); \
+	@trap 'kill 0' EXIT; export HOINGHI_BASE_URL=$${HOINGHI_BASE_URL:-http://$(HOST):$(PORT)}; \
+	export HOINGHI_STREAM_CALLBACK_URL=http://$(HOST):$(PORT); \
+	echo "Links in QR codes and e-mails: $$HOINGHI_BASE_URL (HOINGHI_BASE_URL)"; \
 	$(BIN)/hoinghi db-worker --queue-name default --interval 0.5 >var/worker.log 2>&1 & \
 	if $(BIN)/hoinghi media-serve >var/media.log 2>&1 & sleep 1 && kill -0 $$! 2>/dev/null; then \
 		echo "Media server (nginx-rtmp): rtmp://127.0.0.1:1935/live — see docs/operations.md"; \
 	else echo "No media server (video): $$(tail -1 var/media.log)"; fi; \
-	$(BIN)/uvicorn hoinghi.asgi:application --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn hoinghi.asgi:application --host $(HOST) --port $(PORT) --timeout-keep-alive 20
 
 test: $(BIN)/.installed
 	HOINGHI_TASKS=immediate HOINGHI_TEST_PASSWORD_HASHING=1 $(BIN)/pytest $(PYTEST_ARGS)
