@@ -45,7 +45,7 @@ demo: setup
 	if $(BIN)/hoinghi media-serve >var/media.log 2>&1 & sleep 1 && kill -0 $$! 2>/dev/null; then \
 		echo "Media server (nginx-rtmp): rtmp://127.0.0.1:1935/live — see docs/operations.md"; \
 	else echo "No media server (video): $$(tail -1 var/media.log)"; fi; \
-	$(BIN)/uvicorn hoinghi.asgi:application --host $(HOST) --port $(PORT) --timeout-keep-alive 20
+	$(BIN)/hoinghi serve --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed
 	HOINGHI_TASKS=immediate HOINGHI_TEST_PASSWORD_HASHING=1 $(BIN)/pytest $(PYTEST_ARGS)

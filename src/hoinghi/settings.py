@@ -16,6 +16,7 @@
 | HOINGHI_EMAIL_PORT, _USER, _PASSWORD, _USE_TLS | SMTP login (587, TLS on)   |
 | HOINGHI_EMAIL_FROM    | "Ban Tổ chức hội nghị <hoinghi@localhost>"    |
 | HOINGHI_BASE_URL      | http://127.0.0.1:8000 (links in e-mails, PDFs) |
+| HOINGHI_TRUSTED_PROXIES | none: proxies whose X-Forwarded-For is believed (`hoinghi serve`) |
 | HOINGHI_STREAM_DIR    | <var>/stream: live HLS, recordings, chapters (nginx writes there) |
 | HOINGHI_STREAM_SECRET | random, kept in <var>/stream_secret: signs playback URLs and callbacks |
 | HOINGHI_STREAM_RTMP_PORT, _HTTP_PORT | 1935, 8081: where nginx listens (RTMP in, HLS out) |
@@ -205,10 +206,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# Five failed logins for one username from one address lock that pair for 15 minutes.
+# Five failed logins lock the username for 15 minutes whatever address they came from (and the
+# username at that address, as before): one client cannot try passwords on one account from many
+# addresses. An address alone is not locked: a district office's staff share one public address,
+# and one forgetful colleague must not lock them all out on the morning of the conference.
 AXES_FAILURE_LIMIT = int(os.environ.get("HOINGHI_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+# The addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed
+# (`hoinghi serve`); none by default, so a client cannot claim another address.
+HOINGHI_TRUSTED_PROXIES = [a for a in os.environ.get("HOINGHI_TRUSTED_PROXIES", "").split(",") if a.strip()]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -20,7 +20,7 @@ def test_make_demo_sets_the_base_url_from_the_port():
         check=False,
     ).stdout
     assert "HOINGHI_BASE_URL=${HOINGHI_BASE_URL:-http://127.0.0.1:8123}" in plan
-    assert "--port 8123" in plan
+    assert "serve --host 127.0.0.1 --port 8123" in plan
 
 
 @pytest.mark.parametrize(("host", "warned"), [("127.0.0.1:8123", True), ("127.0.0.1:8000", False)])
