@@ -41,6 +41,7 @@ from hoinghi.conferences.documents import (
     register_fonts,
     when_line,
 )
+from hoinghi.core.spreadsheets import xlsx_cell
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 TIME_FORMAT = "dd/mm/yyyy hh:mm"  # Excel's number format
@@ -142,7 +143,7 @@ def report_xlsx(report: AttendanceReport, absentees: Iterable[Absentee]) -> byte
         for value in [number, *values]:
             if isinstance(value, datetime):
                 value = local(value)
-            cell = WriteOnlyCell(worksheet, value=value)
+            cell = xlsx_cell(worksheet, value)
             if isinstance(value, datetime):
                 cell.number_format = TIME_FORMAT
             elif isinstance(value, float):

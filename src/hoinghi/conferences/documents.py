@@ -40,6 +40,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from hoinghi.core.spreadsheets import xlsx_cell
+
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD, ITALIC = "NotoSerif", "NotoSerif-Bold", "NotoSerif-Italic"
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -613,18 +615,17 @@ def roster_xlsx(invitees: Iterable[Invitee], *, title: str, sheet_name: str) -> 
         header_cells.append(cell)
     sheet.append(header_cells)
     for number, invitee in enumerate(invitees, start=1):
-        sheet.append(
-            [
-                number,
-                invitee.code,
-                invitee.full_name,
-                invitee.positions,
-                invitee.unit,
-                invitee.phone,
-                invitee.email,
-                invitee.categories,
-            ]
+        values = (
+            number,
+            invitee.code,
+            invitee.full_name,
+            invitee.positions,
+            invitee.unit,
+            invitee.phone,
+            invitee.email,
+            invitee.categories,
         )
+        sheet.append([xlsx_cell(sheet, value) for value in values])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -19,6 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from hoinghi.core.permissions import reach
+from hoinghi.core.spreadsheets import csv_text, xlsx_cell
 from hoinghi.orgs import selectors
 from hoinghi.orgs.importers import ROLE_SEPARATOR, ROLE_UNIT_SEPARATOR, Column, columns_for
 from hoinghi.orgs.models import Gender, ImportKind, Position, PositionRole, Province, Sector, Unit, UnitKind
@@ -199,11 +200,10 @@ def write_xlsx(columns: tuple[Column, ...], rows: Iterable[list], *, title: str,
 
 
 def _xlsx_value(sheet, value):
+    cell = xlsx_cell(sheet, value)
     if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = EXCEL_DATE_FORMAT
-        return cell
-    return value
+    return cell
 
 
 def csv_chunks(columns: tuple[Column, ...], rows: Iterable[list]) -> Iterator[str]:
@@ -224,7 +224,7 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, date):
         return value.strftime(DATE_FORMAT)
-    return str(value)
+    return csv_text(str(value))
 
 
 def template_xlsx(kind: str):

@@ -81,6 +81,16 @@ def test_roster_lists_the_point_in_vietnamese_order(client, issued, superuser):
     assert rows[2][7] == "Ủy viên BCH"
 
 
+def test_a_formula_in_a_roster_is_written_as_text(client, issued, superuser):
+    person = issued.people["HN-BD"]
+    person.phone = '=HYPERLINK("http://xau.example/","0912")'
+    person.save()
+    response = _get(client, superuser, _url("roster_xlsx", issued, issued.ba_dinh_point))
+    cells = [cell for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for cell in row]
+    assert [cell.value for cell in cells if cell.data_type == "f"] == []
+    assert person.phone in [cell.value for cell in cells]
+
+
 def test_the_operator_may_not_print_the_invitations(client, issued, ba_dinh_operator, make_user, small_tree):
     # The invitations carry each person's personal link: organisers only.
     assert _get(

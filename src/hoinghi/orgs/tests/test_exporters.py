@@ -186,3 +186,24 @@ def test_an_upload_keeps_its_file_name(
     assert response.status_code == 302
     detail = client.get(response["Location"])
     assert detail.context["job"].file_name == "Đơn vị HN.xlsx"
+
+
+FORMULA_NAME = '=HYPERLINK("http://xau.example/","Bấm vào đây")'
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(client, small_tree, superuser, file_format):
+    PersonFactory(code="F1", family_name="", middle_name="", given_name=FORMULA_NAME, unit=small_tree.hanoi)
+    PersonFactory(code="F2", family_name="Lê", given_name="@SUM(A1:A9)", unit=small_tree.hanoi)
+    client.force_login(superuser)
+    content = _download(client, "people", file_format)
+    if file_format == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+        cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+        formulas = [cell.value for cell in cells if cell.data_type == "f"]
+        assert formulas == []
+        assert any(cell.value == FORMULA_NAME for cell in cells)
+    else:
+        fields = [field for row in _table(content, "csv") for field in row]
+        assert not any(field.startswith(("=", "+", "-", "@")) for field in fields)
+        assert "'" + FORMULA_NAME in fields
