@@ -6,9 +6,11 @@ characters) is refused at the edge, never a 500. The tests assert codes and stat
 import json
 
 import pytest
+from django.conf import settings
 from django.db import DataError
 from django.test import Client
 from django.urls import path, reverse
+from django.utils import translation
 
 from hoinghi.core.errors import DomainError
 from hoinghi.core.permissions import GrantRole
@@ -114,6 +116,16 @@ def test_an_unknown_address_gets_the_vietnamese_404_page(client, organiser):
     assert (response.status_code, response.context["code"]) == (404, "not_found")
     assert _is_vietnamese_site_page(response)
     assert "Not Found" not in response.content.decode()
+
+
+def test_the_error_pages_follow_the_language_the_user_chose(client, organiser):
+    client.post(reverse("set_language"), {"language": "en"})
+    try:
+        response = client.get("/khong-co-trang-nay/")
+        page = response.content.decode()
+        assert '<html lang="en">' in page and "Page not found" in page and "Không tìm thấy" not in page
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # LocaleMiddleware left English active here
 
 
 def test_a_bad_request_gets_the_vietnamese_400_page(client, db):
