@@ -1,16 +1,19 @@
 """The JSON API (django-ninja), with its OpenAPI description at /api/docs.
 
 Each app adds its router here. Errors of the domain come back as {"code", "message", "params"}
-with the status of the error class (STYLE.md §5).
+with the status of the error class (STYLE.md §5), from the same function as the pages' errors
+(`core.views.error_response`).
 """
 
-from django.http import HttpRequest
+from django.db import DataError
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
 from hoinghi.core.errors import DomainError
+from hoinghi.core.views import domain_error_for, error_response, page_not_found
 
 api = NinjaAPI(
     title="hoinghi API",
@@ -21,9 +24,13 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(DomainError)
-def domain_error(request: HttpRequest, error: DomainError):
-    return api.create_response(request, error.as_dict(), status=error.status)
+def domain_error(request: HttpRequest, error: DomainError | DataError):
+    return error_response(request, domain_error_for(error))
+
+
+api.add_exception_handler(DomainError, domain_error)
+api.add_exception_handler(DataError, domain_error)
+api.add_exception_handler(Http404, page_not_found)
 
 
 # Ninja's own refusals (unreadable JSON, a field of the wrong shape, no session, a failed CSRF

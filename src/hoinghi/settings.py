@@ -86,8 +86,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hoinghi.core.middleware.RejectNulMiddleware",  # before any view reads the request's values
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "hoinghi.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "hoinghi.urls"
@@ -226,6 +228,8 @@ if REDIS_URL:
     SESSION_ENGINE = "hoinghi.accounts.sessions"
 SESSION_COOKIE_SECURE = _env_bool("HOINGHI_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A Vietnamese page (the form expired, reload it) instead of Django's English one.
+CSRF_FAILURE_VIEW = "hoinghi.core.views.csrf_failure"
 
 # --- Language, time -----------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -5,6 +5,12 @@ from django.views.generic import RedirectView
 from hoinghi.api import api
 from hoinghi.conferences.urls import personal_urlpatterns
 
+# Errors come out as the Vietnamese pages (or JSON under /api/) of hoinghi.core.views.
+handler400 = "hoinghi.core.views.bad_request"
+handler403 = "hoinghi.core.views.permission_denied"
+handler404 = "hoinghi.core.views.page_not_found"
+handler500 = "hoinghi.core.views.server_error"
+
 admin.site.site_header = "hoinghi — quản trị"
 admin.site.site_title = "hoinghi"
 

@@ -1,11 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
 
 from hoinghi.accounts import services
 from hoinghi.accounts.models import Grant, User
 from hoinghi.core.admin import ScopedAdmin
-from hoinghi.core.errors import DomainError
 
 
 class GrantInline(admin.TabularInline):
@@ -42,13 +40,10 @@ class GrantAdmin(ScopedAdmin):
     raw_id_fields = ("user", "unit")
 
     def save_model(self, request, obj, form, change):
-        try:
-            if change:
-                services.grant_revoke(actor=request.user, grant=Grant.objects.get(pk=obj.pk))
-            saved = services.grant_create(actor=request.user, user=obj.user, role=obj.role, unit=obj.unit)
-            obj.pk = saved.pk
-        except DomainError as error:
-            raise PermissionDenied(error.message) from error
+        if change:
+            services.grant_revoke(actor=request.user, grant=Grant.objects.get(pk=obj.pk))
+        saved = services.grant_create(actor=request.user, user=obj.user, role=obj.role, unit=obj.unit)
+        obj.pk = saved.pk
 
     def delete_model(self, request, obj):
         services.grant_revoke(actor=request.user, grant=obj)

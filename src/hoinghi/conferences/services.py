@@ -1,9 +1,9 @@
 """Writes to conferences. Each service checks permission, validates, writes and audits."""
 
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -34,6 +34,7 @@ from hoinghi.conferences.models import (
     ProgrammeItem,
     new_token,
 )
+from hoinghi.core.errors import validate
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import forget, require, scope
 from hoinghi.orgs.models import Person, Unit
@@ -51,15 +52,8 @@ _PROGRAMME_OPEN = frozenset(
 )
 
 
-def _validate(instance, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as error:
-        raise ConferenceError(
-            _("Dữ liệu không hợp lệ: %(details)s"),
-            code=ConferenceErrorCode.INVALID,
-            params={"details": "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())},
-        ) from error
+# full_clean(), refused as ConferenceError(invalid) with the field errors kept apart.
+_validate = partial(validate, error_class=ConferenceError, code=ConferenceErrorCode.INVALID)
 
 
 def _require_stage(conference: Conference, allowed: frozenset[str], what: str) -> None:

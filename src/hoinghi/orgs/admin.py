@@ -1,8 +1,6 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 
 from hoinghi.core.admin import ScopedAdmin, VocabularyAdmin
-from hoinghi.core.errors import DomainError
 from hoinghi.orgs import services
 from hoinghi.orgs.models import Level, Person, Position, PositionRole, Province, Unit, UnitKind
 from hoinghi.orgs.vietnamese import fold
@@ -43,35 +41,29 @@ class UnitAdmin(ScopedAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        try:
-            if not change:
-                saved = services.unit_create(
-                    actor=request.user,
-                    parent=obj.parent,
-                    **{field: form.cleaned_data[field] for field in services.UNIT_FIELDS},
-                )
-                obj.pk = saved.pk
-                return
-            original = Unit.objects.get(pk=obj.pk)
-            services.unit_update(
+        if not change:
+            saved = services.unit_create(
                 actor=request.user,
-                unit=original,
-                **{
-                    field: form.cleaned_data[field]
-                    for field in services.UNIT_FIELDS
-                    if field in form.changed_data
-                },
+                parent=obj.parent,
+                **{field: form.cleaned_data[field] for field in services.UNIT_FIELDS},
             )
-            if "parent" in form.changed_data and obj.parent is not None:
-                services.unit_move(actor=request.user, unit=original, new_parent=obj.parent)
-        except DomainError as error:
-            raise PermissionDenied(error.message) from error
+            obj.pk = saved.pk
+            return
+        original = Unit.objects.get(pk=obj.pk)
+        services.unit_update(
+            actor=request.user,
+            unit=original,
+            **{
+                field: form.cleaned_data[field]
+                for field in services.UNIT_FIELDS
+                if field in form.changed_data
+            },
+        )
+        if "parent" in form.changed_data and obj.parent is not None:
+            services.unit_move(actor=request.user, unit=original, new_parent=obj.parent)
 
     def delete_model(self, request, obj):
-        try:
-            services.unit_delete(actor=request.user, unit=obj)
-        except DomainError as error:
-            raise PermissionDenied(error.message) from error
+        services.unit_delete(actor=request.user, unit=obj)
 
 
 class PositionInline(admin.TabularInline):
@@ -93,21 +85,18 @@ class PersonAdmin(ScopedAdmin):
         return super().get_search_results(request, queryset, fold(search_term))
 
     def save_model(self, request, obj, form, change):
-        try:
-            data = {field: form.cleaned_data[field] for field in services.PERSON_FIELDS}
-            if not change:
-                saved = services.person_create(actor=request.user, **data)
-                obj.pk = saved.pk
-                obj._state.adding = False
-                return
-            original = Person.objects.get(pk=obj.pk)
-            services.person_update(
-                actor=request.user,
-                person=original,
-                **{field: value for field, value in data.items() if field in form.changed_data},
-            )
-        except DomainError as error:
-            raise PermissionDenied(error.message) from error
+        data = {field: form.cleaned_data[field] for field in services.PERSON_FIELDS}
+        if not change:
+            saved = services.person_create(actor=request.user, **data)
+            obj.pk = saved.pk
+            obj._state.adding = False
+            return
+        original = Person.objects.get(pk=obj.pk)
+        services.person_update(
+            actor=request.user,
+            person=original,
+            **{field: value for field, value in data.items() if field in form.changed_data},
+        )
 
     def delete_model(self, request, obj):
         services.person_delete(actor=request.user, person=obj)

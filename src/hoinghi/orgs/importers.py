@@ -49,6 +49,7 @@ PROGRESS_EVERY = 500
 PROGRESS_TIMEOUT = 6 * 3600
 TABLE_CACHE_MAX_ROWS = 60_000
 QUERY_CHUNK = 900  # ids or codes per IN (...): below SQLite's and PostgreSQL's parameter limits
+MAX_INTEGER = 2_147_483_647  # the largest count PostgreSQL's integer column (member_count) stores
 ROLE_SEPARATOR = ";"
 ROLE_UNIT_SEPARATOR = "@"
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
@@ -350,11 +351,14 @@ def _too_many_rows(max_rows: int) -> OrgsError:
 
 
 def _text(value) -> str:
-    """A cell as text: numbers without a trailing ".0", dates as dd/mm/yyyy."""
+    """A cell as text: numbers without a trailing ".0", dates as dd/mm/yyyy.
+
+    NUL characters (a CSV can hold them) are dropped: they mean nothing in a cell, and
+    PostgreSQL refuses them in text, which would fail the whole apply."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return value.replace("\x00", "").strip()
     if isinstance(value, bool):
         return "x" if value else ""
     if isinstance(value, float) and value.is_integer():
@@ -418,9 +422,10 @@ class _Cells:
 
     def integer(self, key: str, *, default: int | None) -> int | None:
         value = self.raw.get(key)
+        number = None
         if isinstance(value, int | float) and not isinstance(value, bool):
             if float(value).is_integer() and value >= 0:
-                return int(value)
+                number = int(value)
         else:
             text = _text(value).replace(" ", "")
             if not text:
@@ -428,8 +433,23 @@ class _Cells:
             # "1.234" and "1,234" are thousands, as Vietnamese and English Excel write them.
             digits = text.replace(".", "").replace(",", "")
             groups = text.replace(",", ".").split(".")
-            if digits.isdigit() and (len(groups) == 1 or all(len(group) == 3 for group in groups[1:])):
-                return int(digits)
+            if (
+                digits.isascii()
+                and digits.isdigit()
+                and (len(groups) == 1 or all(len(group) == 3 for group in groups[1:]))
+            ):
+                number = int(digits)
+        if number is not None and number <= MAX_INTEGER:
+            return number
+        if number is not None:  # the database's column would refuse it and fail the apply
+            self.error(
+                key,
+                ImportRowErrorCode.BAD_NUMBER,
+                _("“%(column)s” quá lớn (tối đa %(max)s)."),
+                column=self.columns[key].header,
+                max=f"{MAX_INTEGER:,}".replace(",", "."),
+            )
+            return None
         self.error(
             key,
             ImportRowErrorCode.BAD_NUMBER,

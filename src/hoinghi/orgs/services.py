@@ -7,14 +7,15 @@ with bulk_create / bulk_update in batches, filling the derived columns with the 
 
 import uuid
 from datetime import date
+from functools import partial
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DateField, F, Q, Value
 from django.db.models.functions import Coalesce, Concat, Greatest, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoinghi.core.errors import validate
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import WHOLE_TREE, can, require
 from hoinghi.core.tree import path_child
@@ -62,15 +63,8 @@ def person_fill_derived(person: Person) -> Person:
     return person
 
 
-def _validate(instance, exclude: list[str] | None = None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as error:
-        raise OrgsError(
-            _("Dữ liệu không hợp lệ: %(details)s"),
-            code=OrgsErrorCode.INVALID,
-            params={"details": "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())},
-        ) from error
+# full_clean(), refused as OrgsError(invalid) with the field errors kept apart.
+_validate = partial(validate, error_class=OrgsError, code=OrgsErrorCode.INVALID)
 
 
 @transaction.atomic

@@ -8,7 +8,9 @@ written on the job, so the page that polls it can say so.
 import logging
 
 from django.tasks import task
+from django.utils.translation import gettext as _
 
+from hoinghi.core.errors import DomainError
 from hoinghi.orgs import services
 from hoinghi.orgs.models import ImportJob, ImportStatus
 
@@ -28,7 +30,13 @@ def _run(job_id: int, service, expected: set[str]) -> None:
         service(job=job)
     except Exception as error:
         logger.exception("import job %s failed", job_id)
-        reason = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        # A refusal of the domain says why in the user's words; anything else (a database error,
+        # a bug) is for the log, and the page only says that the system failed.
+        reason = (
+            error.message
+            if isinstance(error, DomainError)
+            else _("lỗi hệ thống, đã được ghi lại để cán bộ kỹ thuật xử lý")
+        )
         services.import_job_fail(job=_job(job_id), reason=reason)
         raise
 

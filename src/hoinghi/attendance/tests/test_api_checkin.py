@@ -219,6 +219,16 @@ def test_heartbeat_headcount_and_incident_are_recorded(issued, operator_client, 
     assert Incident.objects.get().opened_by == ba_dinh_operator
 
 
+def test_a_nul_character_in_a_json_body_is_refused_before_the_database(issued, operator_client):
+    """PostgreSQL cannot store it: without the check the note below was a 500 there."""
+    base = f"/api/points/{issued.ba_dinh_point.pk}"
+    response = _post(operator_client, f"{base}/incidents", {"kind": "no_sound", "note": "loa\u0000"})
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_characters")
+    response = _post(operator_client, f"{base}/headcounts", {"present": 1, "absent_reasons": {"\u0000": 1}})
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_characters")
+    assert not Incident.objects.exists() and not Headcount.objects.exists()
+
+
 def test_a_personal_token_checks_in_only_its_own_person(issued, client):
     conference = issued.conference
     conference.starts_at = timezone.now() + timedelta(minutes=30)

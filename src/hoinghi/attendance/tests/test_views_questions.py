@@ -119,7 +119,7 @@ def test_an_invitee_asks_from_their_personal_link_without_logging_in(client, iss
     page = client.get(url)
     assert page.status_code == 200
     assert page["Cache-Control"] == "private, no-store"
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert client.post(url, {"text": "Câu hỏi của đại biểu", "item": programme[0].pk}).status_code == 302
     question = Question.objects.get()
     assert (question.invitation, question.point, question.item) == (

@@ -8,7 +8,7 @@ import hashlib
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET
 
 from hoinghi.attendance import selectors
 from hoinghi.attendance.models import IncidentKind
-from hoinghi.core.errors import NotFoundError
 
 # Every static file the page needs, so that the service worker can keep them for offline reloads.
 SHELL_STATIC = (
@@ -33,10 +32,7 @@ SHELL_STATIC = (
 @login_required
 @never_cache  # the service worker, not the HTTP cache, keeps the offline copy
 def checkin(request, point_pk: int):
-    try:
-        point = selectors.point_for_checkin(actor=request.user, point_id=point_pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
+    point = selectors.point_for_checkin(actor=request.user, point_id=point_pk)
     return render(
         request,
         "attendance/checkin.html",

@@ -19,17 +19,9 @@ from hoinghi.attendance.dashboard import OFFLINE_AFTER, audience_for
 from hoinghi.attendance.events import ONLINE_WITHIN
 from hoinghi.attendance.models import Incident
 from hoinghi.conferences.selectors import conference_get
-from hoinghi.core.errors import DomainError, NotFoundError
-from hoinghi.core.permissions import PermissionDeniedError, can, scope
+from hoinghi.core.permissions import can, scope
 
 PER_PAGE = 50
-
-
-def _conference_or_404(actor, pk: int):
-    try:
-        return conference_get(actor=actor, pk=pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
 
 
 def _labels() -> dict:
@@ -78,7 +70,7 @@ def _labels() -> dict:
 @login_required
 def dashboard(request, pk: int):
     actor = request.user
-    conference = _conference_or_404(actor, pk)
+    conference = conference_get(actor=actor, pk=pk)
     audience = audience_for(actor=actor, conference=conference)
     snapshot = live.snapshot_message(conference=conference, audience=audience)
     return render(
@@ -113,7 +105,7 @@ def _may_close(actor, incident: Incident) -> bool:
 @login_required
 def incidents(request, pk: int):
     actor = request.user
-    conference = _conference_or_404(actor, pk)
+    conference = conference_get(actor=actor, pk=pk)
     status = request.GET.get("trang-thai", "mo")
     rows = _incidents(actor, conference)
     counts = {
@@ -136,29 +128,18 @@ def incidents(request, pk: int):
 @require_POST
 def incident_close(request, pk: int, incident_pk: int):
     actor = request.user
-    conference = _conference_or_404(actor, pk)
+    conference = conference_get(actor=actor, pk=pk)
     incident = _incidents(actor, conference).filter(pk=incident_pk).first()
     if incident is None:
-        raise Http404(_("Không tìm thấy."))
+        raise Http404
     resolution = request.POST.get("resolution", "").strip()[:500]
     if not resolution:
         messages.error(request, _("Hãy ghi cách đã xử lý sự cố."))
         return redirect(
             f"{reverse('attendance:incidents', kwargs={'pk': conference.pk})}#su-co-{incident.pk}"
         )
-    try:
-        services.incident_close(actor=actor, incident=incident, resolution=resolution)
-    except PermissionDeniedError as error:
-        messages.error(request, error.message)
-    except DomainError as error:
-        if isinstance(error, NotFoundError):
-            raise Http404(error.message) from error
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Đã đóng sự cố tại %(point)s.") % {"point": incident.point.name},
-        )
+    services.incident_close(actor=actor, incident=incident, resolution=resolution)
+    messages.success(request, _("Đã đóng sự cố tại %(point)s.") % {"point": incident.point.name})
     return redirect("attendance:incidents", pk=conference.pk)
 
 

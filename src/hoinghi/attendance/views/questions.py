@@ -15,25 +15,18 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoinghi.attendance import questions, selectors, services
+from hoinghi.attendance.errors import CheckInError
 from hoinghi.attendance.models import QuestionStatus
 from hoinghi.conferences import selectors as conferences
-from hoinghi.core.errors import DomainError, NotFoundError
+from hoinghi.core.errors import NotFoundError
 
 BOARD_POLL_SECONDS = 3
-
-
-def _found(read, **kwargs):
-    try:
-        return read(**kwargs)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
 
 
 def _private(view):
@@ -44,7 +37,7 @@ def _private(view):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"  # see conferences.views.personal._private
         return response
 
     return wrapped
@@ -78,7 +71,7 @@ def _ask(request, *, point, programme, invitation=None) -> tuple[str, str, int |
             invitation=invitation,
             actor=None if invitation else request.user,
         )
-    except DomainError as error:
+    except CheckInError as error:  # shown on the form, with the text kept
         return error.message, text, item_id
     return "", "", item_id
 
@@ -87,7 +80,7 @@ def _ask(request, *, point, programme, invitation=None) -> tuple[str, str, int |
 @require_http_methods(["GET", "POST"])
 def point_questions(request, point_pk: int):
     """The operator's page: send a question tied to a programme item, follow what became of it."""
-    point = _found(selectors.point_for_checkin, actor=request.user, point_id=point_pk)
+    point = selectors.point_for_checkin(actor=request.user, point_id=point_pk)
     conference = point.conference
     programme = questions.programme(conference=conference)
     error, text, item_id = "", "", None
@@ -181,7 +174,7 @@ def _moderation_list_context(conference, data, *, error: str = "") -> dict:
 @login_required
 def moderation(request, pk: int):
     """The moderators' page: the questions (pending by default), filters, htmx actions."""
-    conference = _found(questions.conference_for_moderation, actor=request.user, pk=pk)
+    conference = questions.conference_for_moderation(actor=request.user, pk=pk)
     context = _moderation_list_context(conference, request.GET)
     context["programme"] = questions.programme(conference=conference)
     template = (
@@ -205,8 +198,8 @@ MODERATION_ACTIONS = {
 @require_POST
 def moderate(request, pk: int, question_pk: int):
     """One moderation action; answers with the list as filtered (htmx) or goes back to the page."""
-    conference = _found(questions.conference_for_moderation, actor=request.user, pk=pk)
-    question = _found(questions.question_get, conference=conference, pk=question_pk)
+    conference = questions.conference_for_moderation(actor=request.user, pk=pk)
+    question = questions.question_get(conference=conference, pk=question_pk)
     status = MODERATION_ACTIONS.get(request.POST.get("action", ""))
     answer = request.POST.get("answer", "").strip()
     error = ""
@@ -226,7 +219,7 @@ def moderate(request, pk: int, question_pk: int):
             services.question_moderate(
                 actor=request.user, question=question, status=status, answer=answer, merged_into=target
             )
-        except DomainError as error_raised:
+        except CheckInError as error_raised:  # shown above the list, like the checks above
             error = error_raised.message
     if not _is_htmx(request):
         if error:
@@ -241,14 +234,14 @@ def moderate(request, pk: int, question_pk: int):
 def _board_item(request, conference):
     item_id = _int(request.GET.get("muc"))
     if item_id is not None:
-        return _found(questions.programme_item_get, conference=conference, pk=item_id), True
+        return questions.programme_item_get(conference=conference, pk=item_id), True
     return questions.current_item(conference=conference), False
 
 
 @login_required
 def board(request, pk: int):
     """The presiding board's screen: big type, the current item's approved questions."""
-    conference = _found(questions.conference_for_board, actor=request.user, pk=pk)
+    conference = questions.conference_for_board(actor=request.user, pk=pk)
     item, is_pinned = _board_item(request, conference)
     return render(
         request,
@@ -267,7 +260,7 @@ def board(request, pk: int):
 @login_required
 def board_list(request, pk: int):
     """What the board's screen polls: the list, and the current item's title."""
-    conference = _found(questions.conference_for_board, actor=request.user, pk=pk)
+    conference = questions.conference_for_board(actor=request.user, pk=pk)
     item, _is_pinned = _board_item(request, conference)
     response = render(
         request,

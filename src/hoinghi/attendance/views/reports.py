@@ -7,7 +7,7 @@ tables and the first absentees page by page; the downloads carry all of them:
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -16,18 +16,10 @@ from django.utils.translation import gettext as _
 from hoinghi.attendance import documents, reports
 from hoinghi.conferences import documents as conference_documents
 from hoinghi.conferences import selectors as conferences
-from hoinghi.core.errors import NotFoundError
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ABSENTEES_PER_PAGE = 100
-
-
-def _conference(request, pk: int):
-    try:
-        return reports.report_conference(actor=request.user, pk=pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
 
 
 def _file(content: bytes, content_type: str, file_name: str, *, attachment: bool) -> HttpResponse:
@@ -39,7 +31,7 @@ def _file(content: bytes, content_type: str, file_name: str, *, attachment: bool
 
 @login_required
 def report(request, pk: int):
-    conference = _conference(request, pk)
+    conference = reports.report_conference(actor=request.user, pk=pk)
     figures = reports.attendance_report(actor=request.user, conference=conference)
     absentees = reports.absentee_list(actor=request.user, conference=conference)
     paginator = Paginator(absentees, ABSENTEES_PER_PAGE)
@@ -62,7 +54,7 @@ def report(request, pk: int):
 
 @login_required
 def report_xlsx(request, pk: int):
-    conference = _conference(request, pk)
+    conference = reports.report_conference(actor=request.user, pk=pk)
     figures = reports.attendance_report(actor=request.user, conference=conference)
     absentees = reports.absentee_rows(reports.absentee_list(actor=request.user, conference=conference))
     content = documents.report_xlsx(figures, absentees)
@@ -71,7 +63,7 @@ def report_xlsx(request, pk: int):
 
 @login_required
 def report_pdf(request, pk: int):
-    conference = _conference(request, pk)
+    conference = reports.report_conference(actor=request.user, pk=pk)
     figures = reports.attendance_report(actor=request.user, conference=conference)
     absentees = reports.absentee_rows(reports.absentee_list(actor=request.user, conference=conference))
     letterhead = conference_documents.Letterhead(

@@ -2,16 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import selectors, services
+from hoinghi.conferences.errors import ConferenceError
 from hoinghi.conferences.forms import ConferenceForm, PresenterForm, ProgrammeItemForm
 from hoinghi.conferences.models import TRANSITIONS, ConferenceStatus, Presenter, ProgrammeItem
-from hoinghi.core.errors import DomainError, NotFoundError
+from hoinghi.core.errors import RequestErrorCode
+from hoinghi.core.forms import add_domain_error
 from hoinghi.core.permissions import PermissionDeniedError, can, require
 from hoinghi.orgs import selectors as org_selectors
 
@@ -25,32 +26,13 @@ STAGES = [
 ]
 
 
-# --- Shared by the conference pages (views/points.py uses them too) ------------------------------
-
-
-def refuse(error: DomainError) -> None:
-    """Turn "not found" into a 404 and "not allowed" into a 403; other refusals are shown."""
-    if isinstance(error, NotFoundError):
-        raise Http404(error.message) from error
-    if isinstance(error, PermissionDeniedError):
-        raise PermissionDenied(error.message) from error
-
-
-def conference_or_404(actor, pk: int):
-    try:
-        return selectors.conference_get(actor=actor, pk=pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
+# --- Shared by the conference pages (views/points.py and views/invitations.py use it too) ---------
 
 
 def require_change(actor, target) -> None:
-    """Before a form is read: what the actor may not change is a 403 if they can see its unit,
-    else a 404 (as `require` says), so a refused form is never shown back to them."""
-    try:
-        require(actor, "conferences.change", target)
-    except DomainError as error:
-        refuse(error)
-        raise
+    """Before a form is read: what the actor may not change is refused (a 403 if they can see
+    its unit, else a 404, as `require` says), so a refused form is never shown back to them."""
+    require(actor, "conferences.change", target)
 
 
 # --- The list, create and edit --------------------------------------------------------------------
@@ -75,13 +57,14 @@ def conference_create(request):
     actor = request.user
     form = ConferenceForm(request.POST or None, actor=actor)
     if not form.fields["organising_unit"].choices:
-        raise PermissionDenied(_("Bạn chưa được giao quyền tổ chức hội nghị ở đơn vị nào."))
+        raise PermissionDeniedError(
+            _("Bạn chưa được giao quyền tổ chức hội nghị ở đơn vị nào."), code=RequestErrorCode.FORBIDDEN
+        )
     if request.method == "POST" and form.is_valid():
         try:
             conference = services.conference_create(actor=actor, **form.cleaned_data)
-        except DomainError as error:
-            refuse(error)
-            form.add_error(None, error.message)
+        except ConferenceError as error:
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Đã tạo hội nghị “%(title)s”.") % {"title": conference.title})
             return redirect("conferences:detail", pk=conference.pk)
@@ -91,7 +74,7 @@ def conference_create(request):
 @login_required
 def conference_edit(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     require_change(actor, conference)
     initial = {
         "title": conference.title,
@@ -103,9 +86,8 @@ def conference_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.conference_update(actor=actor, conference=conference, **form.cleaned_data)
-        except DomainError as error:
-            refuse(error)
-            form.add_error(None, error.message)
+        except ConferenceError as error:
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Đã lưu thông tin hội nghị."))
             return redirect("conferences:detail", pk=conference.pk)
@@ -134,7 +116,7 @@ def _stepper(conference) -> list[dict]:
 @login_required
 def conference_detail(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     can_change = can(actor, "conferences.change", conference)
     summary = selectors.readiness_summary(actor=actor, conference=conference, include_rules=can_change)
     next_stages = [
@@ -161,7 +143,7 @@ def conference_detail(request, pk: int):
 @require_POST
 def conference_transition(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     to_status = request.POST.get("to_status", "")
     if to_status not in ConferenceStatus.values:
         messages.error(request, _("Giai đoạn không hợp lệ."))
@@ -169,15 +151,10 @@ def conference_transition(request, pk: int):
     if to_status == ConferenceStatus.INVITATIONS_ISSUED and conference.status == ConferenceStatus.DRAFT:
         # Issuing writes the invitations: it goes through the preview, never straight from here.
         return redirect("conferences:preview", pk=pk)
-    try:
-        services.conference_transition(actor=actor, conference=conference, to_status=to_status)
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Hội nghị chuyển sang “%(stage)s”.") % {"stage": ConferenceStatus(to_status).label}
-        )
+    services.conference_transition(actor=actor, conference=conference, to_status=to_status)
+    messages.success(
+        request, _("Hội nghị chuyển sang “%(stage)s”.") % {"stage": ConferenceStatus(to_status).label}
+    )
     return redirect("conferences:detail", pk=pk)
 
 
@@ -195,7 +172,7 @@ def _item_or_404(conference, item_pk: int) -> ProgrammeItem:
 @login_required
 def programme(request, pk: int, form=None, presenter_forms=None):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     can_change = can(actor, "conferences.change", conference)
     items = list(conference.programme.prefetch_related("presenters__person__unit"))
     presenter_forms = presenter_forms or {}
@@ -218,15 +195,14 @@ def programme(request, pk: int, form=None, presenter_forms=None):
 @require_POST
 def programme_item_create(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     require_change(actor, conference)
     form = ProgrammeItemForm(request.POST, conference=conference)
     if form.is_valid():
         try:
             services.programme_item_create(actor=actor, conference=conference, **form.cleaned_data)
-        except DomainError as error:
-            refuse(error)
-            form.add_error(None, error.message)
+        except ConferenceError as error:
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Đã thêm “%(title)s”.") % {"title": form.cleaned_data["title"]})
             return redirect("conferences:programme", pk=pk)
@@ -236,7 +212,7 @@ def programme_item_create(request, pk: int):
 @login_required
 def programme_item_edit(request, pk: int, item_pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     item = _item_or_404(conference, item_pk)
     require_change(actor, conference)
     form = ProgrammeItemForm(
@@ -245,9 +221,8 @@ def programme_item_edit(request, pk: int, item_pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.programme_item_update(actor=actor, item=item, **form.cleaned_data)
-        except DomainError as error:
-            refuse(error)
-            form.add_error(None, error.message)
+        except ConferenceError as error:
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Đã lưu mục chương trình."))
             return redirect("conferences:programme", pk=pk)
@@ -262,15 +237,10 @@ def programme_item_edit(request, pk: int, item_pk: int):
 @require_POST
 def programme_item_delete(request, pk: int, item_pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     item = _item_or_404(conference, item_pk)
-    try:
-        services.programme_item_delete(actor=actor, item=item)
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Đã xóa “%(title)s”.") % {"title": item.title})
+    services.programme_item_delete(actor=actor, item=item)
+    messages.success(request, _("Đã xóa “%(title)s”.") % {"title": item.title})
     return redirect("conferences:programme", pk=pk)
 
 
@@ -278,17 +248,13 @@ def programme_item_delete(request, pk: int, item_pk: int):
 @require_POST
 def programme_item_move(request, pk: int, item_pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     item = _item_or_404(conference, item_pk)
     step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if step is None:
         messages.error(request, _("Hướng chuyển không hợp lệ."))
         return redirect("conferences:programme", pk=pk)
-    try:
-        services.programme_item_move(actor=actor, item=item, order=max(1, item.order + step))
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
+    services.programme_item_move(actor=actor, item=item, order=max(1, item.order + step))
     return redirect("conferences:programme", pk=pk)
 
 
@@ -296,16 +262,15 @@ def programme_item_move(request, pk: int, item_pk: int):
 @require_POST
 def presenter_add(request, pk: int, item_pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     item = _item_or_404(conference, item_pk)
     require_change(actor, conference)
     form = PresenterForm(request.POST, actor=actor)
     if form.is_valid():
         try:
             presenter = services.presenter_add(actor=actor, item=item, **form.cleaned_data)
-        except DomainError as error:
-            refuse(error)
-            form.add_error(None, error.message)
+        except ConferenceError as error:
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,
@@ -320,7 +285,7 @@ def presenter_add(request, pk: int, item_pk: int):
 @require_POST
 def presenter_remove(request, pk: int, presenter_pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     presenter = (
         Presenter.objects.select_related("item", "person")
         .filter(pk=presenter_pk, item__conference=conference)
@@ -329,20 +294,15 @@ def presenter_remove(request, pk: int, presenter_pk: int):
     if presenter is None:
         raise Http404
     presenter.item.conference = conference
-    try:
-        services.presenter_remove(actor=actor, presenter=presenter)
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Đã bỏ báo cáo viên %(name)s.") % {"name": presenter.display_name})
+    services.presenter_remove(actor=actor, presenter=presenter)
+    messages.success(request, _("Đã bỏ báo cáo viên %(name)s.") % {"name": presenter.display_name})
     return redirect("conferences:programme", pk=pk)
 
 
 @login_required
 def person_suggest(request, pk: int):
     """Options for the presenter box: people of the tree the actor sees, found without accents."""
-    conference_or_404(request.user, pk)
+    selectors.conference_get(actor=request.user, pk=pk)
     text = request.GET.get("person", "").strip()
     people = org_selectors.person_list(actor=request.user, search=text)[:20] if len(text) >= 2 else []
     return render(request, "conferences/programme_person_options.html", {"people": people})

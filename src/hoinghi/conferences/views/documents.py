@@ -10,31 +10,15 @@ else is "not found".
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.conferences import documents, selectors
-from hoinghi.core.errors import NotFoundError
-from hoinghi.core.permissions import PermissionDeniedError, require
+from hoinghi.core.permissions import require
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _conference(actor, pk: int):
-    try:
-        return selectors.conference_get(actor=actor, pk=pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
-
-
-def _point(actor, conference, point_pk: int):
-    try:
-        return selectors.point_get(actor=actor, conference=conference, pk=point_pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
 
 
 def _letterhead(conference, point=None, day=None) -> documents.Letterhead:
@@ -63,7 +47,7 @@ def invitation_parts(total: int, size: int = documents.INVITATIONS_PER_PART) -> 
 
 @login_required
 def programme_pdf(request, pk: int):
-    conference = _conference(request.user, pk)
+    conference = selectors.conference_get(actor=request.user, pk=pk)
     host = conference.points.filter(is_host=True).first()
     items = [
         documents.ProgrammeEntry(
@@ -94,8 +78,8 @@ def programme_pdf(request, pk: int):
 
 @login_required
 def signin_pdf(request, pk: int, point_pk: int):
-    conference = _conference(request.user, pk)
-    point = _point(request.user, conference, point_pk)
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    point = selectors.point_get(actor=request.user, conference=conference, pk=point_pk)
     content = documents.signin_pdf(
         documents.SigninSheet(
             letterhead=_letterhead(conference, point),
@@ -111,8 +95,8 @@ def signin_pdf(request, pk: int, point_pk: int):
 
 @login_required
 def roster_xlsx(request, pk: int, point_pk: int):
-    conference = _conference(request.user, pk)
-    point = _point(request.user, conference, point_pk)
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    point = selectors.point_get(actor=request.user, conference=conference, pk=point_pk)
     invitees = selectors.point_roster(actor=request.user, conference=conference, point=point)
     content = documents.roster_xlsx(
         invitees,
@@ -136,14 +120,9 @@ def _range(request, total: int) -> tuple[int, int]:
 
 @login_required
 def invitations_pdf(request, pk: int, point_pk: int):
-    conference = _conference(request.user, pk)
-    point = _point(request.user, conference, point_pk)
-    try:
-        require(request.user, "conferences.change", point)
-    except PermissionDeniedError as error:
-        raise PermissionDenied(error.message) from error
-    except NotFoundError as error:
-        raise Http404(error.message) from error
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    point = selectors.point_get(actor=request.user, conference=conference, pk=point_pk)
+    require(request.user, "conferences.change", point)
     roster = selectors.point_roster(
         actor=request.user, conference=conference, point=point, base_url=settings.HOINGHI_BASE_URL
     )

@@ -4,7 +4,6 @@ the invitation list, the totals, and the invitation e-mails with their outbox.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,33 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import selectors, services
+from hoinghi.conferences.errors import ConferenceError
 from hoinghi.conferences.forms_invitations import OverrideForm, RuleForm
 from hoinghi.conferences.models import ConferenceStatus, InvitationStatus, OutboxStatus
-from hoinghi.conferences.views.conferences import conference_or_404, refuse, require_change
-from hoinghi.core.errors import DomainError, NotFoundError
+from hoinghi.conferences.views.conferences import require_change
+from hoinghi.core.forms import add_domain_error
 from hoinghi.core.permissions import can, reach
 from hoinghi.orgs import selectors as org_selectors
 from hoinghi.orgs.models import Province
 
 PER_PAGE = 50
 SEARCH_LIMIT = 30
-
-
-def _attempt(request, service, /, **arguments):
-    """Call a service as the user: returns (result, None), or (None, error) for a refusal to
-    show; "not found" and "not allowed" leave the page as a 404 and a 403."""
-    try:
-        return service(actor=request.user, **arguments), None
-    except DomainError as error:
-        refuse(error)
-        return None, error
-
-
-def _get_or_404(selector, /, **arguments):
-    try:
-        return selector(**arguments)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
 
 
 def _int(value) -> int | None:
@@ -82,7 +65,7 @@ def _summary_message(summary: dict) -> str:
 
 @login_required
 def rule_list(request, pk: int):
-    conference = conference_or_404(request.user, pk)
+    conference = selectors.conference_get(actor=request.user, pk=pk)
     rows = selectors.rule_rows(conference=conference)
     return render(
         request,
@@ -103,13 +86,15 @@ def _rule_form_page(request, conference, rule=None):
     if request.method == "POST":
         form = RuleForm(request.POST, actor=request.user)
         if form.is_valid():
-            saved, error = _attempt(
-                request, services.rule_save, conference=conference, rule=rule, **form.service_arguments()
-            )
-            if error is None:
+            try:
+                saved = services.rule_save(
+                    actor=request.user, conference=conference, rule=rule, **form.service_arguments()
+                )
+            except ConferenceError as error:
+                add_domain_error(form, error)
+            else:
                 messages.success(request, _("Đã lưu nhóm đối tượng “%(name)s”.") % {"name": saved.name})
                 return redirect("conferences:rules", pk=conference.pk)
-            form.add_error(None, error.message)
     else:
         form = RuleForm(initial=RuleForm.initial_for(rule) if rule else None, actor=request.user)
     return render(
@@ -121,33 +106,30 @@ def _rule_form_page(request, conference, rule=None):
 
 @login_required
 def rule_create(request, pk: int):
-    return _rule_form_page(request, conference_or_404(request.user, pk))
+    return _rule_form_page(request, selectors.conference_get(actor=request.user, pk=pk))
 
 
 @login_required
 def rule_edit(request, pk: int, rule_pk: int):
-    conference = conference_or_404(request.user, pk)
-    rule = _get_or_404(selectors.rule_get, conference=conference, pk=rule_pk)
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    rule = selectors.rule_get(conference=conference, pk=rule_pk)
     return _rule_form_page(request, conference, rule)
 
 
 @login_required
 @require_POST
 def rule_delete(request, pk: int, rule_pk: int):
-    conference = conference_or_404(request.user, pk)
-    rule = _get_or_404(selectors.rule_get, conference=conference, pk=rule_pk)
-    _result, error = _attempt(request, services.rule_delete, rule=rule)
-    if error is None:
-        messages.success(request, _("Đã xóa nhóm đối tượng “%(name)s”.") % {"name": rule.name})
-    else:
-        messages.error(request, error.message)
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    rule = selectors.rule_get(conference=conference, pk=rule_pk)
+    services.rule_delete(actor=request.user, rule=rule)
+    messages.success(request, _("Đã xóa nhóm đối tượng “%(name)s”.") % {"name": rule.name})
     return redirect("conferences:rules", pk=conference.pk)
 
 
 @login_required
 def rule_unit_search(request, pk: int):
     """Suggestions for the "within a unit" field: units the user sees, by name or code."""
-    conference_or_404(request.user, pk)
+    selectors.conference_get(actor=request.user, pk=pk)
     search = request.GET.get("within", "").strip()
     units = org_selectors.unit_list(actor=request.user, search=search)[:SEARCH_LIMIT] if search else []
     return render(request, "conferences/rule_unit_options.html", {"units": units})
@@ -159,30 +141,26 @@ def rule_unit_search(request, pk: int):
 @login_required
 def overrides(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     if request.method == "POST":
-        person = _get_or_404(org_selectors.person_get, actor=actor, pk=_int(request.POST.get("person")) or 0)
+        person = org_selectors.person_get(actor=actor, pk=_int(request.POST.get("person")) or 0)
         if request.POST.get("action") == "remove":
-            _result, error = _attempt(request, services.override_remove, conference=conference, person=person)
+            services.override_remove(actor=actor, conference=conference, person=person)
             done = _("Đã bỏ mời thêm/loại trừ %(name)s.")
         else:
             form = OverrideForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Hãy chọn mời thêm hoặc không mời."))
                 return redirect("conferences:overrides", pk=conference.pk)
-            _result, error = _attempt(
-                request,
-                services.override_set,
+            services.override_set(
+                actor=actor,
                 conference=conference,
                 person=person,
                 kind=form.cleaned_data["kind"],
                 reason=form.cleaned_data["reason"],
             )
             done = _("Đã ghi: %(name)s.")
-        if error is None:
-            messages.success(request, done % {"name": person.full_name})
-        else:
-            messages.error(request, error.message)
+        messages.success(request, done % {"name": person.full_name})
         return redirect("conferences:overrides", pk=conference.pk)
 
     search = request.GET.get("q", "").strip()
@@ -206,7 +184,7 @@ def overrides(request, pk: int):
 @login_required
 def preview(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     result = selectors.invitation_preview(actor=actor, conference=conference)
     return render(
         request,
@@ -231,11 +209,8 @@ def preview(request, pk: int):
 @login_required
 @require_POST
 def issue(request, pk: int):
-    conference = conference_or_404(request.user, pk)
-    summary, error = _attempt(request, services.conference_issue, conference=conference)
-    if error is not None:
-        messages.error(request, error.message)
-        return redirect("conferences:preview", pk=conference.pk)
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    summary = services.conference_issue(actor=request.user, conference=conference)
     messages.success(request, _("Đã phát hành giấy mời.") + " " + _summary_message(summary))
     return redirect("conferences:invitations", pk=conference.pk)
 
@@ -243,12 +218,9 @@ def issue(request, pk: int):
 @login_required
 @require_POST
 def reapply(request, pk: int):
-    conference = conference_or_404(request.user, pk)
-    summary, error = _attempt(request, services.invitations_reapply, conference=conference)
-    if error is not None:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Đã áp dụng lại danh sách.") + " " + _summary_message(summary))
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    summary = services.invitations_reapply(actor=request.user, conference=conference)
+    messages.success(request, _("Đã áp dụng lại danh sách.") + " " + _summary_message(summary))
     return redirect("conferences:preview", pk=conference.pk)
 
 
@@ -265,10 +237,8 @@ def _list_filters(request, conference) -> dict:
     )
     status = params.get("status", InvitationStatus.ACTIVE)
     return {
-        "point": _get_or_404(selectors.point_get, actor=actor, conference=conference, pk=point_pk)
-        if point_pk
-        else None,
-        "rule": _get_or_404(selectors.rule_get, conference=conference, pk=rule_pk) if rule_pk else None,
+        "point": selectors.point_get(actor=actor, conference=conference, pk=point_pk) if point_pk else None,
+        "rule": selectors.rule_get(conference=conference, pk=rule_pk) if rule_pk else None,
         "province": Province.objects.filter(pk=province_pk).first() if province_pk else None,
         "status": status if status in InvitationStatus.values else InvitationStatus.ACTIVE,
         "search": params.get("q", "").strip(),
@@ -278,7 +248,7 @@ def _list_filters(request, conference) -> dict:
 @login_required
 def invitation_list(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     filters = _list_filters(request, conference)
     rows = selectors.invitation_rows(actor=actor, conference=conference, **filters)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
@@ -306,19 +276,14 @@ def invitation_list(request, pk: int):
 @login_required
 @require_POST
 def token_revoke(request, pk: int, invitation_pk: int):
-    conference = conference_or_404(request.user, pk)
-    invitation = _get_or_404(
-        selectors.invitation_get, actor=request.user, conference=conference, pk=invitation_pk
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    invitation = selectors.invitation_get(actor=request.user, conference=conference, pk=invitation_pk)
+    services.invitation_token_revoke(actor=request.user, invitation=invitation)
+    messages.success(
+        request,
+        _("Đã đổi mã giấy mời của %(name)s: đường dẫn và mã QR cũ không còn dùng được.")
+        % {"name": invitation.person.full_name},
     )
-    _result, error = _attempt(request, services.invitation_token_revoke, invitation=invitation)
-    if error is None:
-        messages.success(
-            request,
-            _("Đã đổi mã giấy mời của %(name)s: đường dẫn và mã QR cũ không còn dùng được.")
-            % {"name": invitation.person.full_name},
-        )
-    else:
-        messages.error(request, error.message)
     return redirect(_back(request) or reverse("conferences:invitations", kwargs={"pk": conference.pk}))
 
 
@@ -329,22 +294,18 @@ def _point_page(request, conference, person, invitation=None):
     back = _back(request)
     if request.method == "POST":
         point_pk = _int(request.POST.get("point"))
-        point = (
-            _get_or_404(selectors.point_get, actor=actor, conference=conference, pk=point_pk)
-            if point_pk
-            else None
-        )
-        _result, error = _attempt(
-            request, services.person_assign_point, conference=conference, person=person, point=point
-        )
-        if error is None:
+        point = selectors.point_get(actor=actor, conference=conference, pk=point_pk) if point_pk else None
+        try:
+            services.person_assign_point(actor=actor, conference=conference, person=person, point=point)
+        except ConferenceError as error:  # shown above the choice, which stays on the page
+            messages.error(request, error.message)
+        else:
             messages.success(
                 request,
                 _("%(name)s dự tại: %(point)s.")
                 % {"name": person.full_name, "point": point.name if point else _("điểm cầu theo đơn vị")},
             )
             return redirect(back or reverse("conferences:invitations", kwargs={"pk": conference.pk}))
-        messages.error(request, error.message)
     return render(
         request,
         "conferences/invitation_point.html",
@@ -362,10 +323,8 @@ def _point_page(request, conference, person, invitation=None):
 
 @login_required
 def person_point(request, pk: int, invitation_pk: int):
-    conference = conference_or_404(request.user, pk)
-    invitation = _get_or_404(
-        selectors.invitation_get, actor=request.user, conference=conference, pk=invitation_pk
-    )
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    invitation = selectors.invitation_get(actor=request.user, conference=conference, pk=invitation_pk)
     require_change(request.user, invitation)
     return _point_page(request, conference, invitation.person, invitation)
 
@@ -373,8 +332,8 @@ def person_point(request, pk: int, invitation_pk: int):
 @login_required
 def person_point_by_person(request, pk: int, person_pk: int):
     """The same for someone not invited yet (the preview's "no bridge point" list)."""
-    conference = conference_or_404(request.user, pk)
-    person = _get_or_404(org_selectors.person_get, actor=request.user, pk=person_pk)
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    person = org_selectors.person_get(actor=request.user, pk=person_pk)
     require_change(request.user, person)
     return _point_page(request, conference, person)
 
@@ -385,7 +344,7 @@ def person_point_by_person(request, pk: int, person_pk: int):
 @login_required
 def totals(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     result = selectors.totals(actor=actor, conference=conference)
     return render(
         request,
@@ -410,17 +369,11 @@ def totals(request, pk: int):
 @require_POST
 def send_emails(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     point_pk = _int(request.POST.get("point"))
-    point = (
-        _get_or_404(selectors.point_get, actor=actor, conference=conference, pk=point_pk)
-        if point_pk
-        else None
-    )
-    queued, error = _attempt(request, services.invitations_email, conference=conference, point=point)
-    if error is not None:
-        messages.error(request, error.message)
-    elif queued:
+    point = selectors.point_get(actor=actor, conference=conference, pk=point_pk) if point_pk else None
+    queued = services.invitations_email(actor=actor, conference=conference, point=point)
+    if queued:
         messages.success(request, _("Đã xếp %(count)s thư mời vào hàng đợi gửi.") % {"count": queued})
     else:
         messages.info(request, _("Không có thư mời nào cần gửi: mọi người có thư điện tử đều đã được gửi."))
@@ -430,15 +383,11 @@ def send_emails(request, pk: int):
 @login_required
 def outbox(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     params = request.GET
     point_pk = _int(params.get("point"))
     status = params.get("status", "")
-    point = (
-        _get_or_404(selectors.point_get, actor=actor, conference=conference, pk=point_pk)
-        if point_pk
-        else None
-    )
+    point = selectors.point_get(actor=actor, conference=conference, pk=point_pk) if point_pk else None
     status = status if status in OutboxStatus.values else ""
     search = params.get("q", "").strip()
     rows = selectors.outbox_messages(
@@ -472,16 +421,9 @@ def outbox(request, pk: int):
 def outbox_retry(request, pk: int):
     """Send a failed message again (`message` in the form), or every failed one."""
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     message_pk = _int(request.POST.get("message"))
-    message = (
-        _get_or_404(selectors.outbox_get, actor=actor, conference=conference, pk=message_pk)
-        if message_pk
-        else None
-    )
-    queued, error = _attempt(request, services.outbox_retry, conference=conference, message=message)
-    if error is not None:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Đã xếp lại %(count)s thư vào hàng đợi gửi.") % {"count": queued})
+    message = selectors.outbox_get(actor=actor, conference=conference, pk=message_pk) if message_pk else None
+    queued = services.outbox_retry(actor=actor, conference=conference, message=message)
+    messages.success(request, _("Đã xếp lại %(count)s thư vào hàng đợi gửi.") % {"count": queued})
     return redirect("conferences:outbox", pk=conference.pk)

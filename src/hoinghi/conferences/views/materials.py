@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import selectors, services
-from hoinghi.core.errors import DomainError, NotFoundError
-from hoinghi.core.permissions import PermissionDeniedError, can
+from hoinghi.conferences.errors import ConferenceError
+from hoinghi.core.forms import add_domain_error
+from hoinghi.core.permissions import can
 
 
 class MaterialForm(forms.Form):
@@ -51,17 +52,10 @@ def material_response(material) -> FileResponse:
     )
 
 
-def _conference(actor, pk: int):
-    try:
-        return selectors.conference_get(actor=actor, pk=pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
-
-
 @login_required
 def material_list(request, pk: int):
     actor = request.user
-    conference = _conference(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     can_change = can(actor, "conferences.change", conference)
     form = MaterialForm(request.POST or None, request.FILES or None, conference=conference)
     if request.method == "POST":
@@ -76,8 +70,8 @@ def material_list(request, pk: int):
                     file=form.cleaned_data["file"],
                     item=form.items.get(form.cleaned_data["item"]),
                 )
-            except DomainError as error:
-                form.add_error("file", ValidationError(error.message, code=error.code))
+            except ConferenceError as error:
+                add_domain_error(form, error, field="file")
             else:
                 messages.success(request, _("Đã tải lên “%(title)s”.") % {"title": material.title})
                 return redirect("conferences:materials", pk=conference.pk)
@@ -99,11 +93,8 @@ def material_list(request, pk: int):
 
 
 def _material(actor, pk: int, material_pk: int):
-    conference = _conference(actor, pk)
-    try:
-        return selectors.material_get(actor=actor, conference=conference, pk=material_pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
+    conference = selectors.conference_get(actor=actor, pk=pk)
+    return selectors.material_get(actor=actor, conference=conference, pk=material_pk)
 
 
 @login_required
@@ -115,11 +106,6 @@ def material_download(request, pk: int, material_pk: int):
 @require_POST
 def material_delete(request, pk: int, material_pk: int):
     material = _material(request.user, pk, material_pk)
-    try:
-        services.material_delete(actor=request.user, material=material)
-    except PermissionDeniedError as error:
-        raise PermissionDenied(error.message) from error
-    except NotFoundError as error:
-        raise Http404(error.message) from error
+    services.material_delete(actor=request.user, material=material)
     messages.success(request, _("Đã xóa tài liệu “%(title)s”.") % {"title": material.title})
     return redirect("conferences:materials", pk=pk)

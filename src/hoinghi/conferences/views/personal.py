@@ -2,7 +2,7 @@
 
 No login: the unguessable token is the credential. A revoked or unknown token, or a withdrawn
 invitation, gives a friendly "not found" page. Nothing here may be cached by a shared cache or
-indexed, and the token must not leak through the Referer header to a material's host.
+indexed, and the token must not leak through the Referer header to another site.
 """
 
 from functools import wraps
@@ -23,7 +23,10 @@ def _private(view):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        # The address holds the token: no other site gets it in a Referer. Not "no-referrer":
+        # with it Chromium posts the page's own forms (a question, the language switch) with
+        # `Origin: null`, which Django's CSRF check refuses.
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapped

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,11 +10,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import selectors, services
+from hoinghi.conferences.errors import ConferenceError
 from hoinghi.conferences.forms import PointForm, PointOperatorForm, PointUnitForm
 from hoinghi.conferences.models import BridgePointLevel
-from hoinghi.conferences.views.conferences import conference_or_404, refuse, require_change
-from hoinghi.core.errors import DomainError, NotFoundError
-from hoinghi.core.permissions import can
+from hoinghi.conferences.views.conferences import require_change
+from hoinghi.core.errors import RequestErrorCode
+from hoinghi.core.forms import add_domain_error
+from hoinghi.core.permissions import PermissionDeniedError, can
 from hoinghi.orgs import selectors as org_selectors
 from hoinghi.orgs.models import Unit
 
@@ -30,11 +31,8 @@ CHECKLIST = (
 )
 
 
-def _point_or_404(actor, conference, point_pk: int):
-    try:
-        point = selectors.point_get(actor=actor, conference=conference, pk=point_pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
+def _point(actor, conference, point_pk: int):
+    point = selectors.point_get(actor=actor, conference=conference, pk=point_pk)
     point.conference = conference
     return point
 
@@ -46,7 +44,7 @@ def _level_filter(value: str) -> BridgePointLevel | None:
 @login_required
 def point_list(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     level = _level_filter(request.GET.get("level", ""))
     search = request.GET.get("q", "").strip()
     rows = selectors.point_rows(
@@ -77,16 +75,17 @@ def point_list(request, pk: int):
 @login_required
 def point_create(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     if not org_selectors.unit_grant_tops(actor=actor, action="conferences.change").exists():
-        raise PermissionDenied(_("Bạn chưa được giao quyền tổ chức ở đơn vị nào."))
+        raise PermissionDeniedError(
+            _("Bạn chưa được giao quyền tổ chức ở đơn vị nào."), code=RequestErrorCode.FORBIDDEN
+        )
     form = PointForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         try:
             point = services.point_create(actor=actor, conference=conference, **form.cleaned_data)
-        except DomainError as error:
-            refuse(error)
-            form.add_error(None, error.message)
+        except ConferenceError as error:
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Đã thêm điểm cầu “%(name)s”.") % {"name": point.name})
             return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
@@ -100,8 +99,8 @@ def point_create(request, pk: int):
 @login_required
 def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=None):
     actor = request.user
-    conference = conference_or_404(actor, pk)
-    point = _point_or_404(actor, conference, point_pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
+    point = _point(actor, conference, point_pk)
     can_change = can(actor, "conferences.change", point)
     roster = selectors.invitation_list(actor=actor, conference=conference, point=point)
     checklist = [(field, label, getattr(point, field)) for field, label in CHECKLIST]
@@ -131,16 +130,15 @@ def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=
 @login_required
 def point_edit(request, pk: int, point_pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
-    point = _point_or_404(actor, conference, point_pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
+    point = _point(actor, conference, point_pk)
     require_change(actor, point)
     form = PointForm(request.POST or None, actor=actor, editing=True, initial=PointForm.initial_for(point))
     if request.method == "POST" and form.is_valid():
         try:
             services.point_update(actor=actor, point=point, **form.changes())
-        except DomainError as error:
-            refuse(error)
-            form.add_error(None, error.message)
+        except ConferenceError as error:
+            add_domain_error(form, error)
         else:
             messages.success(request, _("Đã lưu điểm cầu."))
             return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
@@ -155,14 +153,9 @@ def point_edit(request, pk: int, point_pk: int):
 @require_POST
 def point_delete(request, pk: int, point_pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
-    point = _point_or_404(actor, conference, point_pk)
-    try:
-        services.point_delete(actor=actor, point=point)
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
-        return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
+    point = _point(actor, conference, point_pk)
+    services.point_delete(actor=actor, point=point)
     messages.success(request, _("Đã xóa điểm cầu “%(name)s”.") % {"name": point.name})
     return redirect("conferences:points", pk=pk)
 
@@ -172,27 +165,27 @@ def point_delete(request, pk: int, point_pk: int):
 def point_units(request, pk: int, point_pk: int):
     """Add a unit the point serves (by code or name), or remove one (`remove=<unit id>`)."""
     actor = request.user
-    conference = conference_or_404(actor, pk)
-    point = _point_or_404(actor, conference, point_pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
+    point = _point(actor, conference, point_pk)
     remove = request.POST.get("remove", "")
-    try:
-        if remove:
-            unit = selectors.units_served(point=point).filter(pk=remove if remove.isdigit() else 0).first()
-            if unit is None:
-                raise Http404
-            services.point_unserve_unit(actor=actor, point=point, unit=unit)
-            messages.success(request, _("Điểm cầu thôi phục vụ %(unit)s.") % {"unit": unit.name})
-        else:
-            require_change(actor, point)
-            form = PointUnitForm(request.POST, actor=actor)
-            if not form.is_valid():
-                return point_detail(request, pk, point_pk, unit_form=form)
-            unit: Unit = form.cleaned_data["unit"]
+    if remove:
+        unit = selectors.units_served(point=point).filter(pk=remove if remove.isdigit() else 0).first()
+        if unit is None:
+            raise Http404
+        services.point_unserve_unit(actor=actor, point=point, unit=unit)
+        messages.success(request, _("Điểm cầu thôi phục vụ %(unit)s.") % {"unit": unit.name})
+    else:
+        require_change(actor, point)
+        form = PointUnitForm(request.POST, actor=actor)
+        if not form.is_valid():
+            return point_detail(request, pk, point_pk, unit_form=form)
+        unit: Unit = form.cleaned_data["unit"]
+        try:
             services.point_serve_unit(actor=actor, point=point, unit=unit)
-            messages.success(request, _("Điểm cầu phục vụ thêm %(unit)s.") % {"unit": unit.name})
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
+        except ConferenceError as error:
+            add_domain_error(form, error, field="unit")
+            return point_detail(request, pk, point_pk, unit_form=form)
+        messages.success(request, _("Điểm cầu phục vụ thêm %(unit)s.") % {"unit": unit.name})
     return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
 
 
@@ -201,27 +194,27 @@ def point_units(request, pk: int, point_pk: int):
 def point_operators(request, pk: int, point_pk: int):
     """Name an operator by username, or remove one (`remove=<user id>`)."""
     actor = request.user
-    conference = conference_or_404(actor, pk)
-    point = _point_or_404(actor, conference, point_pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
+    point = _point(actor, conference, point_pk)
     remove = request.POST.get("remove", "")
-    try:
-        if remove:
-            user = point.operators.filter(pk=remove if remove.isdigit() else 0).first()
-            if user is None:
-                raise Http404
-            services.point_operator_remove(actor=actor, point=point, user=user)
-            messages.success(request, _("Đã bỏ người vận hành %(username)s.") % {"username": user.username})
-        else:
-            require_change(actor, point)
-            form = PointOperatorForm(request.POST)
-            if not form.is_valid():
-                return point_detail(request, pk, point_pk, operator_form=form)
-            user = form.cleaned_data["username"]
+    if remove:
+        user = point.operators.filter(pk=remove if remove.isdigit() else 0).first()
+        if user is None:
+            raise Http404
+        services.point_operator_remove(actor=actor, point=point, user=user)
+        messages.success(request, _("Đã bỏ người vận hành %(username)s.") % {"username": user.username})
+    else:
+        require_change(actor, point)
+        form = PointOperatorForm(request.POST)
+        if not form.is_valid():
+            return point_detail(request, pk, point_pk, operator_form=form)
+        user = form.cleaned_data["username"]
+        try:
             services.point_operator_add(actor=actor, point=point, user=user)
-            messages.success(request, _("Đã thêm người vận hành %(username)s.") % {"username": user.username})
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
+        except ConferenceError as error:
+            add_domain_error(form, error, field="username")
+            return point_detail(request, pk, point_pk, operator_form=form)
+        messages.success(request, _("Đã thêm người vận hành %(username)s.") % {"username": user.username})
     return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
 
 
@@ -230,22 +223,18 @@ def point_operators(request, pk: int, point_pk: int):
 def point_readiness_mark(request, pk: int, point_pk: int):
     """Tick or untick one item of the checklist (organisers of the point and its operators)."""
     actor = request.user
-    conference = conference_or_404(actor, pk)
-    point = _point_or_404(actor, conference, point_pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
+    point = _point(actor, conference, point_pk)
     item = request.POST.get("item", "")
     done = request.POST.get("done") == "1"
-    try:
-        services.point_readiness_mark(actor=actor, point=point, item=item, done=done)
-    except DomainError as error:
-        refuse(error)
-        messages.error(request, error.message)
+    services.point_readiness_mark(actor=actor, point=point, item=item, done=done)
     return redirect("conferences:point_detail", pk=pk, point_pk=point.pk)
 
 
 @login_required
 def unit_suggest(request, pk: int):
     """Options for the unit boxes: units the actor organises, found by name or code without accents."""
-    conference_or_404(request.user, pk)
+    selectors.conference_get(actor=request.user, pk=pk)
     text = request.GET.get("unit", "").strip()
     units = (
         org_selectors.unit_list(actor=request.user, action="conferences.change", search=text)[:20]
@@ -258,7 +247,7 @@ def unit_suggest(request, pk: int):
 @login_required
 def readiness(request, pk: int):
     actor = request.user
-    conference = conference_or_404(actor, pk)
+    conference = selectors.conference_get(actor=actor, pk=pk)
     summary = selectors.readiness_summary(
         actor=actor, conference=conference, include_rules=can(actor, "conferences.change", conference)
     )

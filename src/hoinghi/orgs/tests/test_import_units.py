@@ -3,7 +3,7 @@
 from hoinghi.core.models import AuditEntry
 from hoinghi.orgs.errors import ImportRowErrorCode
 from hoinghi.orgs.models import ImportStatus, Sector, Unit
-from hoinghi.orgs.tests.conftest import UNIT_HEADER, xlsx_bytes
+from hoinghi.orgs.tests.conftest import UNIT_HEADER, csv_bytes, xlsx_bytes
 
 NEW_UNITS = [
     # a child before its parent: order in the file does not matter
@@ -118,3 +118,18 @@ def test_each_unit_error_is_reported_with_row_and_column(small_tree, hanoi_organ
     }
     assert job.error_count == 15
     assert all(error["message"] for error in job.errors)
+
+
+def test_a_nul_in_a_cell_is_dropped_and_a_count_past_the_database_integer_is_an_error(
+    small_tree, hanoi_organiser, upload, apply
+):
+    """Neither may reach PostgreSQL, which refuses both: the whole apply failed there."""
+    rows = [["HN-N1", "Công đoàn\x00 Trường A", "", "HN", "grassroots", "", 1, "", ""]]
+    job = apply(upload("units", csv_bytes(UNIT_HEADER, rows), small_tree.hanoi, name="units.csv").job)
+    assert job.status == ImportStatus.APPLIED
+    assert Unit.objects.get(code="HN-N1").name == "Công đoàn Trường A"
+
+    rows = [["HN-N2", "Tên", "", "HN", "grassroots", "", "3.000.000.000", "", ""]]
+    job = upload("units", xlsx_bytes(UNIT_HEADER, rows), small_tree.hanoi).job
+    assert job.status == ImportStatus.INVALID
+    assert _errors(job) == {(2, "Số đoàn viên", ImportRowErrorCode.BAD_NUMBER)}

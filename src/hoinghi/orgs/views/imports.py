@@ -1,8 +1,6 @@
 """Pages to import units and people from a file (upload → preview → apply) and to export them."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -10,9 +8,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from hoinghi.core.errors import DomainError, NotFoundError
+from hoinghi.core.forms import add_domain_error
 from hoinghi.core.permissions import reach
 from hoinghi.orgs import exporters, selectors, services
+from hoinghi.orgs.errors import OrgsError
 from hoinghi.orgs.forms import ExportForm, ImportForm
 from hoinghi.orgs.importers import columns_for
 from hoinghi.orgs.models import ImportKind, ImportStatus
@@ -26,16 +25,10 @@ def _optional_unit(actor, value: str | None, action: str):
     if not value:
         return None
     try:
-        return selectors.unit_get(actor=actor, pk=int(value), action=action)
-    except (NotFoundError, ValueError) as error:
+        pk = int(value)
+    except ValueError as error:
         raise Http404 from error
-
-
-def _job_or_404(actor, pk: int):
-    try:
-        return selectors.import_job_get(actor=actor, pk=pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
+    return selectors.unit_get(actor=actor, pk=pk, action=action)
 
 
 @login_required
@@ -53,8 +46,8 @@ def import_start(request):
                 file_name=upload.name,
                 content=upload.read(),
             )
-        except DomainError as error:
-            form.add_error("file", ValidationError(error.message, code=error.code))
+        except OrgsError as error:
+            add_domain_error(form, error, field="file")
         else:
             return redirect("orgs:import_detail", pk=job.pk)
     return render(
@@ -76,7 +69,7 @@ def _progress_context(job) -> dict:
 
 @login_required
 def import_detail(request, pk: int):
-    job = _job_or_404(request.user, pk)
+    job = selectors.import_job_get(actor=request.user, pk=pk)
     # A file-level error (the file as a whole, row None) comes first; row errors follow it.
     file_errors = [error for error in job.errors[:1] if error.get("row") is None]
     errors = Paginator(job.errors[len(file_errors) :], ERRORS_PER_PAGE).get_page(request.GET.get("page"))
@@ -96,7 +89,7 @@ def import_detail(request, pk: int):
 @login_required
 def import_progress(request, pk: int):
     """The polled fragment: a progress bar while the job runs; when it stops, reload the page."""
-    job = _job_or_404(request.user, pk)
+    job = selectors.import_job_get(actor=request.user, pk=pk)
     response = render(request, "orgs/_import_progress.html", _progress_context(job))
     if job.status not in selectors.RUNNING_IMPORT_STATUSES and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -106,11 +99,8 @@ def import_progress(request, pk: int):
 @login_required
 @require_POST
 def import_apply(request, pk: int):
-    job = _job_or_404(request.user, pk)
-    try:
-        services.import_job_request_apply(actor=request.user, job=job)
-    except DomainError as error:
-        messages.error(request, error.message)
+    job = selectors.import_job_get(actor=request.user, pk=pk)
+    services.import_job_request_apply(actor=request.user, job=job)
     return redirect("orgs:import_detail", pk=job.pk)
 
 

@@ -7,19 +7,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hoinghi.core.errors import DomainError, NotFoundError
 from hoinghi.core.permissions import can
 from hoinghi.orgs import selectors, services
 from hoinghi.orgs.models import Gender, PositionRole, Province, UnitKind
 
 PEOPLE_PER_PAGE = 50
-
-
-def _unit_or_404(actor, pk: int):
-    try:
-        return selectors.unit_get(actor=actor, pk=pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
 
 
 @login_required
@@ -36,7 +28,7 @@ def tree(request):
 
 @login_required
 def unit_children(request, pk: int):
-    unit = _unit_or_404(request.user, pk)
+    unit = selectors.unit_get(actor=request.user, pk=pk)
     children = selectors.unit_children(actor=request.user, unit=unit)
     return render(request, "orgs/_tree_nodes.html", {"units": children})
 
@@ -52,7 +44,7 @@ def unit_search(request):
 @login_required
 def unit_detail(request, pk: int):
     actor = request.user
-    unit = _unit_or_404(actor, pk)
+    unit = selectors.unit_get(actor=actor, pk=pk)
     people = selectors.person_list(actor=actor, unit=unit, include_subtree=False)
     return render(
         request,
@@ -75,13 +67,9 @@ def unit_detail(request, pk: int):
 @login_required
 @require_POST
 def unit_delete(request, pk: int):
-    unit = _unit_or_404(request.user, pk)
+    unit = selectors.unit_get(actor=request.user, pk=pk)
     parent_pk = unit.parent_id
-    try:
-        services.unit_delete(actor=request.user, unit=unit)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("orgs:unit_detail", pk=unit.pk)
+    services.unit_delete(actor=request.user, unit=unit)
     messages.success(request, f"Đã xóa “{unit.name}”.")
     return redirect("orgs:unit_detail", pk=parent_pk) if parent_pk else redirect("orgs:tree")
 
@@ -93,7 +81,7 @@ def person_list(request):
     unit = None
     if params.get("unit"):
         try:
-            unit = _unit_or_404(actor, int(params["unit"]))
+            unit = selectors.unit_get(actor=actor, pk=int(params["unit"]))
         except ValueError as error:
             raise Http404 from error
     role = (

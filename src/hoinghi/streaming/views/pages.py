@@ -22,19 +22,13 @@ from django.views.decorators.http import require_POST
 from hoinghi.conferences import selectors as conference_selectors
 from hoinghi.conferences.models import ConferenceStatus
 from hoinghi.conferences.views.personal import _private
-from hoinghi.core.errors import DomainError, NotFoundError
+from hoinghi.core.forms import add_domain_error
 from hoinghi.core.permissions import can
 from hoinghi.streaming import selectors, services
+from hoinghi.streaming.errors import StreamError
 from hoinghi.streaming.models import Chapter, Recording, StreamSource
 
 WATCHABLE = (ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE)
-
-
-def _conference(actor, pk: int):
-    try:
-        return conference_selectors.conference_get(actor=actor, pk=pk)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
 
 
 def _programme(conference) -> str:
@@ -108,11 +102,8 @@ def invitation_player(request, *, invitation, conference, **_ignored) -> str:
 
 @_private  # the invitee's own page: no shared cache, no index, no Referer
 def watch_later(request, token: str, chapter_id: int):
-    try:
-        invitation = conference_selectors.invitation_by_token(token=token)
-        chapter = selectors.chapter_for_invitation(invitation=invitation, chapter_id=chapter_id)
-    except NotFoundError as error:
-        raise Http404(error.message) from error
+    invitation = conference_selectors.invitation_by_token(token=token)
+    chapter = selectors.chapter_for_invitation(invitation=invitation, chapter_id=chapter_id)
     viewing = invitation.viewings.filter(chapter=chapter).first()
     return render(
         request,
@@ -137,7 +128,7 @@ def watch_public(request, conference_id: int):
     conference = get_object_or_404(Conference.objects.select_related("stream"), pk=conference_id)
     stream = getattr(conference, "stream", None)
     if stream is None or not stream.is_public:
-        raise Http404(_("Hội nghị này không phát công khai."))
+        raise Http404  # not public: as if there were nothing here
     player = _live_player(request, conference=conference, report="", report_url="")
     return render(request, "streaming/watch_public.html", {"conference": conference, "player": player})
 
@@ -230,7 +221,7 @@ def _manage_context(request, conference) -> dict:
 @login_required
 @never_cache
 def stream_manage(request, conference_id: int):
-    conference = _conference(request.user, conference_id)
+    conference = conference_selectors.conference_get(actor=request.user, pk=conference_id)
     if request.method == "POST":
         form = StreamSettingsForm(request.POST)
         if form.is_valid():
@@ -238,8 +229,8 @@ def stream_manage(request, conference_id: int):
                 services.stream_settings_update(
                     actor=request.user, conference=conference, **form.cleaned_data
                 )
-            except DomainError as error:
-                form.add_error(None, error.message)
+            except StreamError as error:
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("Đã lưu thiết lập truyền hình."))
                 return redirect("streaming:manage", conference.pk)
@@ -253,7 +244,7 @@ def stream_manage(request, conference_id: int):
 @never_cache
 def stream_status(request, conference_id: int):
     """The stream's state, refreshed by the page (htmx) every few seconds."""
-    conference = _conference(request.user, conference_id)
+    conference = conference_selectors.conference_get(actor=request.user, pk=conference_id)
     stream = services.stream_ensure(conference=conference)
     return render(
         request,
@@ -269,28 +260,18 @@ def stream_status(request, conference_id: int):
 @login_required
 @require_POST
 def key_rotate(request, conference_id: int):
-    conference = _conference(request.user, conference_id)
-    try:
-        services.key_rotate(actor=request.user, conference=conference)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Đã tạo khóa phát mới. Khóa cũ không dùng để bắt đầu phát được nữa."))
+    conference = conference_selectors.conference_get(actor=request.user, pk=conference_id)
+    services.key_rotate(actor=request.user, conference=conference)
+    messages.success(request, _("Đã tạo khóa phát mới. Khóa cũ không dùng để bắt đầu phát được nữa."))
     return redirect("streaming:manage", conference.pk)
 
 
 @login_required
 @require_POST
 def key_revoke(request, conference_id: int, key_id: int):
-    conference = _conference(request.user, conference_id)
-    try:
-        services.key_revoke(actor=request.user, conference=conference, key_id=key_id)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Đã thu hồi khóa phát: bộ mã hóa đang dùng khóa này bị ngắt trong vài giây.")
-        )
+    conference = conference_selectors.conference_get(actor=request.user, pk=conference_id)
+    services.key_revoke(actor=request.user, conference=conference, key_id=key_id)
+    messages.success(request, _("Đã thu hồi khóa phát: bộ mã hóa đang dùng khóa này bị ngắt trong vài giây."))
     return redirect("streaming:manage", conference.pk)
 
 
@@ -300,14 +281,15 @@ def chapter_adjust(request, chapter_id: int):
     chapter = get_object_or_404(
         Chapter.objects.select_related("recording__stream__conference"), pk=chapter_id
     )
-    conference = _conference(request.user, chapter.recording.stream.conference_id)
+    conference_id = chapter.recording.stream.conference_id
+    conference = conference_selectors.conference_get(actor=request.user, pk=conference_id)
     start, end = parse_offset(request.POST.get("start", "")), parse_offset(request.POST.get("end", ""))
     if start is None or end is None:
         messages.error(request, _("Thời điểm phải có dạng giờ:phút:giây, ví dụ 0:15:30."))
     else:
         try:
             services.chapter_adjust(actor=request.user, chapter=chapter, start=start, end=end)
-        except DomainError as error:
+        except StreamError as error:  # the times typed in, shown like the format error above
             messages.error(request, error.message)
         else:
             messages.success(
@@ -320,11 +302,7 @@ def chapter_adjust(request, chapter_id: int):
 @require_POST
 def recording_retry(request, recording_id: int):
     recording = get_object_or_404(Recording.objects.select_related("stream__conference"), pk=recording_id)
-    conference = _conference(request.user, recording.stream.conference_id)
-    try:
-        services.recording_retry(actor=request.user, recording=recording)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Đang xử lý lại bản ghi."))
+    conference = conference_selectors.conference_get(actor=request.user, pk=recording.stream.conference_id)
+    services.recording_retry(actor=request.user, recording=recording)
+    messages.success(request, _("Đang xử lý lại bản ghi."))
     return redirect(reverse("streaming:manage", args=[conference.pk]) + "#ghi-hinh")
