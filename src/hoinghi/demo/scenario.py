@@ -26,8 +26,18 @@ from django.db.models import Max
 from hoinghi.core.models import audit
 from hoinghi.core.tree import path_child
 from hoinghi.demo import names
-from hoinghi.orgs.models import Level, Person, Position, PositionRole, Province, Sector, Unit, UnitKind
-from hoinghi.orgs.services import person_fill_derived, unit_fill_derived
+from hoinghi.orgs.models import (
+    Level,
+    Person,
+    Position,
+    PositionRole,
+    Province,
+    Sector,
+    Unit,
+    UnitKind,
+    person_fill_derived,
+    unit_fill_derived,
+)
 from hoinghi.orgs.vietnamese import fold
 
 DATA_FILE = Path(__file__).parent / "data" / "vn_admin_2018.json"

@@ -10,6 +10,7 @@ the services of `orgs.services` run in one transaction: all of it or nothing.
 The public names are re-exported here; the modules import one another directly.
 """
 
+from hoinghi.orgs.importers.applying import unit_paths_rebuild, write_people, write_units
 from hoinghi.orgs.importers.checking import RowErrors
 from hoinghi.orgs.importers.mapping import (
     COLUMNS,
@@ -60,4 +61,7 @@ __all__ = [
     "plan_units",
     "progress_key",
     "read_table",
+    "unit_paths_rebuild",
+    "write_people",
+    "write_units",
 ]
