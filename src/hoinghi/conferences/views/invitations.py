@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hoinghi.conferences import selectors, services
+from hoinghi.conferences import readiness, selectors, services
 from hoinghi.conferences.forms_invitations import OverrideForm, RuleForm
 from hoinghi.conferences.models import ConferenceStatus, InvitationStatus, OutboxStatus
 from hoinghi.conferences.views.conferences import conference_or_404, refuse, require_change
@@ -387,7 +387,7 @@ def person_point_by_person(request, pk: int, person_pk: int):
 def totals(request, pk: int):
     actor = request.user
     conference = conference_or_404(actor, pk)
-    result = selectors.totals(actor=actor, conference=conference)
+    result = readiness.totals(actor=actor, conference=conference)
     return render(
         request,
         "conferences/totals.html",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from hoinghi.conferences import selectors, services
 from hoinghi.conferences.forms import PointForm, PointOperatorForm, PointUnitForm
 from hoinghi.conferences.models import BridgePointLevel
+from hoinghi.conferences.readiness import point_rows, readiness_summary
 from hoinghi.conferences.views.conferences import conference_or_404, refuse, require_change
 from hoinghi.core.errors import DomainError, NotFoundError
 from hoinghi.core.permissions import can
@@ -49,9 +50,7 @@ def point_list(request, pk: int):
     conference = conference_or_404(actor, pk)
     level = _level_filter(request.GET.get("level", ""))
     search = request.GET.get("q", "").strip()
-    rows = selectors.point_rows(
-        actor=actor, conference=conference, level_id=level.pk if level else None, search=search
-    )
+    rows = point_rows(actor=actor, conference=conference, level_id=level.pk if level else None, search=search)
     page = Paginator(rows, POINTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -260,7 +259,7 @@ def unit_suggest(request, pk: int):
 def readiness(request, pk: int):
     actor = request.user
     conference = conference_or_404(actor, pk)
-    summary = selectors.readiness_summary(
+    summary = readiness_summary(
         actor=actor, conference=conference, include_rules=can(actor, "conferences.change", conference)
     )
     page = Paginator(summary.not_ready, POINTS_PER_PAGE).get_page(request.GET.get("page"))
