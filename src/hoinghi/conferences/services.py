@@ -35,6 +35,7 @@ from hoinghi.conferences.models import (
     new_token,
 )
 from hoinghi.conferences.selectors import point_is_operated_by
+from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require, scope
 from hoinghi.orgs.models import Person, Unit
@@ -768,13 +769,6 @@ def _require_change_within(actor, conference: Conference) -> None:
     raise NotFoundError(_("Không tìm thấy."), code="not_found")
 
 
-def _schedule_outbox_send(conference: Conference) -> None:
-    from hoinghi.conferences.tasks import outbox_send
-
-    conference_id = conference.pk
-    transaction.on_commit(lambda: outbox_send.enqueue(conference_id=conference_id))
-
-
 @transaction.atomic
 def invitations_email(*, actor, conference: Conference, point: BridgePoint | None = None) -> int:
     """Queue an invitation e-mail for every active invitation the actor may change (of `point`,
@@ -814,7 +808,7 @@ def invitations_email(*, actor, conference: Conference, point: BridgePoint | Non
         point=point.pk if point is not None else None,
     )
     if messages:
-        _schedule_outbox_send(conference)
+        enqueue_on_commit("hoinghi.conferences.tasks.outbox_send", conference_id=conference.pk)
     return len(messages)
 
 
@@ -837,7 +831,7 @@ def outbox_retry(*, actor, conference: Conference, message=None) -> int:
         queued=count,
     )
     if count:
-        _schedule_outbox_send(conference)
+        enqueue_on_commit("hoinghi.conferences.tasks.outbox_send", conference_id=conference.pk)
     return count
 
 

@@ -16,6 +16,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
 from hoinghi.core.tree import path_child
@@ -284,12 +285,6 @@ def position_end(*, actor, position: Position, end_date: date) -> Position:
 # --- Import ------------------------------------------------------------------------------------
 
 
-def _import_enqueue(task_name: str, job_id: int) -> None:
-    from hoinghi.orgs import tasks  # tasks call services: imported here to keep the import graph one-way
-
-    transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(job_id))
-
-
 @transaction.atomic
 def import_job_create(*, actor, kind: str, scope_unit: Unit, file_name: str, content: bytes) -> ImportJob:
     """Store an uploaded file as an import job and schedule its check (the preview).
@@ -312,7 +307,7 @@ def import_job_create(*, actor, kind: str, scope_unit: Unit, file_name: str, con
         kind=kind,
         file=job.file_name,
     )
-    _import_enqueue("import_check", job.pk)
+    enqueue_on_commit("hoinghi.orgs.tasks.import_check", job.pk)
     return job
 
 
@@ -389,7 +384,7 @@ def import_job_request_apply(*, actor, job: ImportJob) -> ImportJob:
         )
     job.status = ImportStatus.APPLYING
     job.save(update_fields=["status", "updated_at"])
-    _import_enqueue("import_apply", job.pk)
+    enqueue_on_commit("hoinghi.orgs.tasks.import_apply", job.pk)
     return job
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from hoinghi.attendance import events as live_events
 from hoinghi.attendance.models import Incident, IncidentKind
 from hoinghi.conferences.models import BridgePoint, Conference, ConferenceStatus, ProgrammeItem
+from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
 from hoinghi.streaming.errors import StreamError, StreamErrorCode
@@ -170,7 +171,7 @@ def chapter_adjust(*, actor, chapter: Chapter, start: float, end: float) -> Chap
         start=start,
         end=end,
     )
-    _enqueue("chapter_cut", chapter.pk)
+    enqueue_on_commit("hoinghi.streaming.tasks.chapter_cut", chapter.pk)
     return chapter
 
 
@@ -326,14 +327,8 @@ def record_done(*, name: str, path: str) -> Recording | None:
     )
     if created:
         StreamEvent.objects.create(stream=stream, kind=StreamEventKind.RECORDED, reason=relative)
-        _enqueue("recording_process", recording.pk)
+        enqueue_on_commit("hoinghi.streaming.tasks.recording_process", recording.pk)
     return recording
-
-
-def _enqueue(task_name: str, pk: int) -> None:
-    from hoinghi.streaming import tasks
-
-    transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(pk))
 
 
 # --- Chapters -------------------------------------------------------------------------------------
@@ -378,7 +373,7 @@ def recording_retry(*, actor, recording: Recording) -> Recording:
     """Process a recording again (after a failure, or to cut chapters the programme changed)."""
     require(actor, "conferences.change", recording.stream.conference)
     Recording.objects.filter(pk=recording.pk).update(status=ProcessingStatus.WAITING, error="")
-    _enqueue("recording_process", recording.pk)
+    enqueue_on_commit("hoinghi.streaming.tasks.recording_process", recording.pk)
     return recording
 
 
