@@ -20,3 +20,11 @@ class CheckInErrorCode(StrEnum):
 
 class CheckInError(DomainError):
     """A refused check-in request (the request itself, not one scan in a batch)."""
+
+
+class IncidentErrorCode(StrEnum):
+    UNKNOWN_KIND = "unknown_kind"
+
+
+class IncidentError(DomainError):
+    """A refused report or closing of an incident at a bridge point."""

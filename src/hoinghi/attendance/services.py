@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.attendance import events
-from hoinghi.attendance.errors import CheckInError, CheckInErrorCode
+from hoinghi.attendance.errors import (
+    CheckInError,
+    CheckInErrorCode,
+    IncidentError,
+    IncidentErrorCode,
+)
 from hoinghi.attendance.models import (
     Attendance,
     CheckIn,
@@ -25,6 +30,7 @@ from hoinghi.attendance.models import (
     Question,
     QuestionStatus,
 )
+from hoinghi.conferences import services as conferences
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
 from hoinghi.conferences.selectors import point_is_operated_by
 from hoinghi.core.models import audit
@@ -427,13 +433,16 @@ PLAYBACK_STATES = frozenset({"playing", "buffering", "stalled", "paused", "error
 STALLED_INCIDENT_AFTER = timedelta(seconds=30)
 
 
+@transaction.atomic
 def point_heartbeat(
     *, actor, point: BridgePoint, queued_scans: int = 0, playback: Playback | None = None
 ) -> PointPresence:
     """Record that a page of the point is open. Writes at most every 10 s per point (364 pages
     beating every 15 s would otherwise be a write every 40 ms for nothing), and at once when the
     player changes state. A point whose player has not played for `STALLED_INCIDENT_AFTER` gets
-    an incident; the first real playing closes it and marks the point's link as tested."""
+    an incident; the first real playing closes it and marks the point's link as tested
+    (`conferences.services.point_link_tested_mark`). Atomic: the presence, the incident and the
+    mark are written together or not at all."""
     _require_operator(actor, point)
     now = timezone.now()
     presence = PointPresence.objects.filter(point=point).first()
@@ -461,13 +470,6 @@ def point_heartbeat(
     return presence
 
 
-def _system_stalled(point: BridgePoint):
-    """The open incident the system opened for the point's player (no one opened it by hand)."""
-    return Incident.objects.filter(
-        point=point, kind=IncidentKind.STALLED, opened_by__isnull=True, closed_at__isnull=True
-    )
-
-
 def _playback_changes(point: BridgePoint, presence: PointPresence, playback: Playback, now: datetime) -> dict:
     state = playback.state if playback.state in PLAYBACK_STATES else "error"
     changes: dict = {}
@@ -479,20 +481,15 @@ def _playback_changes(point: BridgePoint, presence: PointPresence, playback: Pla
             playback_reported_at=now, playback_bitrate=playback.bitrate, playback_delay=playback.delay
         )
     if state == "playing" and "playback" in changes:  # it just started playing
-        if point.link_tested_at is None:
-            BridgePoint.objects.filter(pk=point.pk, link_tested_at__isnull=True).update(link_tested_at=now)
-        closed = _system_stalled(point).update(closed_at=now, resolution=_("Hình ảnh đã chạy lại."))
-        if closed:
-            events.incidents_changed_on_commit(point.conference_id)
+        conferences.point_link_tested_mark(point=point, at=now)
+        incident_system_close(point=point, kind=IncidentKind.STALLED, resolution=_("Hình ảnh đã chạy lại."))
     elif state in ("buffering", "stalled", "error") and now - since >= STALLED_INCIDENT_AFTER:
-        if not _system_stalled(point).exists():
-            Incident.objects.create(
-                point=point,
-                kind=IncidentKind.STALLED,
-                note=_("Báo tự động: hình ảnh tại điểm cầu không chạy quá %(seconds)s giây.")
-                % {"seconds": int(STALLED_INCIDENT_AFTER.total_seconds())},
-            )
-            events.incidents_changed_on_commit(point.conference_id)
+        incident_system_open(
+            point=point,
+            kind=IncidentKind.STALLED,
+            note=_("Báo tự động: hình ảnh tại điểm cầu không chạy quá %(seconds)s giây.")
+            % {"seconds": int(STALLED_INCIDENT_AFTER.total_seconds())},
+        )
     return changes
 
 
@@ -530,9 +527,20 @@ def headcount_report(
     return headcount
 
 
+def _require_incident_kind(kind: str) -> None:
+    if kind not in IncidentKind.values:
+        raise IncidentError(
+            _("Loại sự cố không hợp lệ."), code=IncidentErrorCode.UNKNOWN_KIND, params={"kind": kind}
+        )
+
+
 @transaction.atomic
 def incident_open(*, actor, point: BridgePoint, kind: str, note: str = "") -> Incident:
+    """An operator (or an organiser) reports a problem at the point.
+
+    Raises `IncidentError(unknown_kind)` for a kind that is not one of `IncidentKind`."""
     _require_operator(actor, point)
+    _require_incident_kind(kind)
     incident = Incident.objects.create(
         point=point, kind=kind, note=note, opened_by=actor if getattr(actor, "pk", None) else None
     )
@@ -555,6 +563,35 @@ def incident_close(*, actor, incident: Incident, resolution: str = "") -> Incide
         )
         events.incidents_changed_on_commit(incident.point.conference_id)
     return incident
+
+
+def _system_incidents(point: BridgePoint, kind: str):
+    """The open incidents of `kind` the system opened at the point (no one opened them by hand)."""
+    return Incident.objects.filter(point=point, kind=kind, opened_by__isnull=True, closed_at__isnull=True)
+
+
+@transaction.atomic
+def incident_system_open(*, point: BridgePoint, kind: str, note: str) -> Incident | None:
+    """The system reports a problem it saw at the point (a player stalled, the host's stream
+    dropped), unless an incident of that kind it opened there is still open. Returns the new
+    incident, or None. No actor: the caller has let in whoever set it off (an operator's
+    heartbeat, nginx's callback). Raises `IncidentError(unknown_kind)`."""
+    _require_incident_kind(kind)
+    if _system_incidents(point, kind).exists():
+        return None
+    incident = Incident.objects.create(point=point, kind=kind, note=note)
+    events.incidents_changed_on_commit(point.conference_id)
+    return incident
+
+
+@transaction.atomic
+def incident_system_close(*, point: BridgePoint, kind: str, resolution: str) -> int:
+    """Close the open incidents of `kind` the system opened at the point, as what set them off is
+    over; one an operator opened stays open until someone closes it. Returns how many closed."""
+    closed = _system_incidents(point, kind).update(closed_at=timezone.now(), resolution=resolution)
+    if closed:
+        events.incidents_changed_on_commit(point.conference_id)
+    return closed
 
 
 # --- Questions from the floor --------------------------------------------------------------------

@@ -501,6 +501,20 @@ def point_readiness_mark(
     )
 
 
+@transaction.atomic
+def point_link_tested_mark(*, point: BridgePoint, at: datetime) -> bool:
+    """Record that the point's link has carried the stream: its video player played (attendance's
+    heartbeat says so, for an operator it has let in). Only a point not marked yet is marked: a tick
+    an operator made stays as it is. Returns whether this call marked it. Not audited, as nobody
+    ticked anything: the audit keeps what people did."""
+    if point.link_tested_at is not None:
+        return False
+    marked = BridgePoint.objects.filter(pk=point.pk, link_tested_at__isnull=True).update(link_tested_at=at)
+    if marked:
+        point.link_tested_at = at
+    return bool(marked)
+
+
 # --- Eligibility rules and overrides -------------------------------------------------------------
 
 

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.attendance import events as live_events
-from hoinghi.attendance.models import Incident, IncidentKind
+from hoinghi.attendance import services as attendance
+from hoinghi.attendance.models import IncidentKind
 from hoinghi.conferences.models import BridgePoint, Conference, ConferenceStatus, ProgrammeItem
 from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.models import audit
@@ -231,7 +232,7 @@ def publish_check(*, name: str, key: str, addr: str = "", client: str = "") -> V
     )
     StreamEvent.objects.create(stream=stream, kind=StreamEventKind.PUBLISH, addr=addr, key=found, at=now)
     if mode == StreamState.LIVE:
-        _close_dropped_incident(stream, now)
+        _close_dropped_incident(stream)
     live_events.stream_changed_on_commit(stream.conference_id)
     return Verdict(True)
 
@@ -270,32 +271,28 @@ def publish_done(*, name: str, client: str = "", addr: str = "") -> None:
     stream.save(update_fields=["state", "state_changed_at", "publisher_client"])
     StreamEvent.objects.create(stream=stream, kind=StreamEventKind.DONE, addr=addr, at=now)
     if was_live and stream.conference.status == ConferenceStatus.LIVE:
-        host = BridgePoint.objects.filter(conference=stream.conference, is_host=True).first()
-        if host and not _system_dropped(stream).exists():
-            Incident.objects.create(
+        host = _host_point(stream)
+        if host is not None:
+            attendance.incident_system_open(
                 point=host,
                 kind=IncidentKind.LINK_DOWN,
                 note=_("Báo tự động: luồng phát từ điểm cầu chính đã dừng lúc %(time)s.")
                 % {"time": timezone.localtime(now).strftime("%H:%M:%S")},
             )
-            live_events.incidents_changed_on_commit(stream.conference_id)
     live_events.stream_changed_on_commit(stream.conference_id)
 
 
-def _system_dropped(stream: Stream):
-    """The open incident the system raised at the host point when the stream dropped."""
-    return Incident.objects.filter(
-        point__conference=stream.conference,
-        point__is_host=True,
-        kind=IncidentKind.LINK_DOWN,
-        opened_by__isnull=True,
-        closed_at__isnull=True,
-    )
+def _host_point(stream: Stream) -> BridgePoint | None:
+    return BridgePoint.objects.filter(conference_id=stream.conference_id, is_host=True).first()
 
 
-def _close_dropped_incident(stream: Stream, now: datetime) -> None:
-    if _system_dropped(stream).update(closed_at=now, resolution=_("Luồng phát đã trở lại.")):
-        live_events.incidents_changed_on_commit(stream.conference_id)
+def _close_dropped_incident(stream: Stream) -> None:
+    """The stream is back: the incident the system raised at the host point when it dropped closes."""
+    host = _host_point(stream)
+    if host is not None:
+        attendance.incident_system_close(
+            point=host, kind=IncidentKind.LINK_DOWN, resolution=_("Luồng phát đã trở lại.")
+        )
 
 
 @transaction.atomic
