@@ -28,3 +28,15 @@ class IncidentErrorCode(StrEnum):
 
 class IncidentError(DomainError):
     """A refused report or closing of an incident at a bridge point."""
+
+
+class QuestionErrorCode(StrEnum):
+    TEXT_LENGTH = "text_length"
+    WRONG_CONFERENCE = "wrong_conference"  # a programme item or a question of another conference
+    WRONG_POINT = "wrong_point"  # an invitee asking from a point they are not invited to
+    UNKNOWN_STATUS = "unknown_status"
+    MERGE_TARGET = "merge_target"  # merged without a question to merge into, or into itself
+
+
+class QuestionError(DomainError):
+    """A refused question from the floor, or a refused moderation of one."""

@@ -73,6 +73,18 @@ def _require_stage(conference: Conference, allowed: frozenset[str], what: str) -
         )
 
 
+def _require_part_of(conference: Conference, *parts) -> None:
+    """Refuse a point, a programme item, a rule or a message of another conference: the actor's
+    right was checked on `conference`, not on theirs."""
+    for part in parts:
+        if part is not None and part.conference_id != conference.pk:
+            raise ConferenceError(
+                _("“%(part)s” không thuộc hội nghị này."),
+                code=ConferenceErrorCode.WRONG_CONFERENCE,
+                params={"part": str(part)},
+            )
+
+
 def _require_operator_or_change(actor, point: BridgePoint) -> None:
     if point_is_operated_by(point, actor):
         return
@@ -418,10 +430,13 @@ def point_unserve_unit(*, actor, point: BridgePoint, unit: Unit) -> None:
 
 @transaction.atomic
 def person_assign_point(*, actor, conference: Conference, person: Person, point: BridgePoint | None) -> None:
-    """Send one person to `point` whatever their unit's point is (None: back to the rule)."""
+    """Send one person to `point` whatever their unit's point is (None: back to the rule).
+
+    Raises `ConferenceError(wrong_conference)` for a point of another conference."""
     require(actor, "conferences.change", person)
     if point is not None:
         require(actor, "conferences.view", point)
+    _require_part_of(conference, point)
     _require_stage(conference, _POINTS_OPEN, _("chuyển điểm cầu"))
     if point is None:
         PersonPointAssignment.objects.filter(conference=conference, person=person).delete()
@@ -532,8 +547,10 @@ def rule_save(
     min_member_count: int | None = None,
     within: Unit | None = None,
 ) -> EligibilityRule:
-    """Create or change a rule (a category of invitees). Refused once the conference is live."""
+    """Create or change a rule (a category of invitees). Refused once the conference is live, and
+    for a `rule` of another conference (`ConferenceError(wrong_conference)`)."""
     require(actor, "conferences.change", conference)
+    _require_part_of(conference, rule)
     _require_stage(conference, _RULES_OPEN, _("sửa nhóm đối tượng mời"))
     if within is not None:
         require(actor, "orgs.view", within)
@@ -790,12 +807,14 @@ def invitations_email(*, actor, conference: Conference, point: BridgePoint | Non
     background. Returns how many were queued; calling it again queues only the newcomers.
 
     Someone with a failed message is not queued again here: the outbox page retries it.
-    Raises `ConferenceError` (stage) before invitations are issued or after the conference.
+    Raises `ConferenceError` (stage) before invitations are issued or after the conference, and
+    (wrong_conference) for a point of another conference.
     """
     _require_change_within(actor, conference)
     _require_stage(conference, _EMAIL_OPEN, _("gửi thư mời"))
     if point is not None:
         require(actor, "conferences.view", point)
+    _require_part_of(conference, point)
     invitations = scope(
         actor,
         "conferences.change",
@@ -829,10 +848,12 @@ def invitations_email(*, actor, conference: Conference, point: BridgePoint | Non
 @transaction.atomic
 def outbox_retry(*, actor, conference: Conference, message=None) -> int:
     """Put a failed message (or every failed message the actor may change) back in the queue and
-    send it again in the background. Returns how many were queued."""
+    send it again in the background. Returns how many were queued. Raises
+    `ConferenceError(wrong_conference)` for a message of another conference."""
     if message is not None:
         require(actor, "conferences.change", message)
-        failed = OutboxMessage.objects.filter(pk=message.pk, conference=conference)
+        _require_part_of(conference, message)
+        failed = OutboxMessage.objects.filter(pk=message.pk)
     else:
         _require_change_within(actor, conference)
         failed = scope(actor, "conferences.change", OutboxMessage.objects.filter(conference=conference))
@@ -995,16 +1016,13 @@ def material_upload(*, actor, conference: Conference, title: str, file, item: Pr
 
     `file` is an uploaded file (Django `File`). Its type and size are checked before anything is
     written: a refused upload leaves no file and no row. Raises `ConferenceError` (`material_type`,
-    `material_too_large`, `invalid`).
+    `material_too_large`, `invalid`, `wrong_conference` for an item of another conference).
     """
     from hoinghi.conferences.models import Material
 
     require(actor, "conferences.change", conference)
     _require_stage(conference, _PROGRAMME_OPEN, _("thêm tài liệu"))
-    if item is not None and item.conference_id != conference.pk:
-        raise ConferenceError(
-            _("Mục chương trình không thuộc hội nghị này."), code=ConferenceErrorCode.INVALID
-        )
+    _require_part_of(conference, item)
     file.seek(0)
     head = file.read(16)
     file.seek(0)

@@ -7,9 +7,10 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from hoinghi.attendance import services
-from hoinghi.attendance.errors import IncidentError, IncidentErrorCode
-from hoinghi.attendance.models import Incident, IncidentKind, PointPresence
+from hoinghi.attendance.errors import IncidentError, IncidentErrorCode, QuestionError, QuestionErrorCode
+from hoinghi.attendance.models import Incident, IncidentKind, PointPresence, Question, QuestionStatus
 from hoinghi.conferences import services as conferences
+from hoinghi.conferences.models import Invitation
 
 
 def test_an_incident_of_an_unknown_kind_is_refused(issued, ba_dinh_operator):
@@ -17,6 +18,59 @@ def test_an_incident_of_an_unknown_kind_is_refused(issued, ba_dinh_operator):
         services.incident_open(actor=ba_dinh_operator, point=issued.ba_dinh_point, kind="earthquake")
     assert error.value.code == IncidentErrorCode.UNKNOWN_KIND
     assert not Incident.objects.exists()
+
+
+def test_a_question_tied_to_an_item_of_another_conference_is_refused(
+    issued, other_conference, ba_dinh_operator
+):
+    with pytest.raises(QuestionError) as error:
+        services.question_ask(
+            actor=ba_dinh_operator, point=issued.ba_dinh_point, text="Xin hỏi", item=other_conference.item
+        )
+    assert error.value.code == QuestionErrorCode.WRONG_CONFERENCE
+    assert not Question.objects.exists()
+
+
+def test_an_invitee_asks_only_from_their_own_point(issued):
+    invitation = Invitation.objects.get(conference=issued.conference, person=issued.people["HCM"])
+    assert invitation.point_id == issued.hcm_point.pk
+    with pytest.raises(QuestionError) as error:
+        services.question_ask(point=issued.ba_dinh_point, text="Xin hỏi", invitation=invitation)
+    assert error.value.code == QuestionErrorCode.WRONG_POINT
+    assert not Question.objects.exists()
+
+
+def test_an_empty_or_overlong_question_is_a_question_error_not_a_check_in_error(issued, ba_dinh_operator):
+    for text in ("   ", "x" * 2001):
+        with pytest.raises(QuestionError) as error:
+            services.question_ask(actor=ba_dinh_operator, point=issued.ba_dinh_point, text=text)
+        assert error.value.code == QuestionErrorCode.TEXT_LENGTH
+    assert not Question.objects.exists()
+
+
+def test_a_question_is_not_merged_into_one_of_another_conference_nor_into_itself(
+    issued, other_conference, ba_dinh_operator, superuser
+):
+    question = services.question_ask(actor=ba_dinh_operator, point=issued.ba_dinh_point, text="Hỏi một")
+    elsewhere = services.question_ask(actor=superuser, point=other_conference.host, text="Hỏi nơi khác")
+    for target, code in (
+        (elsewhere, QuestionErrorCode.WRONG_CONFERENCE),
+        (question, QuestionErrorCode.MERGE_TARGET),
+    ):
+        with pytest.raises(QuestionError) as error:
+            services.question_moderate(
+                actor=superuser, question=question, status=QuestionStatus.MERGED, merged_into=target
+            )
+        assert error.value.code == code
+    question.refresh_from_db()
+    assert (question.status, question.merged_into_id) == (QuestionStatus.PENDING, None)
+
+
+def test_an_unknown_moderation_status_is_refused(issued, ba_dinh_operator, superuser):
+    question = services.question_ask(actor=ba_dinh_operator, point=issued.ba_dinh_point, text="Hỏi")
+    with pytest.raises(QuestionError) as error:
+        services.question_moderate(actor=superuser, question=question, status="published")
+    assert error.value.code == QuestionErrorCode.UNKNOWN_STATUS
 
 
 def test_a_heartbeat_that_fails_part_way_leaves_nothing_behind(issued, ba_dinh_operator):
