@@ -5,28 +5,15 @@ invitation, gives a friendly "not found" page. Nothing here may be cached by a s
 indexed, and the token must not leak through the Referer header to a material's host.
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from hoinghi.conferences import documents, selectors
+from hoinghi.conferences.decorators import personal_page
 from hoinghi.conferences.views.materials import material_response
 from hoinghi.core.errors import NotFoundError
-
-
-def _private(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
-        return response
-
-    return wrapped
 
 
 def _missing(request) -> HttpResponse:
@@ -37,7 +24,7 @@ def personal_link(token: str) -> str:
     return f"{settings.HOINGHI_BASE_URL}/moi/{token}/"
 
 
-@_private
+@personal_page
 def invitation_page(request, token: str):
     try:
         invitation = selectors.invitation_by_token(token=token)
@@ -60,7 +47,7 @@ def invitation_page(request, token: str):
     )
 
 
-@_private
+@personal_page
 def invitation_qr(request, token: str):
     try:
         invitation = selectors.invitation_by_token(token=token)
@@ -69,7 +56,7 @@ def invitation_qr(request, token: str):
     return HttpResponse(documents.qr_svg(personal_link(invitation.token)), content_type="image/svg+xml")
 
 
-@_private
+@personal_page
 def invitation_material(request, token: str, material_pk: int):
     try:
         invitation = selectors.invitation_by_token(token=token)

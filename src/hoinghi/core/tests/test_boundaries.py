@@ -160,6 +160,17 @@ def test_no_production_module_imports_test_code():
     assert offenders == []
 
 
+def test_no_app_imports_a_private_name_of_another_app():
+    """A helper two apps need lives, public, in the app that owns its concept (the personal-page
+    decorator in `conferences.decorators`), not imported by its private name nor copied."""
+    offenders = []
+    for module, (path, _is_package) in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and _app(node.module or "") not in ("hoinghi", _app(module)):
+                offenders += [(module, node.module, a.name) for a in node.names if a.name.startswith("_")]
+    assert offenders == []
+
+
 def _models_written(module: str, path: Path) -> set[tuple[str, str]]:
     """(app, model) of each model of another app this module writes through its manager:
     `Model.objects....create/update/delete/...(...)`, the model imported from that app's models."""

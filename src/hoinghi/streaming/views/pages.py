@@ -20,8 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import selectors as conference_selectors
+from hoinghi.conferences.decorators import personal_page
 from hoinghi.conferences.models import ConferenceStatus
-from hoinghi.conferences.views.personal import _private
 from hoinghi.core.errors import DomainError, NotFoundError
 from hoinghi.core.permissions import can
 from hoinghi.streaming import selectors, services
@@ -106,7 +106,7 @@ def invitation_player(request, *, invitation, conference, **_ignored) -> str:
 # --- Invitees and the public ------------------------------------------------------------------------
 
 
-@_private  # the invitee's own page: no shared cache, no index, no Referer
+@personal_page  # the invitee's own page: no shared cache, no index, no Referer
 def watch_later(request, token: str, chapter_id: int):
     try:
         invitation = conference_selectors.invitation_by_token(token=token)
