@@ -96,7 +96,7 @@ def stream_settings_update(
     stream.save()
     audit(
         actor=actor,
-        type="streaming.settings",
+        type="streaming.stream.updated",
         obj=stream,
         unit_path=conference.organising_unit.path,
         source=source,
@@ -116,7 +116,7 @@ def key_rotate(*, actor, conference: Conference) -> StreamKey:
     stream.keys.filter(retired_at__isnull=True).update(retired_at=now)
     key = StreamKey.objects.create(stream=stream, created_by=actor)
     StreamEvent.objects.create(stream=stream, kind=StreamEventKind.KEY_ROTATED, key=key)
-    audit(actor=actor, type="streaming.key_rotate", obj=stream, unit_path=conference.organising_unit.path)
+    audit(actor=actor, type="streaming.key.rotated", obj=stream, unit_path=conference.organising_unit.path)
     return key
 
 
@@ -138,7 +138,9 @@ def key_revoke(*, actor, conference: Conference, key_id: int) -> StreamKey:
         if was_current:
             StreamKey.objects.create(stream=stream, created_by=actor)
         StreamEvent.objects.create(stream=stream, kind=StreamEventKind.KEY_REVOKED, key=key)
-        audit(actor=actor, type="streaming.key_revoke", obj=stream, unit_path=conference.organising_unit.path)
+        audit(
+            actor=actor, type="streaming.key.revoked", obj=stream, unit_path=conference.organising_unit.path
+        )
     return key
 
 
@@ -166,7 +168,7 @@ def chapter_adjust(*, actor, chapter: Chapter, start: float, end: float) -> Chap
     chapter.save()
     audit(
         actor=actor,
-        type="streaming.chapter_adjust",
+        type="streaming.chapter.adjusted",
         obj=chapter,
         unit_path=conference.organising_unit.path,
         start=start,

@@ -171,6 +171,32 @@ def test_no_app_imports_a_private_name_of_another_app():
     assert offenders == []
 
 
+IRREGULAR_PAST = frozenset({"set", "sent", "run", "built"})
+
+
+def test_audit_types_are_dotted_past_tense_and_name_their_own_app():
+    """`app.entity.verb_past` (`attendance.incident.opened`), written by a module of that app."""
+    wrong = []
+    for module, (path, _is_package) in _modules().items():
+        if _is_test_code(module):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "audit"):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "type" and isinstance(keyword.value, ast.Constant):
+                    parts = keyword.value.value.split(".")
+                    verb = parts[-1].rsplit("_", 1)[-1]
+                    if not (
+                        len(parts) == 3
+                        and all(part.replace("_", "").isalpha() and part.islower() for part in parts)
+                        and f"hoinghi.{parts[0]}" == _app(module)
+                        and (verb.endswith("ed") or verb in IRREGULAR_PAST)
+                    ):
+                        wrong.append((module, keyword.value.value))
+    assert wrong == []
+
+
 def _models_written(module: str, path: Path) -> set[tuple[str, str]]:
     """(app, model) of each model of another app this module writes through its manager:
     `Model.objects....create/update/delete/...(...)`, the model imported from that app's models."""
