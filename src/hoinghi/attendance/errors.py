@@ -40,3 +40,13 @@ class QuestionErrorCode(StrEnum):
 
 class QuestionError(DomainError):
     """A refused question from the floor, or a refused moderation of one."""
+
+
+class SimulationErrorCode(StrEnum):
+    NOT_DEMO = "not_demo"
+    REAL_CHECKINS = "real_checkins"
+
+
+class SimulationError(DomainError):
+    """A refused replay of the morning: it runs on a demo conference only, and forgets only what
+    it made itself."""

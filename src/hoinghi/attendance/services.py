@@ -112,7 +112,9 @@ def _validate_scan(scan: ScanInput) -> None:
 
 
 @transaction.atomic
-def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> list[ScanResult]:
+def checkins_record(
+    *, actor, point: BridgePoint, scans: list[ScanInput], is_simulated: bool = False
+) -> list[ScanResult]:
     """Store a batch of scans from one point (live, or queued while offline) and make people present.
 
     Idempotent: a scan whose id was stored before returns the stored result and changes nothing;
@@ -122,6 +124,10 @@ def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> lis
     INSERT ... ON CONFLICT DO NOTHING on (conference, person, point), so the person is present
     once whatever the interleaving and the scan that lost is logged as already present (see
     `_store`). What another request stored first (the same scan, retried) is read back.
+
+    `is_simulated` is for the replay of the morning on a demo conference only
+    (`attendance.simulation`): it marks the rows it stores as its own, so that the next replay
+    forgets them and nothing else.
 
     Raises `CheckInError` (malformed) before storing anything when the batch cannot be read.
     """
@@ -133,9 +139,8 @@ def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> lis
     stored = {row.id: row for row in CheckIn.objects.filter(id__in=[scan.id for scan in scans])}
     fresh = [scan for scan in scans if scan.id not in stored]
     people = _People.load(point, fresh)
-    rows, attendance, undo = _decide(
-        point, fresh, people, operator=actor if getattr(actor, "pk", None) else None
-    )
+    operator = actor if getattr(actor, "pk", None) else None
+    rows, attendance, undo = _decide(point, fresh, people, operator=operator, is_simulated=is_simulated)
     inserted = _store(point, rows, attendance, undo)
     if rows:
         events.attendance_changed_on_commit(point.conference_id)
@@ -220,7 +225,7 @@ class _People:
 
 
 def _decide(
-    point: BridgePoint, scans: list[ScanInput], people: _People, *, operator
+    point: BridgePoint, scans: list[ScanInput], people: _People, *, operator, is_simulated: bool
 ) -> tuple[list[CheckIn], dict[int, Attendance], set[int]]:
     """The log row of each fresh scan, in the order they were scanned, and what they do to the
     attendance: the rows to add (by person) and the people whose presence here is undone."""
@@ -268,6 +273,7 @@ def _decide(
             reason=reason,
             scanned_at=scan.scanned_at,
             operator=operator,
+            is_simulated=is_simulated,
         )
         rows.append(row)
         if outcome in MAKES_PRESENT:

@@ -96,9 +96,19 @@ def _require_operator_or_change(actor, point: BridgePoint) -> None:
 
 @transaction.atomic
 def conference_create(
-    *, actor, organising_unit: Unit, title: str, starts_at: datetime, subject: str = "", ends_at=None
+    *,
+    actor,
+    organising_unit: Unit,
+    title: str,
+    starts_at: datetime,
+    subject: str = "",
+    ends_at=None,
+    is_demo: bool = False,
 ) -> Conference:
-    """A new conference in draft, organised by `organising_unit` (the actor must organise there)."""
+    """A new conference in draft, organised by `organising_unit` (the actor must organise there).
+
+    `is_demo` marks the demo's conference (`hoinghi demo-load`), on which a replay of the morning
+    may run; nothing else sets it."""
     require(actor, "conferences.change", organising_unit)
     conference = Conference(
         title=title,
@@ -107,6 +117,7 @@ def conference_create(
         ends_at=ends_at,
         organising_unit=organising_unit,
         created_by=actor if getattr(actor, "pk", None) else None,
+        is_demo=is_demo,
     )
     _validate(conference)
     conference.save()

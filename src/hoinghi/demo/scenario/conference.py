@@ -109,6 +109,7 @@ def conference_2018_create(*, actor):
         organising_unit=root,
         title=CONFERENCE_TITLE,
         starts_at=starts,
+        is_demo=True,
         ends_at=datetime(2018, 12, 6, 11, 30, tzinfo=zone),
         subject=(
             "Nghị quyết Đại hội Công đoàn Việt Nam lần thứ XII, nhiệm kỳ 2018–2023 (thông qua ngày 26-9-2018)"
