@@ -179,7 +179,7 @@ def main() -> None:
     from django.db import connection
 
     from hoinghi.attendance.models import Attendance, CheckIn
-    from hoinghi.attendance.tests.servers import login, running
+    from hoinghi.attendance.testing import login, running
 
     scans = morning_scans(scene.conference)
     with running(**server_options(connection.vendor)) as server:

@@ -233,7 +233,7 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from django.db import connection
 
-    from hoinghi.attendance.tests.servers import login, running
+    from hoinghi.attendance.testing import login, running
     from hoinghi.conferences.models import Invitation, InvitationStatus
 
     # Requests of BATCH people of one point each, the points taken in turn.

@@ -112,8 +112,7 @@ def _peak_mib() -> float:
 
 def build_tree():
     from hoinghi.core.tree import path_child
-    from hoinghi.orgs.models import Level, PositionRole, Province, Unit, UnitKind
-    from hoinghi.orgs.services import unit_fill_derived
+    from hoinghi.orgs.models import Level, PositionRole, Province, Unit, UnitKind, unit_fill_derived
 
     levels = [
         Level.objects.create(code=code, name=name, rank=rank)

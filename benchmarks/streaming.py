@@ -470,7 +470,7 @@ def run(folder: Path) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from django.conf import settings
 
-    from hoinghi.attendance.tests.servers import running
+    from hoinghi.attendance.testing import running
     from hoinghi.streaming.config import missing_programs
     from hoinghi.streaming.testing import MediaServer
 

@@ -20,3 +20,33 @@ class CheckInErrorCode(StrEnum):
 
 class CheckInError(DomainError):
     """A refused check-in request (the request itself, not one scan in a batch)."""
+
+
+class IncidentErrorCode(StrEnum):
+    UNKNOWN_KIND = "unknown_kind"
+
+
+class IncidentError(DomainError):
+    """A refused report or closing of an incident at a bridge point."""
+
+
+class QuestionErrorCode(StrEnum):
+    TEXT_LENGTH = "text_length"
+    WRONG_CONFERENCE = "wrong_conference"  # a programme item or a question of another conference
+    WRONG_POINT = "wrong_point"  # an invitee asking from a point they are not invited to
+    UNKNOWN_STATUS = "unknown_status"
+    MERGE_TARGET = "merge_target"  # merged without a question to merge into, or into itself
+
+
+class QuestionError(DomainError):
+    """A refused question from the floor, or a refused moderation of one."""
+
+
+class SimulationErrorCode(StrEnum):
+    NOT_DEMO = "not_demo"
+    REAL_CHECKINS = "real_checkins"
+
+
+class SimulationError(DomainError):
+    """A refused replay of the morning: it runs on a demo conference only, and forgets only what
+    it made itself."""

@@ -33,7 +33,9 @@ class CheckInOutcome(models.TextChoices):
 
 
 class CheckIn(models.Model):
-    """One scan as the point sent it. Never updated, never deleted."""
+    """One scan as the point sent it. Never updated, never deleted: the only rows ever removed
+    are those a replay of the morning made on a demo conference (`is_simulated`), which the
+    next replay forgets (`attendance.simulation.morning_reset`)."""
 
     SCOPE_PATH = "point__unit__path"
     SCOPE_POINT = "point_id"
@@ -54,6 +56,7 @@ class CheckIn(models.Model):
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    is_simulated = models.BooleanField(default=False, editable=False)  # made by a replay of the morning
 
     class Meta:
         verbose_name = _("lượt điểm danh")

@@ -4,15 +4,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connections, models, router, transaction
+from django.db import NotSupportedError, connections, models, router, transaction
 from django.db.models import AutoField, Exists, OuterRef
-from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.attendance import events
-from hoinghi.attendance.errors import CheckInError, CheckInErrorCode
+from hoinghi.attendance.errors import (
+    CheckInError,
+    CheckInErrorCode,
+    IncidentError,
+    IncidentErrorCode,
+    QuestionError,
+    QuestionErrorCode,
+)
 from hoinghi.attendance.models import (
     Attendance,
     CheckIn,
@@ -25,6 +30,7 @@ from hoinghi.attendance.models import (
     Question,
     QuestionStatus,
 )
+from hoinghi.conferences import services as conferences
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
@@ -97,97 +103,131 @@ def _validate_scan(scan: ScanInput) -> None:
 
 
 @transaction.atomic
-def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> list[ScanResult]:
+def checkins_record(
+    *, actor, point: BridgePoint, scans: list[ScanInput], is_simulated: bool = False
+) -> list[ScanResult]:
     """Store a batch of scans from one point (live, or queued while offline) and make people present.
 
     Idempotent: a scan whose id was stored before returns the stored result and changes nothing;
     the same id with a different payload is refused as replayed. Every scan that can be stored
-    is stored, the rejected ones with their reason. Two devices scanning one badge at the same
-    moment both insert with ON CONFLICT DO NOTHING on (person, point), so the person is present
-    once whatever the interleaving; the results are read back from what was stored.
+    is stored, the rejected ones with their reason. Two scans of one person racing in two
+    requests both find the person absent; the attendance is written before the log, with
+    INSERT ... ON CONFLICT DO NOTHING on (conference, person, point), so the person is present
+    once whatever the interleaving and the scan that lost is logged as already present (see
+    `_store`). What another request stored first (the same scan, retried) is read back.
+
+    `is_simulated` is for the replay of the morning on a demo conference only
+    (`attendance.simulation`): it marks the rows it stores as its own, so that the next replay
+    forgets them and nothing else.
 
     Raises `CheckInError` (malformed) before storing anything when the batch cannot be read.
     """
     _require_operator(actor, point)
     if not scans:
         return []
+    _validate_batch(scans)
+    scans = _unique(scans)
+    stored = {row.id: row for row in CheckIn.objects.filter(id__in=[scan.id for scan in scans])}
+    fresh = [scan for scan in scans if scan.id not in stored]
+    people = _People.load(point, fresh)
+    operator = actor if getattr(actor, "pk", None) else None
+    rows, attendance, undo = _decide(point, fresh, people, operator=operator, is_simulated=is_simulated)
+    inserted = _store(point, rows, attendance, undo)
+    if rows:
+        events.attendance_changed_on_commit(point.conference_id)
+    return _results(point, scans, stored, rows, inserted)
+
+
+def _validate_batch(scans: list[ScanInput]) -> None:
     if len(scans) > MAX_BATCH:
         raise CheckInError(
             _("Tối đa %(n)s lượt quét mỗi lần gửi."), code=CheckInErrorCode.MALFORMED, params={"n": MAX_BATCH}
         )
     for scan in scans:
         _validate_scan(scan)
-    conference = point.conference
-    operator = actor if getattr(actor, "pk", None) else None
 
-    stored = {row.id: row for row in CheckIn.objects.filter(id__in=[s.id for s in scans])}
-    results: dict[uuid.UUID, ScanResult] = {}
-    fresh: list[ScanInput] = []
-    seen: set[uuid.UUID] = set()
+
+def _unique(scans: list[ScanInput]) -> list[ScanInput]:
+    seen, unique = set(), []
     for scan in scans:
-        if scan.id in seen:
-            continue
-        seen.add(scan.id)
-        if scan.id in stored:
-            row = stored[scan.id]
-            if row.point_id != point.pk or not _same_payload(row, scan):
-                results[scan.id] = ScanResult(
-                    scan.id,
-                    CheckInOutcome.REJECTED,
-                    CheckInErrorCode.REPLAYED,
-                    row.person_id,
-                    "",
-                    "",
-                    is_retry=True,
-                )
-            else:
-                results[scan.id] = None  # filled from the stored row below
-        else:
-            fresh.append(scan)
+        if scan.id not in seen:
+            seen.add(scan.id)
+            unique.append(scan)
+    return unique
 
-    # Whether each person is present here comes with the invitation or person that names them:
-    # no query of its own. A lookup with nothing to look up is not even built (a device sends
-    # one kind of scan at a time; building the other three queries cost more than running one).
-    tokens = [s.token for s in fresh if s.token]
-    invitation_ids = [s.invitation_id for s in fresh if s.invitation_id]
-    person_ids = {s.person_id for s in fresh if s.person_id}
-    present_here_of = Attendance.objects.filter(conference=conference, point=point)
-    invitations = (
-        Invitation.objects.filter(conference=conference)
-        .select_related("person", "point")
-        .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("person_id"))))
-    )
-    by_token = {i.token: i for i in invitations.filter(token__in=tokens)} if tokens else {}
-    by_id = {i.pk: i for i in invitations.filter(pk__in=invitation_ids)} if invitation_ids else {}
-    by_person = {i.person_id: i for i in invitations.filter(person_id__in=person_ids)} if person_ids else {}
-    guest_ids = person_ids - set(by_person)
-    people = (
-        {
-            p.pk: p
-            for p in Person.objects.filter(pk__in=guest_ids).annotate(
-                is_present_here=Exists(present_here_of.filter(person_id=OuterRef("pk")))
-            )
-        }
-        if guest_ids
-        else {}
-    )
-    present_here = {
-        i.person_id for i in (*by_token.values(), *by_id.values(), *by_person.values()) if i.is_present_here
-    } | {p.pk for p in people.values() if p.is_present_here}
 
-    rows: list[CheckIn] = []
-    new_attendance: dict[int, Attendance] = {}
-    undo: set[int] = set()
-    is_open = conference.status in OPEN_STAGES
-    for scan in sorted(fresh, key=lambda s: s.scanned_at):
-        invitation = (
-            by_token.get(scan.token)
-            if scan.method == CheckInMethod.QR
-            else by_id.get(scan.invitation_id)
-            if scan.invitation_id
-            else by_person.get(scan.person_id)
+@dataclass
+class _People:
+    """Who the fresh scans of a batch name, and which of them are present at the point already.
+
+    Whether each person is present here comes with the invitation or person that names them: no
+    query of its own. A lookup with nothing to look up is not even built (a device sends one kind
+    of scan at a time; building the other three queries cost more than running one)."""
+
+    by_token: dict[str, Invitation]
+    by_id: dict[int, Invitation]
+    by_person: dict[int, Invitation]
+    guests: dict[int, Person]
+    present_here: set[int]
+
+    @classmethod
+    def load(cls, point: BridgePoint, scans: list[ScanInput]) -> "_People":
+        conference_id = point.conference_id
+        tokens = [scan.token for scan in scans if scan.token]
+        invitation_ids = [scan.invitation_id for scan in scans if scan.invitation_id]
+        person_ids = {scan.person_id for scan in scans if scan.person_id}
+        present_here_of = Attendance.objects.filter(conference_id=conference_id, point=point)
+        invitations = (
+            Invitation.objects.filter(conference_id=conference_id)
+            .select_related("person", "point")
+            .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("person_id"))))
         )
-        person = invitation.person if invitation else people.get(scan.person_id)
+        by_token = {i.token: i for i in invitations.filter(token__in=tokens)} if tokens else {}
+        by_id = {i.pk: i for i in invitations.filter(pk__in=invitation_ids)} if invitation_ids else {}
+        by_person = (
+            {i.person_id: i for i in invitations.filter(person_id__in=person_ids)} if person_ids else {}
+        )
+        guest_ids = person_ids - set(by_person)
+        guests = (
+            {
+                person.pk: person
+                for person in Person.objects.filter(pk__in=guest_ids).annotate(
+                    is_present_here=Exists(present_here_of.filter(person_id=OuterRef("pk")))
+                )
+            }
+            if guest_ids
+            else {}
+        )
+        present_here = {
+            i.person_id
+            for i in (*by_token.values(), *by_id.values(), *by_person.values())
+            if i.is_present_here
+        } | {person.pk for person in guests.values() if person.is_present_here}
+        return cls(by_token, by_id, by_person, guests, present_here)
+
+    def named_by(self, scan: ScanInput) -> tuple[Invitation | None, Person | None]:
+        if scan.method == CheckInMethod.QR:
+            invitation = self.by_token.get(scan.token)
+        elif scan.invitation_id:
+            invitation = self.by_id.get(scan.invitation_id)
+        else:
+            invitation = self.by_person.get(scan.person_id)
+        return invitation, invitation.person if invitation else self.guests.get(scan.person_id)
+
+
+def _decide(
+    point: BridgePoint, scans: list[ScanInput], people: _People, *, operator, is_simulated: bool
+) -> tuple[list[CheckIn], dict[int, Attendance], set[int]]:
+    """The log row of each fresh scan, in the order they were scanned, and what they do to the
+    attendance: the rows to add (by person) and the people whose presence here is undone."""
+    conference = point.conference
+    is_open = conference.status in OPEN_STAGES
+    present_here = set(people.present_here)
+    rows: list[CheckIn] = []
+    attendance: dict[int, Attendance] = {}
+    undo: set[int] = set()
+    for scan in sorted(scans, key=lambda scan: scan.scanned_at):
+        invitation, person = people.named_by(scan)
         outcome, reason = CheckInOutcome.PRESENT, ""
         if not is_open:
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.NOT_OPEN
@@ -199,7 +239,7 @@ def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> lis
             if person.pk in present_here:
                 outcome = CheckInOutcome.UNDONE
                 present_here.discard(person.pk)
-                new_attendance.pop(person.pk, None)
+                attendance.pop(person.pk, None)
                 undo.add(person.pk)
             else:
                 outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.NOTHING_TO_UNDO
@@ -224,10 +264,11 @@ def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> lis
             reason=reason,
             scanned_at=scan.scanned_at,
             operator=operator,
+            is_simulated=is_simulated,
         )
         rows.append(row)
-        if outcome in (CheckInOutcome.PRESENT, CheckInOutcome.OTHER_POINT, CheckInOutcome.GUEST):
-            new_attendance[person.pk] = Attendance(
+        if outcome in MAKES_PRESENT:
+            attendance[person.pk] = Attendance(
                 conference=conference,
                 person=person,
                 point=point,
@@ -237,99 +278,135 @@ def checkins_record(*, actor, point: BridgePoint, scans: list[ScanInput]) -> lis
                 is_guest=outcome == CheckInOutcome.GUEST,
                 is_other_point=outcome == CheckInOutcome.OTHER_POINT,
             )
+    return rows, attendance, undo
 
-    inserted = _insert_new(rows)
+
+MAKES_PRESENT = frozenset({CheckInOutcome.PRESENT, CheckInOutcome.OTHER_POINT, CheckInOutcome.GUEST})
+
+
+def _store(
+    point: BridgePoint, rows: list[CheckIn], attendance: dict[int, Attendance], undo: set[int]
+) -> set[uuid.UUID]:
+    """Write a batch: the attendance first, then the log. Returns the ids of the scans stored now.
+
+    A request that found a person absent may race another that found the same: each inserts the
+    person's attendance, and the unique (conference, person, point) lets one in; the other's
+    INSERT waits for the first transaction and then skips the row. Which rows went in is what the
+    INSERT returns, so the scan that lost is logged as already present before its row is written
+    (the log is never updated afterwards). An attendance row names its scan before the scan is
+    stored: the foreign key is checked at commit (Django declares it DEFERRABLE INITIALLY
+    DEFERRED on PostgreSQL and SQLite).
+    """
     if undo:
-        Attendance.objects.filter(conference=conference, point=point, person_id__in=undo).delete()
-    _insert_new(list(new_attendance.values()))
+        Attendance.objects.filter(conference_id=point.conference_id, point=point, person_id__in=undo).delete()
+    made_present = _insert_skipping_conflicts(list(attendance.values()), returning="person_id")
+    for person_id, row in attendance.items():
+        if person_id not in made_present:
+            row.checkin.outcome = CheckInOutcome.ALREADY_PRESENT
+    return _insert_skipping_conflicts(rows, returning="id")
 
-    # A concurrent retry of the same scan may have won an insert: then what is stored is read back.
-    # When every row went in, what is stored is what is in hand. The rows as stored come back as
-    # plain values; the names come from the objects in hand, and only rows stored before
-    # (retries) or by another request are read with their names.
-    retried = {scan_id for scan_id, result in results.items() if result is None}
-    written = {row.id: row for row in rows}
-    names = {}
-    others = set(retried)
-    if inserted == len(rows):
-        stored_now = [(row.id, row.outcome, row.reason, row.person_id, row.point_id) for row in rows]
-    else:
-        stored_now = CheckIn.objects.filter(id__in=written).values_list(
-            "id", "outcome", "reason", "person_id", "point_id"
-        )
-    for scan_id, outcome, reason, person_id, point_id in stored_now:
-        row = written.get(scan_id)
-        if row is None or (outcome, reason, person_id, point_id) != (
-            row.outcome,
-            row.reason,
-            row.person_id,
-            row.point_id,
-        ):
-            others.add(scan_id)
+
+def _results(
+    point: BridgePoint,
+    scans: list[ScanInput],
+    stored: dict[uuid.UUID, CheckIn],
+    rows: list[CheckIn],
+    inserted: set[uuid.UUID],
+) -> list[ScanResult]:
+    """What the device is told of each scan, in the order it sent them. A scan stored now is
+    answered from the row in hand; one stored before (a retry), or by another request meanwhile
+    (the same scan retried at the same moment), from what is stored: one query, only then."""
+    results: dict[uuid.UUID, ScanResult] = {}
+    retried: set[uuid.UUID] = set()
+    for scan in scans:
+        row = stored.get(scan.id)
+        if row is None:
             continue
-        invitation = row.invitation
-        invited = invitation.point if invitation and invitation.point_id != point.pk else None
-        names[scan_id] = ScanResult(
-            scan_id,
-            outcome,
-            reason,
-            person_id,
-            row.person.full_name if row.person else "",
-            invited.name if invited else "",
-        )
-    if others:
-        for row in CheckIn.objects.filter(id__in=others).select_related("person", "invitation__point"):
-            invited = row.invitation.point if row.invitation and row.invitation.point_id != point.pk else None
-            names[row.id] = ScanResult(
-                row.id,
-                row.outcome,
-                row.reason,
+        if row.point_id != point.pk or not _same_payload(row, scan):
+            results[scan.id] = ScanResult(
+                scan.id,
+                CheckInOutcome.REJECTED,
+                CheckInErrorCode.REPLAYED,
                 row.person_id,
-                row.person.full_name if row.person else "",
-                invited.name if invited else "",
-                is_retry=row.id in retried,
+                "",
+                "",
+                is_retry=True,
             )
-    if rows:
-        events.attendance_changed_on_commit(conference.pk)
-    return [results.get(s.id) or names[s.id] for s in _unique(scans)]
+        else:
+            retried.add(scan.id)
+    for row in rows:
+        if row.id in inserted:
+            results[row.id] = _result(row, point)
+    read_back = retried | {row.id for row in rows if row.id not in inserted}
+    if read_back:
+        for row in CheckIn.objects.filter(id__in=read_back).select_related("person", "invitation__point"):
+            results[row.id] = _result(row, point, is_retry=row.id in retried)
+    return [results[scan.id] for scan in scans]
 
 
-def _insert_new(rows: list[models.Model]) -> int:
-    """Insert `rows` (of one model) skipping those that conflict with a stored row, as
-    `bulk_create(ignore_conflicts=True)` does, and return how many were inserted.
+def _result(row: CheckIn, point: BridgePoint, *, is_retry: bool = False) -> ScanResult:
+    invitation = row.invitation
+    invited = invitation.point if invitation and invitation.point_id != point.pk else None
+    return ScanResult(
+        row.id,
+        row.outcome,
+        row.reason,
+        row.person_id,
+        row.person.full_name if row.person else "",
+        invited.name if invited else "",
+        is_retry=is_retry,
+    )
 
-    `bulk_create` does not tell; the database does (the row count of INSERT ... ON CONFLICT DO
-    NOTHING on PostgreSQL, of INSERT OR IGNORE on SQLite), through Django's own compiler so that
-    values are adapted as `bulk_create` adapts them, in batches of the same size.
+
+# Rows per INSERT: 500 check-ins of 12 columns are 6,000 parameters, below SQLite's limit
+# (32,766) and PostgreSQL's (65,535). A batch holds at most MAX_BATCH scans anyway.
+INSERT_ROWS = 500
+
+
+def _insert_skipping_conflicts(rows: list[models.Model], *, returning: str) -> set:
+    """INSERT `rows` (of one model), skipping any that conflicts with a stored row, and return
+    the `returning` field of the rows that went in.
+
+    The one raw SQL of check-in: INSERT ... ON CONFLICT DO NOTHING RETURNING, the same text on
+    PostgreSQL (9.5 and later) and SQLite (3.35 and later), the two databases hoinghi runs on.
+    `bulk_create(ignore_conflicts=True)` runs the same INSERT but does not say which rows went
+    in (it returns every object it was given), and which rows went in is who won a race: with
+    the public API each scan would cost a read-back query more (ten queries instead of nine).
+    Values are prepared by their fields (`pre_save`, `get_db_prep_save`), as bulk_create does.
     """
     if not rows:
-        return 0
+        return set()
     model = type(rows[0])
     connection = connections[router.db_for_write(model)]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        raise NotSupportedError(f"INSERT ... ON CONFLICT DO NOTHING RETURNING on {connection.vendor}")
     fields = [
         field
         for field in model._meta.concrete_fields
         if not field.generated and not (isinstance(field, AutoField) and rows[0].pk is None)
     ]
-    size = max(connection.ops.bulk_batch_size(fields, rows), 1)
-    inserted = 0
+    returned = model._meta.get_field(returning)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    inserted = set()
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
-            query.insert_values(fields, rows[start : start + size])
-            for sql, params in query.get_compiler(connection=connection).as_sql():
-                cursor.execute(sql, params)
-                inserted += cursor.rowcount
+        for start in range(0, len(rows), INSERT_ROWS):
+            batch = rows[start : start + INSERT_ROWS]
+            params = [
+                field.get_db_prep_save(field.pre_save(row, add=True), connection=connection)
+                for row in batch
+                for field in fields
+            ]
+            cursor.execute(
+                # Table and column names come from the model; every value is a parameter.
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([placeholders] * len(batch))} "
+                f"ON CONFLICT DO NOTHING RETURNING {quote(returned.column)}",
+                params,
+            )
+            inserted.update(returned.to_python(value) for (value,) in cursor.fetchall())
     return inserted
-
-
-def _unique(scans: list[ScanInput]) -> list[ScanInput]:
-    seen, unique = set(), []
-    for scan in scans:
-        if scan.id not in seen:
-            seen.add(scan.id)
-            unique.append(scan)
-    return unique
 
 
 @transaction.atomic
@@ -337,7 +414,9 @@ def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None 
     """A participant checks themselves in from their personal page, at their own point only.
 
     The token in the link is the credential: it checks in its own person and nobody else.
-    Refused outside the check-in window (from two hours before the start, while open).
+    Refused outside the check-in window (from two hours before the start, while open). Stored as
+    `checkins_record` stores a scan: two taps racing make the person present once, and the one
+    that lost is logged as already present.
     """
     invitation = (
         Invitation.objects.select_related("conference", "point", "person")
@@ -369,8 +448,7 @@ def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None 
         )
     point = invitation.point
     already = Attendance.objects.filter(conference=conference, person=invitation.person, point=point).exists()
-    outcome = CheckInOutcome.ALREADY_PRESENT if already else CheckInOutcome.PRESENT
-    row = CheckIn.objects.create(
+    row = CheckIn(
         id=scan_id,
         conference=conference,
         point=point,
@@ -378,25 +456,23 @@ def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None 
         invitation=invitation,
         person=invitation.person,
         token="",
-        outcome=outcome,
+        outcome=CheckInOutcome.ALREADY_PRESENT if already else CheckInOutcome.PRESENT,
         scanned_at=scanned_at or now,
     )
+    attendance = {}
     if not already:
-        Attendance.objects.bulk_create(
-            [
-                Attendance(
-                    conference=conference,
-                    person=invitation.person,
-                    point=point,
-                    invitation=invitation,
-                    checkin=row,
-                    checked_in_at=row.scanned_at,
-                )
-            ],
-            ignore_conflicts=True,
+        attendance[invitation.person_id] = Attendance(
+            conference=conference,
+            person=invitation.person,
+            point=point,
+            invitation=invitation,
+            checkin=row,
+            checked_in_at=row.scanned_at,
         )
+    if scan_id not in _store(point, [row], attendance, set()):
+        row = CheckIn.objects.get(id=scan_id)  # the same tap, stored by another request meanwhile
     events.attendance_changed_on_commit(conference.pk)
-    return ScanResult(row.id, outcome, "", invitation.person_id, invitation.person.full_name, "")
+    return ScanResult(row.id, row.outcome, row.reason, invitation.person_id, invitation.person.full_name, "")
 
 
 # --- Presence, headcounts, incidents -------------------------------------------------------------
@@ -418,13 +494,16 @@ PLAYBACK_STATES = frozenset({"playing", "buffering", "stalled", "paused", "error
 STALLED_INCIDENT_AFTER = timedelta(seconds=30)
 
 
+@transaction.atomic
 def point_heartbeat(
     *, actor, point: BridgePoint, queued_scans: int = 0, playback: Playback | None = None
 ) -> PointPresence:
     """Record that a page of the point is open. Writes at most every 10 s per point (364 pages
     beating every 15 s would otherwise be a write every 40 ms for nothing), and at once when the
     player changes state. A point whose player has not played for `STALLED_INCIDENT_AFTER` gets
-    an incident; the first real playing closes it and marks the point's link as tested."""
+    an incident; the first real playing closes it and marks the point's link as tested
+    (`conferences.services.point_link_tested_mark`). Atomic: the presence, the incident and the
+    mark are written together or not at all."""
     _require_operator(actor, point)
     now = timezone.now()
     presence = PointPresence.objects.filter(point=point).first()
@@ -452,13 +531,6 @@ def point_heartbeat(
     return presence
 
 
-def _system_stalled(point: BridgePoint):
-    """The open incident the system opened for the point's player (no one opened it by hand)."""
-    return Incident.objects.filter(
-        point=point, kind=IncidentKind.STALLED, opened_by__isnull=True, closed_at__isnull=True
-    )
-
-
 def _playback_changes(point: BridgePoint, presence: PointPresence, playback: Playback, now: datetime) -> dict:
     state = playback.state if playback.state in PLAYBACK_STATES else "error"
     changes: dict = {}
@@ -470,20 +542,15 @@ def _playback_changes(point: BridgePoint, presence: PointPresence, playback: Pla
             playback_reported_at=now, playback_bitrate=playback.bitrate, playback_delay=playback.delay
         )
     if state == "playing" and "playback" in changes:  # it just started playing
-        if point.link_tested_at is None:
-            BridgePoint.objects.filter(pk=point.pk, link_tested_at__isnull=True).update(link_tested_at=now)
-        closed = _system_stalled(point).update(closed_at=now, resolution=_("Hình ảnh đã chạy lại."))
-        if closed:
-            events.incidents_changed_on_commit(point.conference_id)
+        conferences.point_link_tested_mark(point=point, at=now)
+        incident_system_close(point=point, kind=IncidentKind.STALLED, resolution=_("Hình ảnh đã chạy lại."))
     elif state in ("buffering", "stalled", "error") and now - since >= STALLED_INCIDENT_AFTER:
-        if not _system_stalled(point).exists():
-            Incident.objects.create(
-                point=point,
-                kind=IncidentKind.STALLED,
-                note=_("Báo tự động: hình ảnh tại điểm cầu không chạy quá %(seconds)s giây.")
-                % {"seconds": int(STALLED_INCIDENT_AFTER.total_seconds())},
-            )
-            events.incidents_changed_on_commit(point.conference_id)
+        incident_system_open(
+            point=point,
+            kind=IncidentKind.STALLED,
+            note=_("Báo tự động: hình ảnh tại điểm cầu không chạy quá %(seconds)s giây.")
+            % {"seconds": int(STALLED_INCIDENT_AFTER.total_seconds())},
+        )
     return changes
 
 
@@ -521,9 +588,20 @@ def headcount_report(
     return headcount
 
 
+def _require_incident_kind(kind: str) -> None:
+    if kind not in IncidentKind.values:
+        raise IncidentError(
+            _("Loại sự cố không hợp lệ."), code=IncidentErrorCode.UNKNOWN_KIND, params={"kind": kind}
+        )
+
+
 @transaction.atomic
 def incident_open(*, actor, point: BridgePoint, kind: str, note: str = "") -> Incident:
+    """An operator (or an organiser) reports a problem at the point.
+
+    Raises `IncidentError(unknown_kind)` for a kind that is not one of `IncidentKind`."""
     _require_operator(actor, point)
+    _require_incident_kind(kind)
     incident = Incident.objects.create(
         point=point, kind=kind, note=note, opened_by=actor if getattr(actor, "pk", None) else None
     )
@@ -548,6 +626,35 @@ def incident_close(*, actor, incident: Incident, resolution: str = "") -> Incide
     return incident
 
 
+def _system_incidents(point: BridgePoint, kind: str):
+    """The open incidents of `kind` the system opened at the point (no one opened them by hand)."""
+    return Incident.objects.filter(point=point, kind=kind, opened_by__isnull=True, closed_at__isnull=True)
+
+
+@transaction.atomic
+def incident_system_open(*, point: BridgePoint, kind: str, note: str) -> Incident | None:
+    """The system reports a problem it saw at the point (a player stalled, the host's stream
+    dropped), unless an incident of that kind it opened there is still open. Returns the new
+    incident, or None. No actor: the caller has let in whoever set it off (an operator's
+    heartbeat, nginx's callback). Raises `IncidentError(unknown_kind)`."""
+    _require_incident_kind(kind)
+    if _system_incidents(point, kind).exists():
+        return None
+    incident = Incident.objects.create(point=point, kind=kind, note=note)
+    events.incidents_changed_on_commit(point.conference_id)
+    return incident
+
+
+@transaction.atomic
+def incident_system_close(*, point: BridgePoint, kind: str, resolution: str) -> int:
+    """Close the open incidents of `kind` the system opened at the point, as what set them off is
+    over; one an operator opened stays open until someone closes it. Returns how many closed."""
+    closed = _system_incidents(point, kind).update(closed_at=timezone.now(), resolution=resolution)
+    if closed:
+        events.incidents_changed_on_commit(point.conference_id)
+    return closed
+
+
 # --- Questions from the floor --------------------------------------------------------------------
 
 
@@ -555,12 +662,24 @@ def incident_close(*, actor, incident: Incident, resolution: str = "") -> Incide
 def question_ask(
     *, point: BridgePoint, text: str, item=None, invitation: Invitation | None = None, actor=None
 ) -> Question:
-    """A question sent by a point's operator (actor) or by an invitee from their page (invitation)."""
+    """A question sent by a point's operator (actor) or by an invitee from their page (invitation).
+
+    Raises `QuestionError`: `text_length` (empty or over 2,000 characters), `wrong_conference` (a
+    programme item of another conference), `wrong_point` (an invitee asking from a point they are
+    not invited to)."""
     if invitation is None:
         _require_operator(actor, point)
+    elif invitation.point_id != point.pk:
+        raise QuestionError(
+            _("Bạn chỉ gửi được câu hỏi từ điểm cầu của mình."), code=QuestionErrorCode.WRONG_POINT
+        )
     text = text.strip()
     if not text or len(text) > 2000:
-        raise CheckInError(_("Câu hỏi cần từ 1 đến 2.000 ký tự."), code=CheckInErrorCode.MALFORMED)
+        raise QuestionError(_("Câu hỏi cần từ 1 đến 2.000 ký tự."), code=QuestionErrorCode.TEXT_LENGTH)
+    if item is not None and item.conference_id != point.conference_id:
+        raise QuestionError(
+            _("Mục chương trình không thuộc hội nghị này."), code=QuestionErrorCode.WRONG_CONFERENCE
+        )
     question = Question.objects.create(
         conference=point.conference, point=point, item=item, invitation=invitation, text=text
     )
@@ -572,10 +691,20 @@ def question_ask(
 def question_moderate(
     *, actor, question: Question, status: str, answer: str = "", merged_into: Question | None = None
 ) -> Question:
-    """Approve, reject, answer or merge a question; moderators are the conference's organisers."""
+    """Approve, reject, answer or merge a question; moderators are the conference's organisers.
+
+    Raises `QuestionError`: `unknown_status`, `merge_target` (merged without a question to merge
+    into, or into itself), `wrong_conference` (into a question of another conference)."""
     require(actor, "attendance.moderate", question.conference)
-    if status not in QuestionStatus.values or (status == QuestionStatus.MERGED and merged_into is None):
-        raise CheckInError(_("Thao tác không hợp lệ."), code=CheckInErrorCode.MALFORMED)
+    if status not in QuestionStatus.values:
+        raise QuestionError(_("Thao tác không hợp lệ."), code=QuestionErrorCode.UNKNOWN_STATUS)
+    if status == QuestionStatus.MERGED:
+        if merged_into is None or merged_into.pk == question.pk:
+            raise QuestionError(_("Hãy chọn câu hỏi khác để gộp vào."), code=QuestionErrorCode.MERGE_TARGET)
+        if merged_into.conference_id != question.conference_id:
+            raise QuestionError(
+                _("Câu hỏi gộp vào không thuộc hội nghị này."), code=QuestionErrorCode.WRONG_CONFERENCE
+            )
     question.status, question.moderated_at = status, timezone.now()
     question.moderated_by = actor if getattr(actor, "pk", None) else None
     question.merged_into = merged_into if status == QuestionStatus.MERGED else None

@@ -5,6 +5,11 @@ scanned (most within the fifteen minutes before the opening, a few late: all 24,
 the article reports) and at which point (nearly always their own; a few at another one), plus
 some incidents and questions. `MorningReplay` then plays the plan against the real services,
 at a chosen speed, so that the dashboard fills as it would on the day.
+
+Only on a demo conference (`Conference.is_demo`, set by `hoinghi demo-load`): the people are
+invented, and a replay writes check-ins. The check-ins it stores are marked as simulated, and
+`morning_reset` forgets those and nothing else of the log; it refuses a conference where
+someone checked people in for real.
 """
 
 import random
@@ -14,8 +19,10 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hoinghi.attendance import services
+from hoinghi.attendance.errors import SimulationError, SimulationErrorCode
 from hoinghi.attendance.models import (
     Attendance,
     CheckIn,
@@ -74,7 +81,7 @@ def morning_plan(conference: Conference) -> list[Step]:
         steps.append(
             Step(max(at, opened[where] + timedelta(seconds=5)), "scan", where, invitation_id, person_id)
         )
-    for _ in range(max(3, len(points) // 40)):
+    for _incident in range(max(3, len(points) // 40)):
         point = rng.choice(points)
         at = start + timedelta(minutes=rng.uniform(-10, 12))
         steps.append(Step(at, "incident", point, text=rng.choice(IncidentKind.values[:3])))
@@ -95,21 +102,58 @@ def _arrival_minutes(rng: random.Random) -> float:
     return minutes
 
 
+def require_demo(conference: Conference) -> None:
+    """Refuse a conference that `hoinghi demo-load` did not make."""
+    if not conference.is_demo:
+        raise SimulationError(
+            _(
+                "Hội nghị #%(id)s “%(title)s” không phải hội nghị mẫu: chỉ mô phỏng trên hội nghị do "
+                "`hoinghi demo-load` tạo. Không có dữ liệu nào bị thay đổi."
+            ),
+            code=SimulationErrorCode.NOT_DEMO,
+            params={"id": conference.pk, "title": conference.title},
+        )
+
+
+def real_checkins(conference: Conference) -> int:
+    """How many check-ins of the conference were not made by a replay."""
+    return CheckIn.objects.filter(conference=conference, is_simulated=False).count()
+
+
 @transaction.atomic
-def morning_reset(conference: Conference) -> None:
-    """Forget a previous replay: check-ins, presence, headcounts, incidents and questions."""
-    Attendance.objects.filter(conference=conference).delete()
-    CheckIn.objects.filter(conference=conference).delete()
+def morning_reset(conference: Conference) -> int:
+    """Forget a previous replay of a demo conference: the check-ins it made and the attendance they
+    made, and the conference's live state (presence, headcounts, incidents, questions). Returns how
+    many check-ins it forgot.
+
+    Raises `SimulationError`: `not_demo`, and `real_checkins` when someone checked people in for
+    real (the log is append-only: those rows, and what they made, stay)."""
+    require_demo(conference)
+    real = real_checkins(conference)
+    if real:
+        raise SimulationError(
+            _(
+                "Hội nghị có %(count)s lượt điểm danh thật (không do mô phỏng tạo): không xóa gì. "
+                "Dùng --keep để mô phỏng tiếp trên dữ liệu hiện có."
+            ),
+            code=SimulationErrorCode.REAL_CHECKINS,
+            params={"count": real},
+        )
+    simulated = CheckIn.objects.filter(conference=conference, is_simulated=True)
+    Attendance.objects.filter(conference=conference, checkin__in=simulated).delete()
+    forgotten, _by_model = simulated.delete()
     PointPresence.objects.filter(point__conference=conference).delete()
     Headcount.objects.filter(point__conference=conference).delete()
     Incident.objects.filter(point__conference=conference).delete()
     Question.objects.filter(conference=conference).delete()
+    return forgotten
 
 
 class MorningReplay:
     """Plays a plan: `advance(to)` performs every step due by `to`, grouped per point."""
 
     def __init__(self, *, actor, conference: Conference, steps: list[Step]):
+        require_demo(conference)
         self.actor = actor
         self.conference = conference
         self.steps = steps
@@ -161,6 +205,7 @@ class MorningReplay:
                     actor=self.actor,
                     point=self.points[point_id],
                     scans=batch[start : start + services.MAX_BATCH],
+                    is_simulated=True,
                 )
             self.scans += len(batch)
         return len(due)

@@ -16,6 +16,7 @@ class ConferenceErrorCode(StrEnum):
     MATERIAL_TYPE = "material_type"
     MATERIAL_TOO_LARGE = "material_too_large"
     NO_EMAIL = "no_email"
+    WRONG_CONFERENCE = "wrong_conference"  # a point, item, rule or message of another conference
 
 
 class ConferenceError(DomainError):

@@ -55,6 +55,9 @@ class Conference(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Made by `hoinghi demo-load` with invented people: the only kind of conference a replay of the
+    # morning (`hoinghi simulate-conference`) may run on. Set at creation, never changed.
+    is_demo = models.BooleanField(_("hội nghị mẫu"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("hội nghị")

@@ -34,6 +34,7 @@ from hoinghi.conferences.models import (
     ProgrammeItem,
     new_token,
 )
+from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.errors import validate
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import forget, require, scope
@@ -65,14 +66,36 @@ def _require_stage(conference: Conference, allowed: frozenset[str], what: str) -
         )
 
 
+def _require_part_of(conference: Conference, *parts) -> None:
+    """Refuse a point, a programme item, a rule or a message of another conference: the actor's
+    right was checked on `conference`, not on theirs."""
+    for part in parts:
+        if part is not None and part.conference_id != conference.pk:
+            raise ConferenceError(
+                _("“%(part)s” không thuộc hội nghị này."),
+                code=ConferenceErrorCode.WRONG_CONFERENCE,
+                params={"part": str(part)},
+            )
+
+
 # --- Conference and its life cycle ---------------------------------------------------------------
 
 
 @transaction.atomic
 def conference_create(
-    *, actor, organising_unit: Unit, title: str, starts_at: datetime, subject: str = "", ends_at=None
+    *,
+    actor,
+    organising_unit: Unit,
+    title: str,
+    starts_at: datetime,
+    subject: str = "",
+    ends_at=None,
+    is_demo: bool = False,
 ) -> Conference:
-    """A new conference in draft, organised by `organising_unit` (the actor must organise there)."""
+    """A new conference in draft, organised by `organising_unit` (the actor must organise there).
+
+    `is_demo` marks the demo's conference (`hoinghi demo-load`), on which a replay of the morning
+    may run; nothing else sets it."""
     require(actor, "conferences.change", organising_unit)
     conference = Conference(
         title=title,
@@ -81,6 +104,7 @@ def conference_create(
         ends_at=ends_at,
         organising_unit=organising_unit,
         created_by=actor if getattr(actor, "pk", None) else None,
+        is_demo=is_demo,
     )
     _validate(conference)
     conference.save()
@@ -404,10 +428,13 @@ def point_unserve_unit(*, actor, point: BridgePoint, unit: Unit) -> None:
 
 @transaction.atomic
 def person_assign_point(*, actor, conference: Conference, person: Person, point: BridgePoint | None) -> None:
-    """Send one person to `point` whatever their unit's point is (None: back to the rule)."""
+    """Send one person to `point` whatever their unit's point is (None: back to the rule).
+
+    Raises `ConferenceError(wrong_conference)` for a point of another conference."""
     require(actor, "conferences.change", person)
     if point is not None:
         require(actor, "conferences.view", point)
+    _require_part_of(conference, point)
     _require_stage(conference, _POINTS_OPEN, _("chuyển điểm cầu"))
     if point is None:
         PersonPointAssignment.objects.filter(conference=conference, person=person).delete()
@@ -485,6 +512,20 @@ def point_readiness_mark(
     )
 
 
+@transaction.atomic
+def point_link_tested_mark(*, point: BridgePoint, at: datetime) -> bool:
+    """Record that the point's link has carried the stream: its video player played (attendance's
+    heartbeat says so, for an operator it has let in). Only a point not marked yet is marked: a tick
+    an operator made stays as it is. Returns whether this call marked it. Not audited, as nobody
+    ticked anything: the audit keeps what people did."""
+    if point.link_tested_at is not None:
+        return False
+    marked = BridgePoint.objects.filter(pk=point.pk, link_tested_at__isnull=True).update(link_tested_at=at)
+    if marked:
+        point.link_tested_at = at
+    return bool(marked)
+
+
 # --- Eligibility rules and overrides -------------------------------------------------------------
 
 
@@ -502,8 +543,10 @@ def rule_save(
     min_member_count: int | None = None,
     within: Unit | None = None,
 ) -> EligibilityRule:
-    """Create or change a rule (a category of invitees). Refused once the conference is live."""
+    """Create or change a rule (a category of invitees). Refused once the conference is live, and
+    for a `rule` of another conference (`ConferenceError(wrong_conference)`)."""
     require(actor, "conferences.change", conference)
+    _require_part_of(conference, rule)
     _require_stage(conference, _RULES_OPEN, _("sửa nhóm đối tượng mời"))
     if within is not None:
         require(actor, "orgs.view", within)
@@ -731,11 +774,6 @@ def invitation_token_revoke(*, actor, invitation: Invitation) -> Invitation:
 _EMAIL_OPEN = frozenset({ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE})
 
 
-def _schedule_outbox_send(conference: Conference) -> None:
-    from hoinghi.conferences.tasks import outbox_send
-
-    conference_id = conference.pk
-    transaction.on_commit(lambda: outbox_send.enqueue(conference_id=conference_id))
 
 
 @transaction.atomic
@@ -745,12 +783,14 @@ def invitations_email(*, actor, conference: Conference, point: BridgePoint | Non
     background. Returns how many were queued; calling it again queues only the newcomers.
 
     Someone with a failed message is not queued again here: the outbox page retries it.
-    Raises `ConferenceError` (stage) before invitations are issued or after the conference.
+    Raises `ConferenceError` (stage) before invitations are issued or after the conference, and
+    (wrong_conference) for a point of another conference.
     """
     require(actor, "conferences.send", conference)
     _require_stage(conference, _EMAIL_OPEN, _("gửi thư mời"))
     if point is not None:
         require(actor, "conferences.view", point)
+    _require_part_of(conference, point)
     invitations = scope(
         actor,
         "conferences.change",
@@ -777,17 +817,19 @@ def invitations_email(*, actor, conference: Conference, point: BridgePoint | Non
         point=point.pk if point is not None else None,
     )
     if messages:
-        _schedule_outbox_send(conference)
+        enqueue_on_commit("hoinghi.conferences.tasks.outbox_send", conference_id=conference.pk)
     return len(messages)
 
 
 @transaction.atomic
 def outbox_retry(*, actor, conference: Conference, message=None) -> int:
     """Put a failed message (or every failed message the actor may change) back in the queue and
-    send it again in the background. Returns how many were queued."""
+    send it again in the background. Returns how many were queued. Raises
+    `ConferenceError(wrong_conference)` for a message of another conference."""
     if message is not None:
         require(actor, "conferences.change", message)
-        failed = OutboxMessage.objects.filter(pk=message.pk, conference=conference)
+        _require_part_of(conference, message)
+        failed = OutboxMessage.objects.filter(pk=message.pk)
     else:
         require(actor, "conferences.send", conference)
         failed = scope(actor, "conferences.change", OutboxMessage.objects.filter(conference=conference))
@@ -800,7 +842,7 @@ def outbox_retry(*, actor, conference: Conference, message=None) -> int:
         queued=count,
     )
     if count:
-        _schedule_outbox_send(conference)
+        enqueue_on_commit("hoinghi.conferences.tasks.outbox_send", conference_id=conference.pk)
     return count
 
 
@@ -950,16 +992,13 @@ def material_upload(*, actor, conference: Conference, title: str, file, item: Pr
 
     `file` is an uploaded file (Django `File`). Its type and size are checked before anything is
     written: a refused upload leaves no file and no row. Raises `ConferenceError` (`material_type`,
-    `material_too_large`, `invalid`).
+    `material_too_large`, `invalid`, `wrong_conference` for an item of another conference).
     """
     from hoinghi.conferences.models import Material
 
     require(actor, "conferences.change", conference)
     _require_stage(conference, _PROGRAMME_OPEN, _("thêm tài liệu"))
-    if item is not None and item.conference_id != conference.pk:
-        raise ConferenceError(
-            _("Mục chương trình không thuộc hội nghị này."), code=ConferenceErrorCode.INVALID
-        )
+    _require_part_of(conference, item)
     file.seek(0)
     head = file.read(16)
     file.seek(0)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoinghi.core.models import TimeStampedModel
 from hoinghi.core.tree import PathField
+from hoinghi.orgs.vietnamese import fold, join_full_name, name_sort_key, sort_key
 
 
 class Level(models.Model):
@@ -274,3 +275,21 @@ class ImportJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.file_name}"
+
+
+# --- Derived columns -----------------------------------------------------------------------------
+
+
+def unit_fill_derived(unit: Unit) -> Unit:
+    """Set the columns computed from the unit's own values (sort key, search text)."""
+    unit.name_sort_key = sort_key(unit.name)[:600]
+    unit.search_text = fold(f"{unit.code} {unit.name} {unit.short_name}")[:600]
+    return unit
+
+
+def person_fill_derived(person: Person) -> Person:
+    """Set the full name, the Vietnamese sort key and the search text from the name parts."""
+    person.full_name = join_full_name(person.family_name, person.middle_name, person.given_name)
+    person.sort_key = name_sort_key(person.family_name, person.middle_name, person.given_name)
+    person.search_text = fold(f"{person.full_name} {person.code} {person.phone} {person.email}")[:400]
+    return person

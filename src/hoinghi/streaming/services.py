@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.attendance import events as live_events
-from hoinghi.attendance.models import Incident, IncidentKind
+from hoinghi.attendance import services as attendance
+from hoinghi.attendance.models import IncidentKind
 from hoinghi.conferences.models import BridgePoint, Conference, ConferenceStatus, ProgrammeItem
+from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
 from hoinghi.streaming.errors import StreamError, StreamErrorCode
@@ -94,7 +96,7 @@ def stream_settings_update(
     stream.save()
     audit(
         actor=actor,
-        type="streaming.settings",
+        type="streaming.stream.updated",
         obj=stream,
         unit_path=conference.organising_unit.path,
         source=source,
@@ -114,7 +116,7 @@ def key_rotate(*, actor, conference: Conference) -> StreamKey:
     stream.keys.filter(retired_at__isnull=True).update(retired_at=now)
     key = StreamKey.objects.create(stream=stream, created_by=actor)
     StreamEvent.objects.create(stream=stream, kind=StreamEventKind.KEY_ROTATED, key=key)
-    audit(actor=actor, type="streaming.key_rotate", obj=stream, unit_path=conference.organising_unit.path)
+    audit(actor=actor, type="streaming.key.rotated", obj=stream, unit_path=conference.organising_unit.path)
     return key
 
 
@@ -136,7 +138,9 @@ def key_revoke(*, actor, conference: Conference, key_id: int) -> StreamKey:
         if was_current:
             StreamKey.objects.create(stream=stream, created_by=actor)
         StreamEvent.objects.create(stream=stream, kind=StreamEventKind.KEY_REVOKED, key=key)
-        audit(actor=actor, type="streaming.key_revoke", obj=stream, unit_path=conference.organising_unit.path)
+        audit(
+            actor=actor, type="streaming.key.revoked", obj=stream, unit_path=conference.organising_unit.path
+        )
     return key
 
 
@@ -164,13 +168,13 @@ def chapter_adjust(*, actor, chapter: Chapter, start: float, end: float) -> Chap
     chapter.save()
     audit(
         actor=actor,
-        type="streaming.chapter_adjust",
+        type="streaming.chapter.adjusted",
         obj=chapter,
         unit_path=conference.organising_unit.path,
         start=start,
         end=end,
     )
-    _enqueue("chapter_cut", chapter.pk)
+    enqueue_on_commit("hoinghi.streaming.tasks.chapter_cut", chapter.pk)
     return chapter
 
 
@@ -230,7 +234,7 @@ def publish_check(*, name: str, key: str, addr: str = "", client: str = "") -> V
     )
     StreamEvent.objects.create(stream=stream, kind=StreamEventKind.PUBLISH, addr=addr, key=found, at=now)
     if mode == StreamState.LIVE:
-        _close_dropped_incident(stream, now)
+        _close_dropped_incident(stream)
     live_events.stream_changed_on_commit(stream.conference_id)
     return Verdict(True)
 
@@ -269,32 +273,28 @@ def publish_done(*, name: str, client: str = "", addr: str = "") -> None:
     stream.save(update_fields=["state", "state_changed_at", "publisher_client"])
     StreamEvent.objects.create(stream=stream, kind=StreamEventKind.DONE, addr=addr, at=now)
     if was_live and stream.conference.status == ConferenceStatus.LIVE:
-        host = BridgePoint.objects.filter(conference=stream.conference, is_host=True).first()
-        if host and not _system_dropped(stream).exists():
-            Incident.objects.create(
+        host = _host_point(stream)
+        if host is not None:
+            attendance.incident_system_open(
                 point=host,
                 kind=IncidentKind.LINK_DOWN,
                 note=_("Báo tự động: luồng phát từ điểm cầu chính đã dừng lúc %(time)s.")
                 % {"time": timezone.localtime(now).strftime("%H:%M:%S")},
             )
-            live_events.incidents_changed_on_commit(stream.conference_id)
     live_events.stream_changed_on_commit(stream.conference_id)
 
 
-def _system_dropped(stream: Stream):
-    """The open incident the system raised at the host point when the stream dropped."""
-    return Incident.objects.filter(
-        point__conference=stream.conference,
-        point__is_host=True,
-        kind=IncidentKind.LINK_DOWN,
-        opened_by__isnull=True,
-        closed_at__isnull=True,
-    )
+def _host_point(stream: Stream) -> BridgePoint | None:
+    return BridgePoint.objects.filter(conference_id=stream.conference_id, is_host=True).first()
 
 
-def _close_dropped_incident(stream: Stream, now: datetime) -> None:
-    if _system_dropped(stream).update(closed_at=now, resolution=_("Luồng phát đã trở lại.")):
-        live_events.incidents_changed_on_commit(stream.conference_id)
+def _close_dropped_incident(stream: Stream) -> None:
+    """The stream is back: the incident the system raised at the host point when it dropped closes."""
+    host = _host_point(stream)
+    if host is not None:
+        attendance.incident_system_close(
+            point=host, kind=IncidentKind.LINK_DOWN, resolution=_("Luồng phát đã trở lại.")
+        )
 
 
 @transaction.atomic
@@ -326,14 +326,8 @@ def record_done(*, name: str, path: str) -> Recording | None:
     )
     if created:
         StreamEvent.objects.create(stream=stream, kind=StreamEventKind.RECORDED, reason=relative)
-        _enqueue("recording_process", recording.pk)
+        enqueue_on_commit("hoinghi.streaming.tasks.recording_process", recording.pk)
     return recording
-
-
-def _enqueue(task_name: str, pk: int) -> None:
-    from hoinghi.streaming import tasks
-
-    transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(pk))
 
 
 # --- Chapters -------------------------------------------------------------------------------------
@@ -378,7 +372,7 @@ def recording_retry(*, actor, recording: Recording) -> Recording:
     """Process a recording again (after a failure, or to cut chapters the programme changed)."""
     require(actor, "streaming.manage", recording.stream.conference)
     Recording.objects.filter(pk=recording.pk).update(status=ProcessingStatus.WAITING, error="")
-    _enqueue("recording_process", recording.pk)
+    enqueue_on_commit("hoinghi.streaming.tasks.recording_process", recording.pk)
     return recording
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from hoinghi.attendance.tests.servers import free_port
+from hoinghi.attendance.testing import free_port
 from hoinghi.streaming import config
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"

@@ -213,7 +213,7 @@ def test_the_migration_takes_back_grants_made_as_a_side_effect_and_keeps_those_g
     Grant.objects.create(user=side_effect, role=R.SITE_OPERATOR, unit=point.unit)  # as the old code did
     grant_create(actor=superuser, user=on_purpose, role=R.SITE_OPERATOR, unit=point.unit)
 
-    migration = importlib.import_module("hoinghi.conferences.migrations.0002_operator_grants_taken_back")
+    migration = importlib.import_module("hoinghi.conferences.migrations.0003_operator_grants_taken_back")
     migration.take_back(apps, None)
 
     assert not Grant.objects.filter(user=side_effect).exists()

@@ -28,8 +28,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from hoinghi.attendance.models import Attendance, CheckIn
-from hoinghi.attendance.tests.servers import Server, free_port, running
-from hoinghi.attendance.tests.servers import login as server_login
+from hoinghi.attendance.testing import Server, free_port, running
+from hoinghi.attendance.testing import login as server_login
 from hoinghi.conferences.models import Conference, Invitation, InvitationStatus
 
 PASSWORD = "mat-khau-do-tin-cay"

@@ -187,3 +187,94 @@ def test_a_retry_stored_first_by_a_concurrent_request_is_answered_from_what_is_s
     assert result.person_name == issued.people["HN-BD"].full_name
     assert CheckIn.objects.count() == 2
     assert Attendance.objects.count() == 1
+
+
+def _inserts_attendance(sql: str) -> bool:
+    return sql.startswith("INSERT") and '"attendance_attendance"' in sql
+
+
+def test_a_scan_that_loses_the_race_for_a_person_is_logged_as_already_present(issued, ba_dinh_operator):
+    """Just before this request writes the person's attendance, another scan of the same person
+    makes them present. Then this scan is stored as "already present": the log never says
+    "present" for a scan whose person another scan holds."""
+    from django.db import connection
+
+    token = _token(issued.conference, issued.people["HN-BD"])
+    mine, theirs = _qr(token), _qr(token)
+    meanwhile = []
+
+    def they_store_first(execute, sql, params, many, context):
+        if _inserts_attendance(sql) and not meanwhile:
+            meanwhile.append("running")
+            checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[theirs])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(they_store_first):
+        (result,) = checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[mine])
+    assert result.outcome == CheckInOutcome.ALREADY_PRESENT and not result.is_retry
+    assert CheckIn.objects.get(id=mine.id).outcome == CheckInOutcome.ALREADY_PRESENT
+    assert CheckIn.objects.get(id=theirs.id).outcome == CheckInOutcome.PRESENT
+    assert Attendance.objects.get().checkin_id == theirs.id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_racing_for_one_person_store_one_present_and_one_already_present(
+    issued, ba_dinh_operator
+):
+    """Two transactions on PostgreSQL: the second reads the person as absent while the first has
+    not committed, then writes once the first has. It waits on the first's attendance row (or
+    finds it committed), skips its own and logs its scan as already present."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two concurrent transactions: PostgreSQL (SQLite runs one writer at a time)")
+    token = _token(issued.conference, issued.people["HN-BD"])
+    first_scan, second_scan = _qr(token), _qr(token)
+    first_written, second_writing = threading.Event(), threading.Event()
+    results, failures = {}, []
+
+    def first():
+        try:
+            with transaction.atomic():
+                (results["first"],) = checkins_record(
+                    actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[first_scan]
+                )
+                first_written.set()
+                assert second_writing.wait(10), "the second request never reached its insert"
+        except Exception as error:  # noqa: BLE001 - reported by the test's thread below
+            failures.append(error)
+        finally:
+            first_written.set()
+            connection.close()
+
+    def second():
+        def commit_the_first_now(execute, sql, params, many, context):
+            if _inserts_attendance(sql):
+                second_writing.set()  # the first commits while this INSERT waits for its row
+            return execute(sql, params, many, context)
+
+        try:
+            assert first_written.wait(10)
+            with connection.execute_wrapper(commit_the_first_now):
+                (results["second"],) = checkins_record(
+                    actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[second_scan]
+                )
+        except Exception as error:  # noqa: BLE001
+            failures.append(error)
+        finally:
+            second_writing.set()
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not failures, failures
+    assert results["first"].outcome == CheckInOutcome.PRESENT
+    assert results["second"].outcome == CheckInOutcome.ALREADY_PRESENT
+    stored = dict(CheckIn.objects.values_list("id", "outcome"))
+    assert stored == {first_scan.id: CheckInOutcome.PRESENT, second_scan.id: CheckInOutcome.ALREADY_PRESENT}
+    assert list(Attendance.objects.values_list("checkin_id", flat=True)) == [first_scan.id]

@@ -10,7 +10,6 @@
   `?muc=` it follows the programme: the item going on now (`questions.current_item`).
 """
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -24,23 +23,12 @@ from hoinghi.attendance import questions, selectors, services
 from hoinghi.attendance.errors import CheckInError
 from hoinghi.attendance.models import QuestionStatus
 from hoinghi.conferences import selectors as conferences
+from hoinghi.conferences.decorators import personal_page
 from hoinghi.core.errors import NotFoundError
 
 BOARD_POLL_SECONDS = 3
 
 
-def _private(view):
-    """Pages reached with a personal token: nothing may keep them, and the token must not leak."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "same-origin"  # see conferences.views.personal._private
-        return response
-
-    return wrapped
 
 
 def _is_htmx(request) -> bool:
@@ -109,7 +97,7 @@ def point_questions(request, point_pk: int):
     )
 
 
-@_private
+@personal_page
 @require_http_methods(["GET", "POST"])
 def personal_questions(request, token: str):
     """The invitee's page: their question goes to their own point; they see their own questions."""

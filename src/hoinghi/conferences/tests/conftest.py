@@ -102,3 +102,39 @@ def small_conference(small_tree, superuser, point_levels) -> SmallConference:
         actor=superuser, conference=conference, name="Chủ tịch CĐCS lớn", roles=[chair], min_member_count=2000
     )
     return SmallConference(conference, host, hcm_point, ba_dinh_point, committee_rule, chair_rule, people)
+
+
+@dataclass
+class OtherConference:
+    conference: Conference
+    host: BridgePoint
+    item: object  # a ProgrammeItem
+    rule: EligibilityRule
+
+
+@pytest.fixture
+def other_conference(small_conference, superuser, point_levels) -> OtherConference:
+    """A second conference of the same organising unit: its parts must never be taken for the
+    small conference's."""
+    from hoinghi.orgs.models import Unit
+
+    national = Unit.objects.get(pk=small_conference.conference.organising_unit_id)
+    conference = services.conference_create(
+        actor=superuser,
+        organising_unit=national,
+        title="Hội nghị khác",
+        starts_at=datetime(2019, 3, 1, 8, 0, tzinfo=ZONE),
+    )
+    host = services.point_create(
+        actor=superuser,
+        conference=conference,
+        unit=national,
+        is_host=True,
+        name="Điểm cầu chính của hội nghị khác",
+        level=point_levels["central"],
+    )
+    item = services.programme_item_create(
+        actor=superuser, conference=conference, kind="topic", title="Chuyên đề"
+    )
+    rule = services.rule_save(actor=superuser, conference=conference, name="Nhóm khác", min_member_count=1)
+    return OtherConference(conference, host, item, rule)

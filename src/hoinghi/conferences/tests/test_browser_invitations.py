@@ -5,7 +5,7 @@ import pytest
 
 from hoinghi.conftest import screenshot
 from hoinghi.core.permissions import GrantRole
-from hoinghi.orgs.services import person_fill_derived
+from hoinghi.orgs.models import person_fill_derived
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,6 +1,6 @@
 import pytest
 
-from hoinghi.conferences import selectors, services
+from hoinghi.conferences import readiness, selectors, services
 from hoinghi.conferences.errors import ConferenceErrorCode
 from hoinghi.conferences.models import ConferenceStatus, Invitation, InvitationStatus, OverrideKind
 from hoinghi.core.errors import DomainError
@@ -143,8 +143,8 @@ def test_readiness_lists_what_each_point_lacks_and_a_rule_matching_nobody(small_
     services.point_readiness_mark(
         actor=superuser, point=small_conference.hcm_point, item="link_tested_at", done=True
     )
-    readiness = selectors.readiness(actor=superuser, conference=conference)
-    missing = {row.point.name: row.missing for row in readiness.points}
+    result = readiness.readiness(actor=superuser, conference=conference)
+    missing = {row.point.name: row.missing for row in result.points}
     assert "chưa thử đường truyền" not in missing["Điểm cầu Hồ Chí Minh"]
     assert "chưa thử đường truyền" in missing["Điểm cầu Ba Đình"]
     preview = selectors.invitation_preview(actor=superuser, conference=conference)

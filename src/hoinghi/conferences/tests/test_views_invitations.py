@@ -14,7 +14,7 @@ from hoinghi.conferences.models import (
     OverrideKind,
 )
 from hoinghi.core.permissions import GrantRole
-from hoinghi.orgs.services import person_fill_derived
+from hoinghi.orgs.models import person_fill_derived
 from hoinghi.orgs.tests.factories import PersonFactory, PositionRoleFactory
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hoinghi.conferences import selectors, services
+from hoinghi.conferences import readiness, selectors, services
 from hoinghi.conferences.errors import ConferenceError
 from hoinghi.conferences.forms import ConferenceForm, PresenterForm, ProgrammeItemForm
 from hoinghi.conferences.models import TRANSITIONS, ConferenceStatus, Presenter, ProgrammeItem
@@ -118,7 +118,7 @@ def conference_detail(request, pk: int):
     actor = request.user
     conference = selectors.conference_get(actor=actor, pk=pk)
     can_change = can(actor, "conferences.change", conference)
-    summary = selectors.readiness_summary(actor=actor, conference=conference, include_rules=can_change)
+    summary = readiness.readiness_summary(actor=actor, conference=conference, include_rules=can_change)
     next_stages = [
         stage for stage in STAGES if stage in TRANSITIONS[conference.status]
     ]  # in life-cycle order
@@ -129,7 +129,7 @@ def conference_detail(request, pk: int):
             "nav": "conferences",
             "tab": "overview",
             "conference": conference,
-            "totals": selectors.totals(actor=actor, conference=conference),
+            "totals": readiness.totals(actor=actor, conference=conference),
             "summary": summary,
             "stepper": _stepper(conference),
             "transitions": conference.transitions.select_related("actor"),

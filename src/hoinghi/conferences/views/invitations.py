@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hoinghi.conferences import selectors, services
+from hoinghi.conferences import readiness, selectors, services
 from hoinghi.conferences.errors import ConferenceError
 from hoinghi.conferences.forms_invitations import OverrideForm, RuleForm
 from hoinghi.conferences.models import ConferenceStatus, InvitationStatus, OutboxStatus
@@ -345,7 +345,7 @@ def person_point_by_person(request, pk: int, person_pk: int):
 def totals(request, pk: int):
     actor = request.user
     conference = selectors.conference_get(actor=actor, pk=pk)
-    result = selectors.totals(actor=actor, conference=conference)
+    result = readiness.totals(actor=actor, conference=conference)
     return render(
         request,
         "conferences/totals.html",

@@ -5,31 +5,15 @@ invitation, gives a friendly "not found" page. Nothing here may be cached by a s
 indexed, and the token must not leak through the Referer header to another site.
 """
 
-from functools import wraps
-
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from hoinghi.conferences import documents, selectors
+from hoinghi.conferences.decorators import personal_page
 from hoinghi.conferences.views.materials import material_response
 from hoinghi.core.errors import NotFoundError
-
-
-def _private(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        # The address holds the token: no other site gets it in a Referer. Not "no-referrer":
-        # with it Chromium posts the page's own forms (a question, the language switch) with
-        # `Origin: null`, which Django's CSRF check refuses.
-        response["Referrer-Policy"] = "same-origin"
-        return response
-
-    return wrapped
 
 
 def _missing(request) -> HttpResponse:
@@ -40,7 +24,7 @@ def personal_link(token: str) -> str:
     return f"{settings.HOINGHI_BASE_URL}/moi/{token}/"
 
 
-@_private
+@personal_page
 def invitation_page(request, token: str):
     try:
         invitation = selectors.invitation_by_token(token=token)
@@ -63,7 +47,7 @@ def invitation_page(request, token: str):
     )
 
 
-@_private
+@personal_page
 def invitation_qr(request, token: str):
     try:
         invitation = selectors.invitation_by_token(token=token)
@@ -72,7 +56,7 @@ def invitation_qr(request, token: str):
     return HttpResponse(documents.qr_svg(personal_link(invitation.token)), content_type="image/svg+xml")
 
 
-@_private
+@personal_page
 def invitation_material(request, token: str, material_pk: int):
     try:
         invitation = selectors.invitation_by_token(token=token)

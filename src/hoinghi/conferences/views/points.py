@@ -13,6 +13,7 @@ from hoinghi.conferences import selectors, services
 from hoinghi.conferences.errors import ConferenceError
 from hoinghi.conferences.forms import PointForm, PointOperatorForm, PointUnitForm
 from hoinghi.conferences.models import BridgePointLevel
+from hoinghi.conferences.readiness import point_rows, readiness_summary
 from hoinghi.conferences.views.conferences import require_change
 from hoinghi.core.errors import RequestErrorCode
 from hoinghi.core.forms import add_domain_error
@@ -47,9 +48,7 @@ def point_list(request, pk: int):
     conference = selectors.conference_get(actor=actor, pk=pk)
     level = _level_filter(request.GET.get("level", ""))
     search = request.GET.get("q", "").strip()
-    rows = selectors.point_rows(
-        actor=actor, conference=conference, level_id=level.pk if level else None, search=search
-    )
+    rows = point_rows(actor=actor, conference=conference, level_id=level.pk if level else None, search=search)
     page = Paginator(rows, POINTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -248,7 +247,7 @@ def unit_suggest(request, pk: int):
 def readiness(request, pk: int):
     actor = request.user
     conference = selectors.conference_get(actor=actor, pk=pk)
-    summary = selectors.readiness_summary(
+    summary = readiness_summary(
         actor=actor, conference=conference, include_rules=can(actor, "conferences.change", conference)
     )
     page = Paginator(summary.not_ready, POINTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -136,6 +136,7 @@ def test_the_2018_conference_invites_24814_key_officials_1700_at_the_host_point(
 
     call_command("demo_load")
     conference = Conference.objects.get()
+    assert conference.is_demo  # the replay of the morning may run on it, and only on such a conference
     active = conference.invitations.filter(status=InvitationStatus.ACTIVE)
 
     assert active.count() == 24_814

@@ -3,8 +3,17 @@
 import factory
 
 from hoinghi.core.tree import path_child
-from hoinghi.orgs.models import Level, Person, Position, PositionRole, Province, Unit, UnitKind
-from hoinghi.orgs.services import person_fill_derived, unit_fill_derived
+from hoinghi.orgs.models import (
+    Level,
+    Person,
+    Position,
+    PositionRole,
+    Province,
+    Unit,
+    UnitKind,
+    person_fill_derived,
+    unit_fill_derived,
+)
 
 
 class LevelFactory(factory.django.DjangoModelFactory):

@@ -97,6 +97,17 @@ def test_revoking_cuts_the_running_publisher_and_makes_a_new_key(live, superuser
     assert services.current_key(live.stream) != live.key
 
 
+def test_key_changes_are_audited_as_dotted_past_tense(live, superuser):
+    from hoinghi.core.models import AuditEntry
+
+    services.key_rotate(actor=superuser, conference=live.conference)
+    services.key_revoke(actor=superuser, conference=live.conference, key_id=live.key.pk)
+    types = list(
+        AuditEntry.objects.filter(type__startswith="streaming.").order_by("pk").values_list("type", flat=True)
+    )
+    assert types == ["streaming.key.rotated", "streaming.key.revoked"]
+
+
 def test_a_refused_duplicate_publisher_ending_does_not_stop_the_stream(live):
     assert publish(live.stream, live.key.secret, client="7").allowed
     assert not publish(live.stream, live.key.secret, client="8").allowed

@@ -20,8 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import selectors as conference_selectors
+from hoinghi.conferences.decorators import personal_page
 from hoinghi.conferences.models import ConferenceStatus
-from hoinghi.conferences.views.personal import _private
 from hoinghi.core.forms import add_domain_error
 from hoinghi.core.permissions import can
 from hoinghi.streaming import selectors, services
@@ -100,7 +100,7 @@ def invitation_player(request, *, invitation, conference, **_ignored) -> str:
 # --- Invitees and the public ------------------------------------------------------------------------
 
 
-@_private  # the invitee's own page: no shared cache, no index, no Referer
+@personal_page  # the invitee's own page: no shared cache, no index, no Referer
 def watch_later(request, token: str, chapter_id: int):
     invitation = conference_selectors.invitation_by_token(token=token)
     chapter = selectors.chapter_for_invitation(invitation=invitation, chapter_id=chapter_id)

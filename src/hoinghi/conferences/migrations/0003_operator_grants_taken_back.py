@@ -38,7 +38,7 @@ def take_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conferences", "0001_initial"),
+        ("conferences", "0002_conference_is_demo"),
         ("accounts", "0002_initial"),
         ("core", "0001_initial"),
     ]

@@ -5,6 +5,9 @@ Django is connected to), `running` is the same as a context manager, and `login`
 through the real form and returns what an API client needs (the session cookie and CSRF header).
 `Server.rss()` is the resident memory of the whole process group (uvicorn's supervisor and its
 workers), read from /proc.
+
+Not under `tests/`: the benchmarks and `streaming.testing` use it too, and no module outside a
+`tests` package imports one.
 """
 
 import os
@@ -19,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[4]
+ROOT = Path(__file__).resolve().parents[3]
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
