@@ -26,12 +26,10 @@ WRITES = frozenset(
 )
 # Writes to another app's table that stay, and why: the demo loads the reference organisation in
 # bulk (services one row at a time would take minutes) and the vocabulary of point levels (no
-# service writes vocabularies); a point operator's grant is being reworked with the permission
-# engine (another piece of issue 15).
+# service writes vocabularies).
 KNOWN_WRITES = {
     ("hoinghi.demo.scenario.writing", "orgs"),
     ("hoinghi.demo.scenario.conference", "conferences"),
-    ("hoinghi.conferences.services", "accounts"),
 }
 
 
