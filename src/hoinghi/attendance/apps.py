@@ -8,7 +8,9 @@ class AttendanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from hoinghi.attendance import dashboard
         from hoinghi.attendance.views.checkin import points_to_operate_card
-        from hoinghi.core import slots
+        from hoinghi.core import live, slots
 
+        live.register_view(dashboard.LIVE_VIEW)
         slots.register("home", points_to_operate_card)

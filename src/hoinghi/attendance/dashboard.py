@@ -1,19 +1,20 @@
 """The live dashboard's snapshot: one JSON-ready dict per (conference, audience).
 
-A dashboard is a snapshot, then snapshots (STYLE.md §6): the broadcaster (`attendance.live`)
-computes one per audience at most once a second and the polling endpoint returns the same dict.
+A dashboard is a snapshot, then updates (STYLE.md §6): it is the first user of the live layer
+(`core.live`). `LIVE_VIEW` registers `snapshot_for` as the builder of the "attendance.dashboard"
+view, following the conference's topic (`events.topic`); the broadcaster computes one snapshot per
+audience at most once a second and the polling endpoint returns the same dict.
 
 The audience is what decides the content, and nothing else does: who is unrestricted, the unit
 paths granted for "conferences.view" (the same rule `core.permissions.scope` applies) and the
 points the actor operates (the conference selectors add those to the scope). Two users with the
 same audience see the same snapshot, so the broadcaster computes it once for both and sends it to
-a channel group named after the audience: a province's organisers never share a group with the
-national ones.
+the channel group of the audience (`core.live.group_name`, from `Audience.key`): a province's
+organisers never share a group with the national ones.
 
 Cost: a fixed handful of aggregate queries, whatever the number of points or people.
 """
 
-import hashlib
 import math
 import zlib
 from collections import defaultdict
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from hoinghi.attendance import events
 from hoinghi.attendance.models import Attendance, Headcount, Incident, IncidentKind
 from hoinghi.conferences.models import BridgePoint, Conference, Invitation, InvitationStatus
+from hoinghi.core import live
 from hoinghi.core.permissions import scope_paths
 from hoinghi.orgs.selectors import person_ids_under
 
@@ -63,14 +65,6 @@ class Audience:
         if self.everything:
             return "*"
         return ",".join(self.paths) + "|" + ",".join(str(pk) for pk in self.operated)
-
-    def group(self, conference: Conference) -> str:
-        """The channel group of this audience for this conference (names of at most 100 ASCII
-        characters). The conference's creation time is in the digest so that a database rebuilt
-        with the same ids (tests, demos) never meets the cache keys of an older one."""
-        stamp = conference.created_at.timestamp() if conference.created_at else 0
-        digest = hashlib.sha256(f"{self.key}#{stamp}".encode()).hexdigest()[:24]
-        return f"live.{conference.pk}.{digest}"
 
     def covers(self, conference: Conference) -> bool:
         """Does this audience see all of the conference (a grant on its organising unit or above)?"""
@@ -389,3 +383,15 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
         "points": points,
         **{name: build(conference=conference, audience=audience, now=now) for name, build in EXTRAS.items()},
     }
+
+
+def _conference_by_id(conference_id: int) -> Conference | None:
+    return Conference.objects.select_related("organising_unit").filter(pk=conference_id).first()
+
+
+LIVE_VIEW = live.LiveView(
+    name="attendance.dashboard",
+    topic=events.topic,
+    load=_conference_by_id,
+    snapshot=lambda conference, audience: snapshot_for(audience=audience, conference=conference),
+)

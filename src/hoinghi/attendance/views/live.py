@@ -14,8 +14,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hoinghi.attendance import live, services
-from hoinghi.attendance.dashboard import OFFLINE_AFTER, audience_for
+from hoinghi.attendance import services
+from hoinghi.attendance.dashboard import LIVE_VIEW, OFFLINE_AFTER, audience_for
 from hoinghi.attendance.events import ONLINE_WITHIN
 from hoinghi.attendance.models import Incident
 from hoinghi.conferences.selectors import conference_get
@@ -72,7 +72,7 @@ def dashboard(request, pk: int):
     actor = request.user
     conference = conference_get(actor=actor, pk=pk)
     audience = audience_for(actor=actor, conference=conference)
-    snapshot = live.snapshot_message(conference=conference, audience=audience)
+    snapshot = LIVE_VIEW.message(conference, audience)
     return render(
         request,
         "attendance/dashboard.html",

@@ -2,7 +2,7 @@
  *
  * The server sends a whole snapshot (attendance/dashboard.py) on connect and to every poll, so a
  * reconnecting page simply draws the fresh one. Then, at most once a second, an update: every
- * figure, but only the fields of the points that changed (attendance/live.py, `update_message`).
+ * figure, but only the fields of the points that changed (core/live/broadcasting.py, `update_message`).
  * An update computed against a newer snapshot than the page holds (`base`) means one was missed:
  * the page fetches a fresh snapshot rather than apply it. While the socket is closed the page
  * polls the API every 5 s and retries the socket with backoff (1 s … 30 s).
