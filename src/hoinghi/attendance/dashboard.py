@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from hoinghi.attendance import events
 from hoinghi.attendance.models import Attendance, Headcount, Incident, IncidentKind
 from hoinghi.conferences.models import BridgePoint, Conference, Invitation, InvitationStatus
-from hoinghi.core import live
+from hoinghi.core import extensions, live
 from hoinghi.core.permissions import scope_paths
 from hoinghi.orgs.selectors import person_ids_under
 
@@ -42,14 +42,6 @@ CAPITAL = (21.0285, 105.8542)
 # The spread of the other points of a province around its centre, in degrees of latitude.
 SPREAD_MIN, SPREAD_MAX = 0.08, 0.32
 TIMELINE_MAX_MINUTES = 600
-
-# Parts other apps add to every snapshot: name -> callable(conference=, audience=, now=) -> JSON-ready.
-# (streaming adds the stream's state; attendance does not import the apps that build on it.)
-EXTRAS: dict = {}
-
-
-def register_extra(name: str, build) -> None:
-    EXTRAS[name] = build
 
 
 @dataclass(frozen=True)
@@ -178,7 +170,8 @@ def _iso(value: datetime | None) -> str | None:
 def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | None = None) -> dict:
     """The snapshot of one audience: its points (`_point_rows`, `_point`), the totals, the points
     by level, present out of invited by province and by category of invitee, the open incidents,
-    the arrivals per minute, and the parts other apps add (`EXTRAS`)."""
+    the arrivals per minute, and the parts the apps built on this one add (the extension point
+    "attendance.dashboard_snapshot": streaming adds the stream's state)."""
     now = now or timezone.now()
     point_rows = _point_rows(conference, audience)
     attendances = Attendance.objects.filter(conference=conference)
@@ -210,7 +203,10 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
         "incidents": [_incident(incident) for incident in incidents],
         "timeline": _timeline(visible),
         "points": points,
-        **{name: build(conference=conference, audience=audience, now=now) for name, build in EXTRAS.items()},
+        **{
+            key: build(conference=conference, audience=audience, now=now)
+            for key, build in extensions.keyed_parts("attendance.dashboard_snapshot")
+        },
     }
 
 

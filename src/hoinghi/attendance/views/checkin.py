@@ -57,7 +57,8 @@ def service_worker(request):
 
 
 def points_to_operate_card(request, **_ignored) -> str:
-    """On the landing page (the `home` slot): links to the check-in pages of the operator's points."""
+    """On the landing page (extension point "orgs.home"): links to the check-in pages of the
+    operator's points."""
     points = selectors.points_to_operate(actor=request.user)
     if not points:
         return ""
