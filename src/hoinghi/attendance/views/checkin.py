@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from hoinghi.attendance import selectors
 from hoinghi.attendance.models import IncidentKind
+from hoinghi.core.catalogue import catalogue_urls
 
 # Every static file the page needs, so that the service worker can keep them for offline reloads.
 SHELL_STATIC = (
@@ -44,10 +45,11 @@ def checkin(request, point_pk: int):
 def service_worker(request):
     """The service worker, served from /truc-tiep/ so that its scope covers the check-in pages.
 
-    Its cache name carries the static URLs (hashed names in production), so a deploy that
-    changes a file makes a new cache and drops the old one.
+    Its cache name carries the static URLs (hashed names in production) and those of the
+    JavaScript catalogue of every language (versioned), so a deploy that changes a file or a
+    translation makes a new cache and drops the old one.
     """
-    shell = json.dumps([static(name) for name in SHELL_STATIC])
+    shell = json.dumps([static(name) for name in SHELL_STATIC] + catalogue_urls())
     version = hashlib.sha256(shell.encode()).hexdigest()[:12]
     script = render_to_string("attendance/sw.js", {"shell": shell, "version": version})
     response = HttpResponse(script, content_type="application/javascript; charset=utf-8")

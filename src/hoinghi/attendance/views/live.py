@@ -24,49 +24,6 @@ from hoinghi.core.permissions import can, scope
 PER_PAGE = 50
 
 
-def _labels() -> dict:
-    """The words dashboard.js writes, translated here (the JS has no catalogue of its own)."""
-    return {
-        "online": _("Trực tuyến"),
-        "silent": _("Im lặng"),
-        "offline": _("Mất kết nối"),
-        "never": _("Chưa kết nối"),
-        "live": _("Trực tiếp"),
-        "polling": _("Dự phòng: cập nhật 5 giây một lần"),
-        "down": _("Mất kết nối máy chủ — đang thử lại"),
-        "forbidden": _("Bạn không có quyền xem bảng theo dõi này."),
-        "updated": _("Cập nhật lúc"),
-        "since": _("từ"),
-        "present": _("có mặt"),
-        "invited": _("được mời"),
-        "reported": _("báo cáo"),
-        "checked_in": _("điểm danh"),
-        "guests": _("khách ngoài danh sách"),
-        "multi_point": _("người có mặt ở 2 điểm cầu trở lên"),
-        "points_reported": _("điểm cầu đã báo cáo"),
-        "no_incidents": _("Không có sự cố nào đang mở."),
-        "all_fine": _("Mọi điểm cầu đều trực tuyến."),
-        "no_arrivals": _("Chưa có ai điểm danh."),
-        "per_minute": _("người/phút"),
-        "total": _("tổng"),
-        "paracel": _("Quần đảo Hoàng Sa"),
-        "spratly": _("Quần đảo Trường Sa"),
-        "queued": _("lượt quét chờ gửi"),
-        "incidents": _("sự cố"),
-        "video": {
-            "playing": _("Có hình"),
-            "buffering": _("Đang tải hình"),
-            "stalled": _("Hình bị đứng"),
-            "error": _("Lỗi phát hình"),
-            "paused": _("Tạm dừng hình"),
-            "idle": _("Chờ tín hiệu"),
-            "": _("Không có trình phát"),
-        },
-        "stream_not_set": _("Chưa thiết lập"),
-        "delay": _("trễ"),
-    }
-
-
 @login_required
 def dashboard(request, pk: int):
     actor = request.user
@@ -80,7 +37,6 @@ def dashboard(request, pk: int):
             "nav": "conferences",
             "conference": conference,
             "snapshot": snapshot,
-            "labels": _labels(),
             "config": {
                 "socket": f"/ws/truc-tiep/{conference.pk}/",
                 "poll": reverse("api:live_snapshot", kwargs={"conference_id": conference.pk}),
