@@ -210,10 +210,15 @@ def test_heartbeat_headcount_and_incident_are_recorded(issued, operator_client, 
     assert _post(operator_client, f"{base}/heartbeat", {"queued": 3}).status_code == 200
     assert PointPresence.objects.get(point=issued.ba_dinh_point).queued_scans == 3
     response = _post(
-        operator_client, f"{base}/headcounts", {"present": 40, "absent": 2, "absent_reasons": {"Ốm": 2}}
+        operator_client,
+        f"{base}/headcounts",
+        {"present": 40, "absent": 3, "absent_reasons": {"illness_or_family": 2, "business_trip": 1}},
     )
     assert response.status_code == 201
-    assert Headcount.objects.get().absent_reasons == {"Ốm": 2}
+    # Reasons are stored by code, whatever the language of the operator's page.
+    assert Headcount.objects.get().absent_reasons == {"illness_or_family": 2, "business_trip": 1}
+    refused = {"present": 40, "absent": 2, "absent_reasons": {"Ốm, việc gia đình": 2}}
+    assert _post(operator_client, f"{base}/headcounts", refused).status_code == 422
     assert _post(operator_client, f"{base}/incidents", {"kind": "teleport"}).status_code == 422
     assert _post(operator_client, f"{base}/incidents", {"kind": "no_sound", "note": "loa"}).status_code == 201
     assert Incident.objects.get().opened_by == ba_dinh_operator

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hoinghi.attendance import selectors
-from hoinghi.attendance.models import IncidentKind
+from hoinghi.attendance.models import AbsenceReason, IncidentKind
 from hoinghi.core.catalogue import catalogue_urls
 
 # Every static file the page needs, so that the service worker can keep them for offline reloads.
@@ -37,7 +37,12 @@ def checkin(request, point_pk: int):
     return render(
         request,
         "attendance/checkin.html",
-        {"point": point, "conference": point.conference, "incident_kinds": IncidentKind.choices},
+        {
+            "point": point,
+            "conference": point.conference,
+            "incident_kinds": IncidentKind.choices,
+            "absence_reasons": AbsenceReason.choices,
+        },
     )
 
 
