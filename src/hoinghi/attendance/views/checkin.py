@@ -1,7 +1,7 @@
 """The operator's check-in page, and the service worker that lets it reload offline.
 
 The page is a shell: the roster, the queue of scans and the answers live in the browser
-(attendance/static/attendance/checkin.js) and talk to the JSON API (attendance/api.py).
+(the ES modules of attendance/static/attendance/checkin/) and talk to the JSON API (attendance/api.py).
 """
 
 import hashlib
@@ -20,11 +20,15 @@ from hoinghi.attendance import selectors
 from hoinghi.attendance.models import AbsenceReason, IncidentKind
 from hoinghi.core.catalogue import catalogue_urls
 
-# Every static file the page needs, so that the service worker can keep them for offline reloads.
+# Every static file the page needs, so that the service worker can keep them for offline reloads:
+# each of the page's ES modules too (the browser asks for them one by one, by the names in their
+# `import` lines; a manifest storage with hashed names must rewrite those, as Django's does with
+# `support_js_module_import_aggregation`).
+CHECKIN_MODULES = ("main", "page", "i18n", "storage", "state", "ui", "sync", "record", "scanner")
 SHELL_STATIC = (
     "hoinghi/hoinghi.css",
     "attendance/checkin.css",
-    "attendance/checkin.js",
+    *(f"attendance/checkin/{module}.js" for module in CHECKIN_MODULES),
     "vendor/jsqr/jsQR.js",
     "vendor/htmx/htmx.min.js",
 )
