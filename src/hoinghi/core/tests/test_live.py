@@ -2,6 +2,7 @@
 channel groups of audiences, and a registered view served by the consumer base over the real
 channel layer (in memory, or Redis with REDIS_URL)."""
 
+import asyncio
 import json
 import random
 import re
@@ -135,6 +136,41 @@ def test_a_registered_view_reaches_its_group_after_a_commit_and_never_after_a_ro
     assert update["notes"] == 1 and update["version"] == opening["version"] + 1
     assert took < live.MIN_INTERVAL + 0.5
     assert not live.broadcaster.groups
+
+
+REDIS_AWAY = "redis://127.0.0.1:1/0"  # nothing listens there
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_redis_is_away_the_broadcaster_closes_its_sockets_with_4503_so_that_pages_poll(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_AWAY}
+    }
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_AWAY]}}
+    }
+    closed = []
+
+    class Socket:
+        async def close(self, code=None):
+            closed.append(code)
+
+    board, socket = _board(), Socket()
+    group = NOTES.group(board, Readers("all"))
+
+    async def scenario():
+        live.broadcaster.subscribe(
+            socket, group=group, view=NOTES, subject_id=board.pk, audience=Readers("all")
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while not closed and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+        finally:
+            live.broadcaster.unsubscribe(socket, group=group)
+
+    async_to_sync(scenario)()
+    assert closed and set(closed) == {live.CLOSE_CODE_UNAVAILABLE}
 
 
 OUTSIDER = SimpleNamespace(is_authenticated=True, username="outsider")
