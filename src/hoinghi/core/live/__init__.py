@@ -36,14 +36,15 @@ reports will show marking progress and resolutions their target values the same 
            def covers(self, conference) -> bool:
                return any(conference.organising_unit.path.startswith(path) for path in self.paths)
 
-3. A view — register the snapshot builder in `AppConfig.ready`::
+3. A view — declared beside its snapshot builder, registered in `AppConfig.ready`::
 
-       MARKING = live.register_view(live.LiveView(
+       MARKING = live.LiveView(  # learning_reports/marking.py
            name="learning_reports.marking",
            topic=lambda conference_id: f"learning_reports.{conference_id}",
            load=lambda pk: Conference.objects.filter(pk=pk).first(),
            snapshot=lambda conference, audience: marking_snapshot(conference=conference, audience=audience),
-       ))
+       )
+       live.register_view(marking.MARKING)  # LearningReportsConfig.ready
 
    `MARKING.message(conference, audience)` is a fresh snapshot with its `version` (for the page's
    first render); `live.polled_message(MARKING, conference, audience)` is what a polling endpoint
