@@ -57,7 +57,7 @@ reports will show marking progress and resolutions their target values the same 
        class MarkingConsumer(LiveConsumer):
            view = "learning_reports.marking"
            def authorise(self, user, *, conference_id):
-               conference = conference_get(actor=user, pk=conference_id)   # NotFoundError -> None
+               conference = conference_get(actor=user, pk=conference_id)  # NotFoundError: 4403
                return conference, reviewers_for(actor=user, conference=conference)
 
    and route it in the app's `routing.py`.
