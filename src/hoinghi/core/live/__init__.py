@@ -23,18 +23,18 @@ reports will show marking progress and resolutions their target values the same 
 
 2. An audience — whatever decides what a snapshot shows, with a `key` naming all of it (equal
    keys share a channel group and one snapshot) and `covers(subject)` (it sees everything; such
-   groups are never slowed down). Build it from `core.permissions` (`live.Audience`)::
+   groups are never slowed down). Build it from the permission engine's `reach` (`live.Audience`)::
 
        @dataclass(frozen=True)
        class Reviewers:
-           paths: tuple[str, ...]  # core.permissions.scope_paths(actor, "learning_reports.review")
+           reach: Reach  # core.permissions.reach(actor, "learning_reports.review")
 
            @property
-           def key(self) -> str:
-               return ",".join(self.paths)
+           def key(self) -> str:  # the same string in every process: it names the channel group
+               return "*" if self.reach.everything else ",".join(self.reach.paths)
 
            def covers(self, conference) -> bool:
-               return any(conference.organising_unit.path.startswith(path) for path in self.paths)
+               return self.reach.covers_path(conference.organising_unit.path)
 
 3. A view — declared beside its snapshot builder, registered in `AppConfig.ready`::
 
