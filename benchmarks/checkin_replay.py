@@ -8,7 +8,7 @@ answer before sending again. Three runs, each on an emptied attendance:
 
 0. saturation: the morning's 25 minutes of arrivals squeezed into BENCH_REPLAY_SECONDS (8 s),
    faster than the server can take them, so the server sets the pace: the throughput. Batches
-   of up to PAGE_BATCH (200, as checkin.js sends), all 24,814 scans.
+   of up to PAGE_BATCH (200, as the check-in page sends), all 24,814 scans.
 1. busiest_real_pace: the busiest BENCH_BUSIEST_SECONDS (60 s) of the morning at its real pace,
    batches of up to PAGE_BATCH: the latency a morning sees.
 2. saturation with one scan a request (as a page without batching would), for
@@ -38,7 +38,7 @@ BUSIEST_SECONDS = float(os.environ.get("BENCH_BUSIEST_SECONDS", "60"))
 SINGLE_SECONDS = float(os.environ.get("BENCH_SINGLE_SECONDS", "60"))
 RUNS = os.environ.get("BENCH_RUNS", "0,1,2")
 PEOPLE = 24_814
-PAGE_BATCH = int(os.environ.get("BENCH_BATCH", "200"))  # BATCH in attendance/static/attendance/checkin.js
+PAGE_BATCH = int(os.environ.get("BENCH_BATCH", "200"))  # BATCH of attendance/.../checkin/page.js
 
 
 def morning_scans(conference) -> list[tuple[float, int, int]]:

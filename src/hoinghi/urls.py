@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from hoinghi.api import api
 from hoinghi.conferences.urls import personal_urlpatterns
+from hoinghi.core.catalogue import javascript_catalogue
 
 # Errors come out as the Vietnamese pages (or JSON under /api/) of hoinghi.core.views.
 handler400 = "hoinghi.core.views.bad_request"
@@ -24,5 +25,6 @@ urlpatterns = [
     path("moi/", include((personal_urlpatterns, "personal"))),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/<str:language>/", javascript_catalogue, name="javascript_catalogue"),
     path("admin/", admin.site.urls),
 ]

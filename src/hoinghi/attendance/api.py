@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import AwareDatetime
 
 from hoinghi.attendance import selectors, services
-from hoinghi.attendance.models import CheckInMethod, IncidentKind
+from hoinghi.attendance.models import AbsenceReason, CheckInMethod, IncidentKind
 
 router = Router(tags=["attendance"])
 
@@ -203,7 +203,9 @@ def heartbeat(request: HttpRequest, point_id: int, payload: HeartbeatIn):
 class HeadcountIn(Schema):
     present: int = Field(..., ge=0, le=1_000_000)
     absent: int = Field(0, ge=0, le=1_000_000)
-    absent_reasons: dict[str, int] = Field(default_factory=dict, description="Reason -> number of people.")
+    absent_reasons: dict[AbsenceReason, int] = Field(
+        default_factory=dict, description="Reason code -> number of people."
+    )
     note: str = Field("", max_length=500)
 
 
@@ -221,7 +223,7 @@ class HeadcountOut(Schema):
 )
 def headcount(request: HttpRequest, point_id: int, payload: HeadcountIn):
     point = selectors.point_for_checkin(actor=request.user, point_id=point_id)
-    reasons = {reason.strip()[:100]: count for reason, count in payload.absent_reasons.items() if count > 0}
+    reasons = {str(reason): count for reason, count in payload.absent_reasons.items() if count > 0}
     counted = services.headcount_report(
         actor=request.user,
         point=point,

@@ -8,7 +8,28 @@ class AttendanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from hoinghi.attendance import dashboard
         from hoinghi.attendance.views.checkin import points_to_operate_card
-        from hoinghi.core import slots
+        from hoinghi.core import extensions, live
 
-        slots.register("home", points_to_operate_card)
+        # The places the apps built on this one fill (core.extensions).
+        extensions.declare(
+            "attendance.checkin_page",
+            signature="(request, *, point, conference) -> HTML or '': a section of a point's check-in page",
+        )
+        extensions.declare(
+            "attendance.dashboard_snapshot",
+            signature="(*, conference, audience, now) -> JSON-ready value, under its key in every snapshot",
+            keyed=True,
+        )
+        extensions.declare(
+            "attendance.watched_later",
+            signature=(
+                "(invitation ids) -> {invitation id: {programme item title: minutes}}: what absentees "
+                "watched later, in the absentee list"
+            ),
+        )
+
+        # What this app adds below it, and its live view.
+        extensions.extend("orgs.home", points_to_operate_card)
+        live.register_view(dashboard.LIVE_VIEW)

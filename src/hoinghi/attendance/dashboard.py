@@ -1,22 +1,23 @@
 """The live dashboard's snapshot: one JSON-ready dict per (conference, audience).
 
-A dashboard is a snapshot, then snapshots (STYLE.md §6): the broadcaster (`attendance.live`)
-computes one per audience at most once a second and the polling endpoint returns the same dict.
+A dashboard is a snapshot, then updates (STYLE.md §6): it is the first user of the live layer
+(`core.live`). `LIVE_VIEW` registers `snapshot_for` as the builder of the "attendance.dashboard"
+view, following the conference's topic (`events.topic`); the broadcaster computes one snapshot per
+audience at most once a second and the polling endpoint returns the same dict.
 
 The audience is what decides the content, and nothing else does: who is unrestricted, the unit
 paths granted for "conferences.view" (the same rule `core.permissions.scope` applies) and the
 points the actor operates (the conference selectors add those to the scope). Two users with the
 same audience see the same snapshot, so the broadcaster computes it once for both and sends it to
-a channel group named after the audience: a province's organisers never share a group with the
-national ones.
+the channel group of the audience (`core.live.group_name`, from `Audience.key`): a province's
+organisers never share a group with the national ones.
 
 Cost: a fixed handful of aggregate queries, whatever the number of points or people.
 """
 
-import hashlib
 import math
 import zlib
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from hoinghi.attendance import events
 from hoinghi.attendance.models import Attendance, Headcount, Incident, IncidentKind
 from hoinghi.conferences.models import BridgePoint, Conference, Invitation, InvitationStatus
+from hoinghi.core import extensions, live
 from hoinghi.core.permissions import scope_paths
 from hoinghi.orgs.selectors import person_ids_under
 
@@ -40,14 +42,6 @@ CAPITAL = (21.0285, 105.8542)
 # The spread of the other points of a province around its centre, in degrees of latitude.
 SPREAD_MIN, SPREAD_MAX = 0.08, 0.32
 TIMELINE_MAX_MINUTES = 600
-
-# Parts other apps add to every snapshot: name -> callable(conference=, audience=, now=) -> JSON-ready.
-# (streaming adds the stream's state; attendance does not import the apps that build on it.)
-EXTRAS: dict = {}
-
-
-def register_extra(name: str, build) -> None:
-    EXTRAS[name] = build
 
 
 @dataclass(frozen=True)
@@ -63,14 +57,6 @@ class Audience:
         if self.everything:
             return "*"
         return ",".join(self.paths) + "|" + ",".join(str(pk) for pk in self.operated)
-
-    def group(self, conference: Conference) -> str:
-        """The channel group of this audience for this conference (names of at most 100 ASCII
-        characters). The conference's creation time is in the digest so that a database rebuilt
-        with the same ids (tests, demos) never meets the cache keys of an older one."""
-        stamp = conference.created_at.timestamp() if conference.created_at else 0
-        digest = hashlib.sha256(f"{self.key}#{stamp}".encode()).hexdigest()[:24]
-        return f"live.{conference.pk}.{digest}"
 
     def covers(self, conference: Conference) -> bool:
         """Does this audience see all of the conference (a grant on its organising unit or above)?"""
@@ -182,13 +168,53 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | None = None) -> dict:
-    """The snapshot of one audience. Coordinates come from the point's unit's province
-    (Province.latitude/longitude): the provincial point on the centre, district points spread
-    deterministically around it by a small offset from a hash of the point id (`_place`,
-    `_spread`); they are not the points' real addresses."""
+    """The snapshot of one audience: its points (`_point_rows`, `_point`), the totals, the points
+    by level, present out of invited by province and by category of invitee, the open incidents,
+    the arrivals per minute, and the parts the apps built on this one add (the extension point
+    "attendance.dashboard_snapshot": streaming adds the stream's state)."""
     now = now or timezone.now()
+    point_rows = _point_rows(conference, audience)
+    attendances = Attendance.objects.filter(conference=conference)
+    point_ids = [row["id"] for row in point_rows]
+    attended = _attended_by_point(attendances, audience, point_ids)
+    # Everyone this audience may see present: at its points, and its own people wherever they were.
+    visible = (
+        attendances
+        if audience.everything
+        else attendances.filter(Q(point_id__in=point_ids) | audience.people_q())
+    )
+    invitations = _active_invitations(conference, audience)
+    provinces = _present_by_province(invitations)
+    categories = _present_by_category(invitations)
+    incidents = _open_incidents(conference, audience)
+    incidents_by_point = Counter(incident["point_id"] for incident in incidents)
+    points = [
+        _point(row, attended.get(row["id"], {}), incidents_by_point[row["id"]], now) for row in point_rows
+    ]
+    return {
+        "type": "snapshot",
+        "conference": {"id": conference.pk, "title": conference.title, "status": conference.status},
+        "generated_at": now.isoformat(),
+        "scope": "all" if audience.covers(conference) else "subtree",
+        "totals": _totals(points, visible, provinces, incidents),
+        "levels": _levels(point_rows, points),
+        "provinces": provinces,
+        "categories": categories,
+        "incidents": [_incident(incident) for incident in incidents],
+        "timeline": _timeline(visible),
+        "points": points,
+        **{
+            key: build(conference=conference, audience=audience, now=now)
+            for key, build in extensions.keyed_parts("attendance.dashboard_snapshot")
+        },
+    }
+
+
+def _point_rows(conference: Conference, audience: Audience) -> list[dict]:
+    """The audience's points with their unit's province, last heartbeat and player report, the
+    number invited there and their last reported headcount: one query."""
     latest = Headcount.objects.filter(point=OuterRef("pk")).order_by("-reported_at", "-id")
-    point_rows = list(
+    return list(
         BridgePoint.objects.filter(conference=conference)
         .filter(audience.points_q())
         .values(
@@ -217,30 +243,48 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
         )
         .order_by("-is_host", "level__rank", "name", "id")
     )
-    point_ids = [row["id"] for row in point_rows]
 
-    attendances = Attendance.objects.filter(conference=conference)
+
+def _attended_by_point(attendances, audience: Audience, point_ids: list[int]) -> dict[int, dict]:
+    """Point id -> people present there, guests among them, last check-in."""
     at_points = attendances if audience.everything else attendances.filter(point_id__in=point_ids)
-    per_point = {
+    return {
         row["point_id"]: row
         for row in at_points.values("point_id").annotate(
             present=Count("id"), guests=Count("id", filter=Q(is_guest=True)), last=Max("checked_in_at")
         )
     }
-    visible = (
-        attendances
-        if audience.everything
-        else attendances.filter(Q(point_id__in=point_ids) | audience.people_q())
-    )
-    totals = visible.aggregate(
-        people=Count("person_id", distinct=True),
-        guests=Count("person_id", distinct=True, filter=Q(is_guest=True)),
-    )
-    multi_point = (
-        visible.values("person_id").annotate(n=Count("point_id", distinct=True)).filter(n__gte=2).count()
-    )
 
-    invitations = (
+
+def _point(row: dict, attended: dict, incidents: int, now: datetime) -> dict:
+    """One point as the map, the lists and the table show it."""
+    lat, lon = _place(row)
+    state = point_state(row["presence__last_seen_at"], now)
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "host": row["is_host"],
+        "level": row["level__code"],
+        "province": row["unit__province__short_name"] or "",
+        "lat": lat,
+        "lon": lon,
+        "state": state,
+        "last_seen": _iso(row["presence__last_seen_at"]),
+        "queued": row["presence__queued_scans"] or 0,
+        **_video(row, state, now),
+        "present": attended.get("present", 0),
+        "guests": attended.get("guests", 0),
+        "last_checkin": _iso(attended.get("last")),
+        "invited": row["invited"],
+        "reported": row["reported"],
+        "reported_at": _iso(row["reported_at"]),
+        "incidents": incidents,
+    }
+
+
+def _active_invitations(conference: Conference, audience: Audience):
+    """The audience's active invitations, each marked present if its person is anywhere."""
+    return (
         Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE)
         .filter(audience.people_q())
         .annotate(
@@ -249,7 +293,10 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
             )
         )
     )
-    provinces = [
+
+
+def _present_by_province(invitations) -> list[dict]:
+    return [
         {
             "id": row["person__unit__province_id"],
             "name": row["person__unit__province__short_name"] or _("Trung ương"),
@@ -260,7 +307,11 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
         .annotate(invited=Count("id"), present=Count("id", filter=Q(is_present=True)))
         .order_by("person__unit__province__code")
     ]
-    categories = [
+
+
+def _present_by_category(invitations) -> list[dict]:
+    """By eligibility rule (an invitee of two rules counts in both; explicit invitees apart)."""
+    return [
         {
             "id": row["rules__id"],
             "name": row["rules__name"] or _("Mời thêm"),
@@ -271,19 +322,32 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
         .annotate(invited=Count("id"), present=Count("id", filter=Q(is_present=True)))
         .order_by("rules__order", "rules__id")
     ]
-    invited = sum(row["invited"] for row in provinces)
-    present_invited = sum(row["present"] for row in provinces)
 
-    open_incidents = list(
+
+def _open_incidents(conference: Conference, audience: Audience) -> list[dict]:
+    return list(
         Incident.objects.filter(point__conference=conference, closed_at__isnull=True)
         .filter(audience.points_q("point__"))
         .values("id", "point_id", "point__name", "kind", "note", "opened_at")
         .order_by("opened_at", "id")
     )
-    incidents_by_point: dict[int, int] = defaultdict(int)
-    for incident in open_incidents:
-        incidents_by_point[incident["point_id"]] += 1
 
+
+def _incident(incident: dict) -> dict:
+    kind = incident["kind"]
+    return {
+        "id": incident["id"],
+        "point_id": incident["point_id"],
+        "point": incident["point__name"],
+        "kind": kind,
+        "kind_label": str(IncidentKind(kind).label) if kind in IncidentKind.values else kind,
+        "note": incident["note"],
+        "since": _iso(incident["opened_at"]),
+    }
+
+
+def _timeline(visible) -> list[dict]:
+    """Check-ins per minute, oldest first, the last TIMELINE_MAX_MINUTES minutes with any."""
     timeline = [
         {"t": _iso(row["minute"]), "n": row["n"]}
         for row in visible.annotate(minute=TruncMinute("checked_in_at"))
@@ -292,40 +356,42 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
         .order_by("-minute")[:TIMELINE_MAX_MINUTES]
     ]
     timeline.reverse()
+    return timeline
 
-    points, levels = [], {}
+
+def _totals(points: list[dict], visible, provinces: list[dict], incidents: list[dict]) -> dict:
+    people = visible.aggregate(
+        people=Count("person_id", distinct=True),
+        guests=Count("person_id", distinct=True, filter=Q(is_guest=True)),
+    )
+    multi_point = (
+        visible.values("person_id").annotate(n=Count("point_id", distinct=True)).filter(n__gte=2).count()
+    )
     states = {"online": 0, "silent": 0, "offline": 0, "never": 0}
-    videos = {"playing": 0, "trouble": 0}
-    for row in point_rows:
-        row["lat"], row["lon"] = _place(row)
-        state = point_state(row["presence__last_seen_at"], now)
-        states[state] += 1
-        attended = per_point.get(row["id"], {})
-        point = {
-            "id": row["id"],
-            "name": row["name"],
-            "host": row["is_host"],
-            "level": row["level__code"],
-            "province": row["unit__province__short_name"] or "",
-            "lat": row["lat"],
-            "lon": row["lon"],
-            "state": state,
-            "last_seen": _iso(row["presence__last_seen_at"]),
-            "queued": row["presence__queued_scans"] or 0,
-            **_video(row, state, now),
-            "present": attended.get("present", 0),
-            "guests": attended.get("guests", 0),
-            "last_checkin": _iso(attended.get("last")),
-            "invited": row["invited"],
-            "reported": row["reported"],
-            "reported_at": _iso(row["reported_at"]),
-            "incidents": incidents_by_point.get(row["id"], 0),
-        }
-        points.append(point)
-        if point["video"] == "playing":
-            videos["playing"] += 1
-        elif point["video"] in VIDEO_TROUBLE:
-            videos["trouble"] += 1
+    for point in points:
+        states[point["state"]] += 1
+    return {
+        "points": len(points),
+        **states,
+        "invited": sum(row["invited"] for row in provinces),
+        "present": sum(row["present"] for row in provinces),  # invitees present, each once wherever they were
+        "people": people["people"],  # everyone present, guests included
+        "guests": people["guests"],
+        "multi_point": multi_point,
+        "checked_in": sum(p["present"] for p in points),  # rows per point, beside the reports
+        "reported": sum(p["reported"] or 0 for p in points),
+        "points_reported": sum(1 for p in points if p["reported"] is not None),
+        "incidents_open": len(incidents),
+        "video_playing": sum(1 for p in points if p["video"] == "playing"),
+        "video_trouble": sum(1 for p in points if p["video"] in VIDEO_TROUBLE),
+    }
+
+
+def _levels(point_rows: list[dict], points: list[dict]) -> list[dict]:
+    """Points by level (national, provincial, district...): how many, in which state, with their
+    people present, invited and reported, in the levels' order."""
+    levels: dict[str, dict] = {}
+    for row, point in zip(point_rows, points, strict=True):
         level = levels.setdefault(
             row["level__code"],
             {
@@ -343,49 +409,20 @@ def snapshot_for(*, audience: Audience, conference: Conference, now: datetime | 
             },
         )
         level["total"] += 1
-        level[state] += 1
+        level[point["state"]] += 1
         level["present"] += point["present"]
         level["invited"] += point["invited"]
         level["reported"] += point["reported"] or 0
+    return sorted(levels.values(), key=lambda level: level["rank"])
 
-    return {
-        "type": "snapshot",
-        "conference": {"id": conference.pk, "title": conference.title, "status": conference.status},
-        "generated_at": now.isoformat(),
-        "scope": "all" if audience.covers(conference) else "subtree",
-        "totals": {
-            "points": len(points),
-            **states,
-            "invited": invited,
-            "present": present_invited,  # invitees present, each once wherever they were scanned
-            "people": totals["people"],  # everyone present, guests included
-            "guests": totals["guests"],
-            "multi_point": multi_point,
-            "checked_in": sum(p["present"] for p in points),  # rows per point, beside the reports
-            "reported": sum(p["reported"] or 0 for p in points),
-            "points_reported": sum(1 for p in points if p["reported"] is not None),
-            "incidents_open": len(open_incidents),
-            "video_playing": videos["playing"],
-            "video_trouble": videos["trouble"],
-        },
-        "levels": sorted(levels.values(), key=lambda level: level["rank"]),
-        "provinces": provinces,
-        "categories": categories,
-        "incidents": [
-            {
-                "id": incident["id"],
-                "point_id": incident["point_id"],
-                "point": incident["point__name"],
-                "kind": incident["kind"],
-                "kind_label": str(IncidentKind(incident["kind"]).label)
-                if incident["kind"] in IncidentKind.values
-                else incident["kind"],
-                "note": incident["note"],
-                "since": _iso(incident["opened_at"]),
-            }
-            for incident in open_incidents
-        ],
-        "timeline": timeline,
-        "points": points,
-        **{name: build(conference=conference, audience=audience, now=now) for name, build in EXTRAS.items()},
-    }
+
+def _conference_by_id(conference_id: int) -> Conference | None:
+    return Conference.objects.select_related("organising_unit").filter(pk=conference_id).first()
+
+
+LIVE_VIEW = live.LiveView(
+    name="attendance.dashboard",
+    topic=events.topic,
+    load=_conference_by_id,
+    snapshot=lambda conference, audience: snapshot_for(audience=audience, conference=conference),
+)

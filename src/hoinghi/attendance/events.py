@@ -1,44 +1,40 @@
-"""What the live views hear about, sent only after the transaction that caused it commits.
+"""What the live views hear about, published only after the transaction that caused it commits.
 
-Services never talk to dashboards directly: they mark the conference as changed on commit, and
-`attendance.live` turns any number of changes within a second into one snapshot per audience
-(DESIGN.md: "a burst of 1,000 check-ins costs one aggregate query and one message per dashboard").
+Services never talk to dashboards directly: they publish the conference's topic on commit, and
+the live layer (`core.live`) turns any number of changes within a second into one snapshot per
+audience (DESIGN.md: "a burst of 1,000 check-ins costs one aggregate query and one message per
+dashboard"). The functions name what changed, for the reader of a service; every one of them
+refreshes the whole dashboard, whose snapshot shows all of it.
 """
 
 from datetime import timedelta
 
-from django.db import transaction
+from hoinghi.core import live
 
 # A point whose page has not beaten for this long is shown as silent.
 ONLINE_WITHIN = timedelta(seconds=45)
 
-ATTENDANCE = "attendance"
-PRESENCE = "presence"
-INCIDENTS = "incidents"
-QUESTIONS = "questions"
 
-
-def _on_commit(conference_id: int, topic: str) -> None:
-    from hoinghi.attendance import live
-
-    transaction.on_commit(lambda: live.conference_changed(conference_id, topic))
+def topic(conference_id: int) -> str:
+    """The topic the live dashboard of a conference follows."""
+    return f"attendance.{conference_id}"
 
 
 def attendance_changed_on_commit(conference_id: int) -> None:
-    _on_commit(conference_id, ATTENDANCE)
+    live.publish_on_commit(topic(conference_id))
 
 
 def presence_changed_on_commit(conference_id: int) -> None:
-    _on_commit(conference_id, PRESENCE)
+    live.publish_on_commit(topic(conference_id))
 
 
 def incidents_changed_on_commit(conference_id: int) -> None:
-    _on_commit(conference_id, INCIDENTS)
+    live.publish_on_commit(topic(conference_id))
 
 
 def questions_changed_on_commit(conference_id: int) -> None:
-    _on_commit(conference_id, QUESTIONS)
+    live.publish_on_commit(topic(conference_id))
 
 
 def stream_changed_on_commit(conference_id: int) -> None:
-    _on_commit(conference_id, "stream")
+    live.publish_on_commit(topic(conference_id))

@@ -116,6 +116,14 @@ class PointPresence(models.Model):
         return f"{self.point_id} {self.last_seen_at:%H:%M:%S}"
 
 
+class AbsenceReason(models.TextChoices):
+    """Why people reported in a headcount were absent: the code is stored, the label shown."""
+
+    ILLNESS_OR_FAMILY = "illness_or_family", _("Ốm, việc gia đình")
+    BUSINESS_TRIP = "business_trip", _("Đi công tác")
+    UNKNOWN = "unknown", _("Không rõ lý do")
+
+
 class Headcount(models.Model):
     """Counts an operator reports where per-person check-in is not possible."""
 
@@ -125,7 +133,7 @@ class Headcount(models.Model):
     point = models.ForeignKey(BridgePoint, on_delete=models.CASCADE, related_name="headcounts")
     present = models.PositiveIntegerField(_("có mặt"))
     absent = models.PositiveIntegerField(_("vắng mặt"), default=0)
-    absent_reasons = models.JSONField(_("lý do vắng"), default=dict, blank=True)  # reason -> count
+    absent_reasons = models.JSONField(_("lý do vắng"), default=dict, blank=True)  # AbsenceReason -> count
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     reported_at = models.DateTimeField(auto_now_add=True)
     reported_by = models.ForeignKey(

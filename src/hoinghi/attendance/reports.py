@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from hoinghi.attendance.models import Attendance, Headcount
 from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.models import BridgePoint, Conference, Invitation, InvitationStatus
+from hoinghi.core import extensions
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import reach, scope
 from hoinghi.orgs.models import Unit
@@ -93,19 +94,11 @@ class Absentee:
         return " · ".join(f"{item}: {minutes:.0f}′" for item, minutes in self.watched.items())
 
 
-# Minutes watched later per invitee and programme item, from the streaming app (which builds on
-# this one): callable(invitation ids) -> {invitation id: {item title: minutes}}.
-WATCHED_LATER: list = []
-
-
-def register_watched_later(lookup) -> None:
-    if lookup not in WATCHED_LATER:
-        WATCHED_LATER.append(lookup)
-
-
 def _watched(ids: list[int]) -> dict[int, dict[str, float]]:
+    """Minutes watched later per invitee and programme item, from the apps built on this one
+    (streaming) through the extension point "attendance.watched_later"."""
     watched: dict[int, dict[str, float]] = {}
-    for lookup in WATCHED_LATER:
+    for lookup in extensions.parts("attendance.watched_later"):
         for invitation_id, items in lookup(ids).items():
             watched.setdefault(invitation_id, {}).update(items)
     return watched
@@ -293,7 +286,7 @@ def absentee_rows(invitations: QuerySet[Invitation], *, chunk_size: int = 2000) 
     chunk: list[tuple] = []
 
     def rows() -> Iterator[Absentee]:
-        watched = _watched([row[0] for row in chunk]) if WATCHED_LATER else {}
+        watched = _watched([row[0] for row in chunk]) if chunk else {}
         for invitation_id, code, full_name, unit, point, province in chunk:
             yield Absentee(
                 code=code,

@@ -19,6 +19,7 @@ from hoinghi.attendance.errors import (
     QuestionErrorCode,
 )
 from hoinghi.attendance.models import (
+    AbsenceReason,
     Attendance,
     CheckIn,
     CheckInMethod,
@@ -564,10 +565,13 @@ def headcount_report(
     absent_reasons: dict | None = None,
     note: str = "",
 ) -> Headcount:
-    """An operator's counts for a room where people are not checked in one by one."""
+    """An operator's counts for a room where people are not checked in one by one; the absent by
+    reason are keyed by `AbsenceReason` codes (CheckInError "malformed" for another key)."""
     _require_operator(actor, point)
     if present < 0 or absent < 0:
         raise CheckInError(_("Số người không hợp lệ."), code=CheckInErrorCode.MALFORMED)
+    if not set(absent_reasons or ()) <= set(AbsenceReason.values):
+        raise CheckInError(_("Lý do vắng mặt không hợp lệ."), code=CheckInErrorCode.MALFORMED)
     headcount = Headcount.objects.create(
         point=point,
         present=present,

@@ -6,3 +6,12 @@ class ConferencesConfig(AppConfig):
     name = "hoinghi.conferences"
     verbose_name = _("Hội nghị")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hoinghi.core import extensions
+
+        # The places the apps built on this one fill (core.extensions).
+        extensions.declare(
+            "conferences.invitation_page",
+            signature="(request, *, invitation, conference) -> HTML or '': a section of the invitee's page",
+        )

@@ -8,12 +8,12 @@ class StreamingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hoinghi.attendance import dashboard, reports
-        from hoinghi.core import slots
+        from hoinghi.core import extensions
         from hoinghi.streaming import selectors
         from hoinghi.streaming.views import pages
 
-        dashboard.register_extra("stream", selectors.stream_summary)
-        slots.register("invitation_page", pages.invitation_player)
-        slots.register("checkin_page", pages.point_player)
-        reports.register_watched_later(selectors.watched_later)
+        # Nothing imports this app: it fills the places the apps below it offer (core.extensions).
+        extensions.extend("conferences.invitation_page", pages.invitation_player)
+        extensions.extend("attendance.checkin_page", pages.point_player)
+        extensions.extend("attendance.dashboard_snapshot", selectors.stream_summary, key="stream")
+        extensions.extend("attendance.watched_later", selectors.watched_later)

@@ -4,14 +4,17 @@ import hashlib
 import json
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome, Headcount, Incident, PointPresence
 from hoinghi.conferences import services as conferences
 from hoinghi.conferences.models import ConferenceStatus, Invitation
+from hoinghi.core.catalogue import catalogue_url
 from hoinghi.orgs.tests.factories import PersonFactory
 
 
@@ -210,10 +213,15 @@ def test_heartbeat_headcount_and_incident_are_recorded(issued, operator_client, 
     assert _post(operator_client, f"{base}/heartbeat", {"queued": 3}).status_code == 200
     assert PointPresence.objects.get(point=issued.ba_dinh_point).queued_scans == 3
     response = _post(
-        operator_client, f"{base}/headcounts", {"present": 40, "absent": 2, "absent_reasons": {"Ốm": 2}}
+        operator_client,
+        f"{base}/headcounts",
+        {"present": 40, "absent": 3, "absent_reasons": {"illness_or_family": 2, "business_trip": 1}},
     )
     assert response.status_code == 201
-    assert Headcount.objects.get().absent_reasons == {"Ốm": 2}
+    # Reasons are stored by code, whatever the language of the operator's page.
+    assert Headcount.objects.get().absent_reasons == {"illness_or_family": 2, "business_trip": 1}
+    refused = {"present": 40, "absent": 2, "absent_reasons": {"Ốm, việc gia đình": 2}}
+    assert _post(operator_client, f"{base}/headcounts", refused).status_code == 422
     assert _post(operator_client, f"{base}/incidents", {"kind": "teleport"}).status_code == 422
     assert _post(operator_client, f"{base}/incidents", {"kind": "no_sound", "note": "loa"}).status_code == 201
     assert Incident.objects.get().opened_by == ba_dinh_operator
@@ -278,10 +286,18 @@ def test_the_openapi_document_lists_the_check_in_endpoints(client, db):
 def test_the_check_in_page_is_for_the_point_operators_only(issued, operator_client, make_user):
     page = operator_client.get(f"/truc-tiep/diem-cau/{issued.ba_dinh_point.pk}/diem-danh/")
     assert page.status_code == 200
-    assert b"checkin.js" in page.content
+    assert b'<script type="module" src="/static/attendance/checkin/main.js">' in page.content
     assert operator_client.get(f"/truc-tiep/diem-cau/{issued.hcm_point.pk}/diem-danh/").status_code == 404
-    worker = operator_client.get("/truc-tiep/sw.js")
-    assert worker.status_code == 200 and b"/static/attendance/checkin.js" in worker.content
+
+
+def test_the_service_worker_keeps_every_module_of_the_page_and_the_catalogues(client):
+    worker = client.get("/truc-tiep/sw.js")
+    assert worker.status_code == 200
+    modules = (Path(settings.SRC_DIR) / "attendance/static/attendance/checkin").glob("*.js")
+    for module in modules:  # one left out, and the page would not reload offline
+        assert f'"/static/attendance/checkin/{module.name}"'.encode() in worker.content
+    for language in ("vi", "en"):
+        assert f'"{catalogue_url(language)}"'.encode() in worker.content
 
 
 def test_an_operator_added_later_reaches_the_page(issued, superuser, make_user):

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.test import Client
 
 from hoinghi.asgi import application
-from hoinghi.attendance import live
-from hoinghi.attendance.consumers import CLOSE_CODE_FORBIDDEN
 from hoinghi.attendance.dashboard import dashboard_snapshot
 from hoinghi.attendance.tests.live_fixtures import Socket, check_in, crowd_fixture  # noqa: F401
+from hoinghi.core import live
+from hoinghi.core.live.consumers import CLOSE_CODE_FORBIDDEN
 from hoinghi.core.permissions import GrantRole
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -258,10 +258,10 @@ def test_when_snapshots_overload_a_process_subtree_groups_slow_down_and_whole_on
     # The claim holds a subtree group for the longer interval, a whole group for a second.
     whole, subtree = f"live.test.{uuid.uuid4().hex}", f"live.test.{uuid.uuid4().hex}"
     conference_id = 10**9  # a version of its own in the cache
-    live.conference_changed(conference_id, "test")
+    live.publish(conference_id)
     subscriptions = {whole: (conference_id, None, True), subtree: (conference_id, None, False)}
     assert {due.group for due in broadcaster.claim(subscriptions, time.time())} == {whole, subtree}
-    live.conference_changed(conference_id, "test")
+    live.publish(conference_id)
     time.sleep(live.MIN_INTERVAL + 0.2)
     assert {due.group for due in broadcaster.claim(subscriptions, time.time())} == {whole}
 
@@ -269,7 +269,7 @@ def test_when_snapshots_overload_a_process_subtree_groups_slow_down_and_whole_on
 def test_a_tick_claims_whole_groups_first_and_only_as_many_subtree_groups_as_its_work_allows():
     broadcaster = live.Broadcaster()
     conference_id = 10**9 + 1
-    live.conference_changed(conference_id, "test")
+    live.publish(conference_id)
     whole = f"live.test.{uuid.uuid4().hex}"
     subtrees = [f"live.test.{uuid.uuid4().hex}" for _ in range(3)]
     for group in subtrees:

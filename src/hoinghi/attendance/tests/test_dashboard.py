@@ -7,13 +7,14 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from hoinghi.attendance import live
 from hoinghi.attendance.dashboard import dashboard_snapshot
+from hoinghi.attendance.events import topic
 from hoinghi.attendance.models import Attendance, PointPresence
 from hoinghi.attendance.services import ScanInput, checkins_record, incident_open
 from hoinghi.attendance.tests.live_fixtures import check_in, crowd_fixture  # noqa: F401
 from hoinghi.conferences import services as conferences
 from hoinghi.conferences.models import BridgePoint
+from hoinghi.core import live
 from hoinghi.core.permissions import GrantRole
 from hoinghi.orgs.tests.factories import PersonFactory, UnitFactory
 
@@ -212,10 +213,10 @@ def test_check_ins_are_stored_and_polling_answers_when_redis_is_away(
             results = check_in(
                 crowd.operator, small.ba_dinh_point, small.conference, *crowd.ba_dinh_people[:3]
             )
-        assert callbacks  # conference_changed ran, and did not raise
+        assert callbacks  # the publish ran, and did not raise
         assert [r.outcome for r in results] == ["present"] * 3
         assert Attendance.objects.filter(conference=small.conference).count() == 3
-        assert live.conference_version(small.conference.pk) == 0
+        assert live.version(topic(small.conference.pk)) == 0
         client.force_login(superuser)
         response = client.get(f"/api/conferences/{small.conference.pk}/live")
         assert response.status_code == 200
@@ -224,10 +225,10 @@ def test_check_ins_are_stored_and_polling_answers_when_redis_is_away(
 
 def test_a_change_bumps_the_version(crowd, django_capture_on_commit_callbacks):
     small = crowd.small
-    before = live.conference_version(small.conference.pk)
+    before = live.version(topic(small.conference.pk))
     with django_capture_on_commit_callbacks(execute=True):
         check_in(crowd.operator, small.ba_dinh_point, small.conference, crowd.ba_dinh_people[0])
-    assert live.conference_version(small.conference.pk) == before + 1
+    assert live.version(topic(small.conference.pk)) == before + 1
 
 
 # --- Pages ---------------------------------------------------------------------------------------

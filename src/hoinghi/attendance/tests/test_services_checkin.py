@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 
 from hoinghi.attendance.errors import CheckInErrorCode
-from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome
-from hoinghi.attendance.services import ScanInput, checkin_self, checkins_record
+from hoinghi.attendance.models import AbsenceReason, Attendance, CheckIn, CheckInOutcome, Headcount
+from hoinghi.attendance.services import ScanInput, checkin_self, checkins_record, headcount_report
 from hoinghi.conferences import services as conferences
 from hoinghi.conferences.models import ConferenceStatus, Invitation
 from hoinghi.core.errors import DomainError, NotFoundError
@@ -123,6 +123,17 @@ def test_a_malformed_batch_changes_nothing(issued, ba_dinh_operator):
         checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[good, bad])
     assert error.value.code == CheckInErrorCode.MALFORMED
     assert not CheckIn.objects.exists()
+
+
+def test_a_headcount_keys_its_absent_by_reason_code_and_refuses_other_keys(issued, ba_dinh_operator):
+    point = issued.ba_dinh_point
+    reasons = {AbsenceReason.BUSINESS_TRIP: 2}
+    headcount_report(actor=ba_dinh_operator, point=point, present=40, absent=2, absent_reasons=reasons)
+    assert Headcount.objects.get().absent_reasons == {"business_trip": 2}
+    with pytest.raises(DomainError) as error:
+        headcount_report(actor=ba_dinh_operator, point=point, present=40, absent_reasons={"Đi công tác": 2})
+    assert error.value.code == CheckInErrorCode.MALFORMED
+    assert Headcount.objects.count() == 1
 
 
 def test_scans_of_an_archived_conference_are_stored_but_make_nobody_present(

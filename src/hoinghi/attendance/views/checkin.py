@@ -1,7 +1,7 @@
 """The operator's check-in page, and the service worker that lets it reload offline.
 
 The page is a shell: the roster, the queue of scans and the answers live in the browser
-(attendance/static/attendance/checkin.js) and talk to the JSON API (attendance/api.py).
+(the ES modules of attendance/static/attendance/checkin/) and talk to the JSON API (attendance/api.py).
 """
 
 import hashlib
@@ -17,13 +17,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hoinghi.attendance import selectors
-from hoinghi.attendance.models import IncidentKind
+from hoinghi.attendance.models import AbsenceReason, IncidentKind
+from hoinghi.core.catalogue import catalogue_urls
 
-# Every static file the page needs, so that the service worker can keep them for offline reloads.
+# Every static file the page needs, so that the service worker can keep them for offline reloads:
+# each of the page's ES modules too (the browser asks for them one by one, by the names in their
+# `import` lines; a manifest storage with hashed names must rewrite those, as Django's does with
+# `support_js_module_import_aggregation`).
+CHECKIN_MODULES = ("main", "page", "i18n", "storage", "state", "ui", "sync", "record", "scanner")
 SHELL_STATIC = (
     "hoinghi/hoinghi.css",
     "attendance/checkin.css",
-    "attendance/checkin.js",
+    *(f"attendance/checkin/{module}.js" for module in CHECKIN_MODULES),
     "vendor/jsqr/jsQR.js",
     "vendor/htmx/htmx.min.js",
 )
@@ -36,7 +41,12 @@ def checkin(request, point_pk: int):
     return render(
         request,
         "attendance/checkin.html",
-        {"point": point, "conference": point.conference, "incident_kinds": IncidentKind.choices},
+        {
+            "point": point,
+            "conference": point.conference,
+            "incident_kinds": IncidentKind.choices,
+            "absence_reasons": AbsenceReason.choices,
+        },
     )
 
 
@@ -44,10 +54,11 @@ def checkin(request, point_pk: int):
 def service_worker(request):
     """The service worker, served from /truc-tiep/ so that its scope covers the check-in pages.
 
-    Its cache name carries the static URLs (hashed names in production), so a deploy that
-    changes a file makes a new cache and drops the old one.
+    Its cache name carries the static URLs (hashed names in production) and those of the
+    JavaScript catalogue of every language (versioned), so a deploy that changes a file or a
+    translation makes a new cache and drops the old one.
     """
-    shell = json.dumps([static(name) for name in SHELL_STATIC])
+    shell = json.dumps([static(name) for name in SHELL_STATIC] + catalogue_urls())
     version = hashlib.sha256(shell.encode()).hexdigest()[:12]
     script = render_to_string("attendance/sw.js", {"shell": shell, "version": version})
     response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
@@ -57,7 +68,8 @@ def service_worker(request):
 
 
 def points_to_operate_card(request, **_ignored) -> str:
-    """On the landing page (the `home` slot): links to the check-in pages of the operator's points."""
+    """On the landing page (extension point "orgs.home"): links to the check-in pages of the
+    operator's points."""
     points = selectors.points_to_operate(actor=request.user)
     if not points:
         return ""

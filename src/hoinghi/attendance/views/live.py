@@ -14,8 +14,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hoinghi.attendance import live, services
-from hoinghi.attendance.dashboard import OFFLINE_AFTER, audience_for
+from hoinghi.attendance import services
+from hoinghi.attendance.dashboard import LIVE_VIEW, OFFLINE_AFTER, audience_for
 from hoinghi.attendance.events import ONLINE_WITHIN
 from hoinghi.attendance.models import Incident
 from hoinghi.conferences.selectors import conference_get
@@ -24,55 +24,12 @@ from hoinghi.core.permissions import can, scope
 PER_PAGE = 50
 
 
-def _labels() -> dict:
-    """The words dashboard.js writes, translated here (the JS has no catalogue of its own)."""
-    return {
-        "online": _("Trực tuyến"),
-        "silent": _("Im lặng"),
-        "offline": _("Mất kết nối"),
-        "never": _("Chưa kết nối"),
-        "live": _("Trực tiếp"),
-        "polling": _("Dự phòng: cập nhật 5 giây một lần"),
-        "down": _("Mất kết nối máy chủ — đang thử lại"),
-        "forbidden": _("Bạn không có quyền xem bảng theo dõi này."),
-        "updated": _("Cập nhật lúc"),
-        "since": _("từ"),
-        "present": _("có mặt"),
-        "invited": _("được mời"),
-        "reported": _("báo cáo"),
-        "checked_in": _("điểm danh"),
-        "guests": _("khách ngoài danh sách"),
-        "multi_point": _("người có mặt ở 2 điểm cầu trở lên"),
-        "points_reported": _("điểm cầu đã báo cáo"),
-        "no_incidents": _("Không có sự cố nào đang mở."),
-        "all_fine": _("Mọi điểm cầu đều trực tuyến."),
-        "no_arrivals": _("Chưa có ai điểm danh."),
-        "per_minute": _("người/phút"),
-        "total": _("tổng"),
-        "paracel": _("Quần đảo Hoàng Sa"),
-        "spratly": _("Quần đảo Trường Sa"),
-        "queued": _("lượt quét chờ gửi"),
-        "incidents": _("sự cố"),
-        "video": {
-            "playing": _("Có hình"),
-            "buffering": _("Đang tải hình"),
-            "stalled": _("Hình bị đứng"),
-            "error": _("Lỗi phát hình"),
-            "paused": _("Tạm dừng hình"),
-            "idle": _("Chờ tín hiệu"),
-            "": _("Không có trình phát"),
-        },
-        "stream_not_set": _("Chưa thiết lập"),
-        "delay": _("trễ"),
-    }
-
-
 @login_required
 def dashboard(request, pk: int):
     actor = request.user
     conference = conference_get(actor=actor, pk=pk)
     audience = audience_for(actor=actor, conference=conference)
-    snapshot = live.snapshot_message(conference=conference, audience=audience)
+    snapshot = LIVE_VIEW.message(conference, audience)
     return render(
         request,
         "attendance/dashboard.html",
@@ -80,7 +37,6 @@ def dashboard(request, pk: int):
             "nav": "conferences",
             "conference": conference,
             "snapshot": snapshot,
-            "labels": _labels(),
             "config": {
                 "socket": f"/ws/truc-tiep/{conference.pk}/",
                 "poll": reverse("api:live_snapshot", kwargs={"conference_id": conference.pk}),

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from hoinghi.core.catalogue import catalogue_url
 from hoinghi.core.permissions import GrantRole
 from hoinghi.orgs.models import Gender
 
 CATALOG = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%s")
 
 
 @pytest.fixture(autouse=True)
@@ -87,20 +88,25 @@ def _po_entries(path: Path) -> list[dict[str, str]]:
     return entries
 
 
-def test_every_message_has_an_english_translation():
-    entries = _po_entries(CATALOG / "django.po")
-    assert len(entries) > 200
+DOMAINS = ["django", "djangojs"]  # the pages' words, and the JavaScript catalogue's (core.catalogue)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_message_has_an_english_translation(domain):
+    entries = _po_entries(CATALOG / f"{domain}.po")
+    assert len(entries) > (200 if domain == "django" else 50)
     for entry in entries:
         assert "fuzzy" not in entry.get("flags", ""), entry["msgid"]
         translations = [value for key, value in entry.items() if key.startswith("msgstr")]
         assert translations and all(translations), entry["msgid"]
 
 
-def test_the_compiled_catalog_matches_the_po():
-    with (CATALOG / "django.mo").open("rb") as mo:
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_compiled_catalog_matches_the_po(domain):
+    with (CATALOG / f"{domain}.mo").open("rb") as mo:
         compiled = GNUTranslations(mo)
     assert compiled.info()["language"] == "en"
-    for entry in _po_entries(CATALOG / "django.po"):
+    for entry in _po_entries(CATALOG / f"{domain}.po"):
         if "msgid_plural" in entry:
             singular, plural = entry["msgid"], entry["msgid_plural"]
             assert compiled.ngettext(singular, plural, 1) == entry["msgstr[0]"]
@@ -109,8 +115,9 @@ def test_the_compiled_catalog_matches_the_po():
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
 
 
-def test_translations_keep_the_placeholders():
-    for entry in _po_entries(CATALOG / "django.po"):
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_translations_keep_the_placeholders(domain):
+    for entry in _po_entries(CATALOG / f"{domain}.po"):
         wanted = sorted(PLACEHOLDER.findall(entry["msgid"]))
         for key, value in entry.items():
             if key.startswith("msgstr"):
@@ -125,3 +132,43 @@ def test_a_browser_set_to_english_still_gets_vietnamese_unless_the_user_switches
     client.force_login(make_user("organiser", small_tree.national))
     page = client.get(reverse("orgs:tree"), headers={"accept-language": "en-US,en;q=0.9"})
     assert "Cây tổ chức" in page.content.decode()
+
+
+# --- The JavaScript catalogue -------------------------------------------------------------------
+
+VIETNAMESE_LETTER = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
+SCRIPTS = sorted(
+    path
+    for path in Path(settings.SRC_DIR).glob("*/static/**/*.js")
+    if "vendor" not in path.relative_to(settings.SRC_DIR).parts
+)
+
+
+def test_every_page_loads_the_javascript_catalogue_of_its_language(client, organiser):
+    assert f'<script src="{catalogue_url("vi")}" defer>' in client.get(reverse("orgs:tree")).content.decode()
+    client.post(reverse("set_language"), {"language": "en"})
+    assert f'<script src="{catalogue_url("en")}" defer>' in client.get(reverse("orgs:tree")).content.decode()
+
+
+def test_the_javascript_catalogue_translates_and_is_cached_for_its_version(client):
+    english = client.get(catalogue_url("en"))
+    assert english.status_code == 200
+    assert english["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Already checked in at %s" in english.content.decode()
+    vietnamese = client.get(catalogue_url("vi")).content.decode()
+    assert "Already checked in" not in vietnamese  # the source language: gettext returns the msgid
+    assert client.get(reverse("javascript_catalogue", args=["en"]) + "?v=old")["Cache-Control"] == "no-cache"
+    assert client.get(reverse("javascript_catalogue", args=["fr"])).status_code == 404
+
+
+BLOCK_COMMENT, LINE_COMMENT = re.compile(r"/\*.*?\*/", re.S), re.compile(r"^\s*//.*$", re.M)
+GETTEXT_CALL = re.compile(r"""\bn?gettext\(\s*"(?:[^"\\]|\\.)*"\s*(,\s*"(?:[^"\\]|\\.)*"\s*)?[,)]""")
+STRING_LITERAL = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`""")
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: str(path.relative_to(settings.SRC_DIR)))
+def test_scripts_take_their_words_from_the_catalogue(script):
+    """No Vietnamese in a script's string literals but in those gettext("…") reads (comments aside)."""
+    code = LINE_COMMENT.sub("", BLOCK_COMMENT.sub("", script.read_text(encoding="utf-8")))
+    code = GETTEXT_CALL.sub("gettext(", code)
+    assert [literal for literal in STRING_LITERAL.findall(code) if VIETNAMESE_LETTER.search(literal)] == []

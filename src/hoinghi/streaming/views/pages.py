@@ -1,5 +1,5 @@
 """Pages of live video: the organisers' stream page (source, keys, rehearsal, recordings and
-chapters), the player on the check-in page and the invitee's page (through `core.slots`), a
+chapters), the player on the check-in page and the invitee's page (through `core.extensions`), a
 public conference's watch page, and an invitee's "watch later" of a chapter."""
 
 import json
@@ -45,7 +45,7 @@ def _programme(conference) -> str:
     )
 
 
-# --- The player in other apps' pages (core.slots) -------------------------------------------------
+# --- The player in other apps' pages (core.extensions) ----------------------------------------------
 
 
 def _live_player(request, *, conference, report: str, report_url: str) -> str:

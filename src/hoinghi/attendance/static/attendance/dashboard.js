@@ -2,7 +2,7 @@
  *
  * The server sends a whole snapshot (attendance/dashboard.py) on connect and to every poll, so a
  * reconnecting page simply draws the fresh one. Then, at most once a second, an update: every
- * figure, but only the fields of the points that changed (attendance/live.py, `update_message`).
+ * figure, but only the fields of the points that changed (core/live/broadcasting.py, `update_message`).
  * An update computed against a newer snapshot than the page holds (`base`) means one was missed:
  * the page fetches a fresh snapshot rather than apply it. While the socket is closed the page
  * polls the API every 5 s and retries the socket with backoff (1 s … 30 s).
@@ -13,7 +13,46 @@
 
   const $ = (id) => document.getElementById(id);
   const read = (id) => JSON.parse($(id).textContent);
-  const L10N = read("live-labels");
+  const gettext = window.gettext || ((text) => text); // the JavaScript catalogue (core/catalogue.py)
+  const L10N = {
+    online: gettext("Trực tuyến"),
+    silent: gettext("Im lặng"),
+    offline: gettext("Mất kết nối"),
+    never: gettext("Chưa kết nối"),
+    live: gettext("Trực tiếp"),
+    polling: gettext("Dự phòng: cập nhật 5 giây một lần"),
+    down: gettext("Mất kết nối máy chủ — đang thử lại"),
+    forbidden: gettext("Bạn không có quyền xem bảng theo dõi này."),
+    updated: gettext("Cập nhật lúc"),
+    since: gettext("từ"),
+    present: gettext("có mặt"),
+    invited: gettext("được mời"),
+    reported: gettext("báo cáo"),
+    checked_in: gettext("điểm danh"),
+    guests: gettext("khách ngoài danh sách"),
+    multi_point: gettext("người có mặt ở 2 điểm cầu trở lên"),
+    points_reported: gettext("điểm cầu đã báo cáo"),
+    no_incidents: gettext("Không có sự cố nào đang mở."),
+    all_fine: gettext("Mọi điểm cầu đều trực tuyến."),
+    no_arrivals: gettext("Chưa có ai điểm danh."),
+    per_minute: gettext("người/phút"),
+    total: gettext("tổng"),
+    paracel: gettext("Quần đảo Hoàng Sa"),
+    spratly: gettext("Quần đảo Trường Sa"),
+    queued: gettext("lượt quét chờ gửi"),
+    incidents: gettext("sự cố"),
+    video: {
+      playing: gettext("Có hình"),
+      buffering: gettext("Đang tải hình"),
+      stalled: gettext("Hình bị đứng"),
+      error: gettext("Lỗi phát hình"),
+      paused: gettext("Tạm dừng hình"),
+      idle: gettext("Chờ tín hiệu"),
+      "": gettext("Không có trình phát"),
+    },
+    stream_not_set: gettext("Chưa thiết lập"),
+    delay: gettext("trễ"),
+  };
   const CONFIG = read("live-config");
   const POLL_EVERY = 5000;
   const QUIET_LIMIT = 40000;

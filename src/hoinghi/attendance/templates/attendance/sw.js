@@ -1,6 +1,7 @@
 /* The check-in page's service worker: keeps the page and its static files so that the page
  * reloads without a network. Scans never pass through here: the page keeps them in IndexedDB.
- * Rendered by views.checkin.service_worker, which fills in SHELL: the static URLs (hashed in production). */
+ * Rendered by views.checkin.service_worker, which fills in SHELL: the static URLs (hashed in production)
+ * and the JavaScript catalogues (with their version in the query). */
 "use strict";
 
 const SHELL = {{ shell|safe }};
@@ -66,7 +67,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && PAGE.test(url.pathname)) {
     event.respondWith(page(request));
-  } else if (SHELL.includes(url.pathname)) {
+  } else if (SHELL.includes(url.pathname + url.search)) {
     event.respondWith(asset(request));
   }
 });

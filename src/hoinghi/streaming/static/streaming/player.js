@@ -23,15 +23,16 @@
   const REPORT_EVERY_MS = 15000;
   const STALL_AFTER_MS = 4000; // playing, yet the picture has not moved for this long
   const RETRY_MS = 4000;
+  const gettext = window.gettext || ((text) => text); // the JavaScript catalogue (core/catalogue.py)
   const TEXT = {
-    idle: "Chưa có tín hiệu: đang chờ điểm cầu chính phát…",
-    loading: "Đang kết nối…",
-    playing: "Đang phát",
-    buffering: "Đang tải…",
-    stalled: "Hình ảnh bị đứng: đang thử lại…",
-    paused: "Đã tạm dừng",
-    error: "Không phát được: đang thử lại…",
-    unsupported: "Trình duyệt này không phát được video trực tiếp.",
+    idle: gettext("Chưa có tín hiệu: đang chờ điểm cầu chính phát…"),
+    loading: gettext("Đang kết nối…"),
+    playing: gettext("Đang phát"),
+    buffering: gettext("Đang tải…"),
+    stalled: gettext("Hình ảnh bị đứng: đang thử lại…"),
+    paused: gettext("Đã tạm dừng"),
+    error: gettext("Không phát được: đang thử lại…"),
+    unsupported: gettext("Trình duyệt này không phát được video trực tiếp."),
   };
 
   function clock(seconds) {
@@ -260,7 +261,6 @@
   }
 
   function setup(root) {
-    Object.assign(TEXT, JSON.parse(root.dataset.text || "{}")); // the page's language
     const video = root.querySelector("video");
     const player = root.dataset.kind === "vod" ? setupVod(root, video) : setupLive(root, video);
     if (player && root.dataset.report === "heartbeat") window.hoinghiPlayer = player;

@@ -1,49 +1,51 @@
 """Coalescing of live updates: many changes in a second become one snapshot per audience.
 
-Services call `conference_changed` on commit (through `events`): it only bumps a version number
-in the cache, so a check-in never waits for, or fails because of, the channel layer.
+Services publish a topic on commit (`publishing`): that only bumps the topic's version in the
+cache, so a check-in never waits for, or fails because of, the channel layer.
 
-The `Broadcaster` runs as one asyncio task per server process, started by the first dashboard
+The `Broadcaster` runs as one asyncio task per server process, started by the first live
 consumer and ended when the last one leaves. Every `TICK` it looks at the groups its consumers
-joined (one group per conference and audience, see `dashboard.Audience.group`) and, for a group
-whose conference changed (or whose last snapshot is older than `REFRESH_EVERY`, so that silent
+joined (one group per view, subject and audience, see `registry.group_name`) and, for a group
+whose topic changed (or whose last snapshot is older than `REFRESH_EVERY`, so that silent
 points turn silent on screen), it claims the group for `MIN_INTERVAL` with `cache.add`. The one
 process that wins computes the snapshot once and sends it with `group_send`; the layer delivers
 it to that group's consumers in every process. So a burst of 1,000 check-ins costs one snapshot
 (a handful of aggregate queries) and one message per dashboard and second.
 
 Every audience costs its own snapshot each second. When the snapshots take more than
-`SNAPSHOT_BUDGET` of a process's time, the groups of subtree audiences are claimed for longer
-(up to `SLOWEST_INTERVAL`), in proportion to the overload, while those that see the whole
-conference keep one update a second: with a province's leaders watching too, the national
+`SNAPSHOT_BUDGET` of a process's time, the groups of audiences that see only part of the subject
+are claimed for longer (up to `SLOWEST_INTERVAL`), in proportion to the overload, while those that
+see all of it keep one update a second: with a province's leaders watching too, the national
 screen and the check-ins stay fast and the provincial screens fall a few seconds behind.
 
 A page gets the whole snapshot once, when it connects (or polls); what the broadcaster sends is an
-update (`update_message`): every figure, but of the 364 points only the fields that changed since
+update (`update_message`): every figure, but of the `points` only the fields that changed since
 the group's previous update. The points are most of a snapshot (about 140 KB of JSON for the 2018
 conference); an update in a busy second is a few KB, which is what lets 400 wall screens follow on
 two cores. An update names the version it was computed against (`base`): a page holding an older
 snapshot missed an update and fetches a fresh snapshot instead of applying it.
 
 When the cache or channel layer (Redis) is away, sending fails: the broadcaster closes its own
-consumers, whose pages poll the API (`api_live`) and reconnect with backoff until it is back.
+consumers with `CLOSE_CODE_UNAVAILABLE`, whose pages poll (`LiveView.poll` behind the app's
+endpoint) and reconnect with backoff until it is back.
 """
 
 import asyncio
 import json
 import logging
 import math
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from hoinghi.core.cache import counter_bump
+from hoinghi.core.live.publishing import VERSION_KEY, version
+from hoinghi.core.live.registry import Audience, LiveView
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("hoinghi.core.live")
 
-VERSION_KEY = "live:version:{conference_id}"
 SENT_KEY = "live:sent:{group}"  # (version, time) of the last snapshot sent to a group
 LOCK_KEY = "live:lock:{group}"  # held by the process sending to a group, for MIN_INTERVAL
 LAST_KEY = "live:last:{group}"  # (version, JSON text) of the last snapshot sent to a group
@@ -53,33 +55,20 @@ TICK = 0.1  # seconds between looks at the versions
 MIN_INTERVAL = 1  # seconds: at most one snapshot a second per group (cache timeouts are whole seconds)
 REFRESH_EVERY = 15.0  # seconds: resend even without changes (points fall silent without an event)
 # Snapshots may take this share of a process's time (averaged over LOAD_WINDOW) before the groups
-# of subtree audiences (a province's leaders) slow down, in proportion; the groups that see the
-# whole conference keep MIN_INTERVAL. 85 subtree audiences would otherwise take 3 s of work a
+# of partial audiences (a province's leaders) slow down, in proportion; the groups that see the
+# whole subject keep MIN_INTERVAL. 85 subtree audiences would otherwise take 3 s of work a
 # second at the morning's end, starving check-ins (docs/benchmarks.md, dashboard_audiences).
 SNAPSHOT_BUDGET = 0.3
 LOAD_WINDOW = 5.0  # seconds
-SLOWEST_INTERVAL = 10  # seconds: a subtree dashboard is never further behind than this
-# Subtree groups claimed in one tick, by their last snapshot's cost: a tick computes its groups one
-# after the other, and the whole-conference groups must not wait behind eighty provinces.
+SLOWEST_INTERVAL = 10  # seconds: a partial audience's screen is never further behind than this
+# Partial groups claimed in one tick, by their last snapshot's cost: a tick computes its groups one
+# after the other, and the whole-subject groups must not wait behind eighty provinces.
 SUBTREE_WORK_PER_TICK = 0.15  # seconds
 CLOSE_CODE_UNAVAILABLE = 4503  # the client polls and reconnects with backoff
+POLL_KEEP_FOR = 1.0  # seconds a process keeps a polled snapshot per group and version
 
 
-def conference_changed(conference_id: int, topic: str) -> None:
-    """Note a change (one round trip to Redis); never raises: a dashboard that misses it catches
-    up by polling."""
-    try:
-        counter_bump(cache, VERSION_KEY.format(conference_id=conference_id))
-    except Exception:  # noqa: BLE001 - the cache (Redis) being away must not fail a check-in
-        logger.warning("live: could not mark conference %s as changed", conference_id, exc_info=True)
-
-
-def conference_version(conference_id: int) -> int:
-    """A number that grows with every change: pollers compare it to skip unchanged snapshots."""
-    try:
-        return int(cache.get(VERSION_KEY.format(conference_id=conference_id)) or 0)
-    except Exception:  # noqa: BLE001
-        return 0
+# --- The snapshots of a group, kept in the cache ----------------------------------------------------
 
 
 def group_seen(group: str, version: int) -> None:
@@ -91,16 +80,6 @@ def group_seen(group: str, version: int) -> None:
         pass
 
 
-def snapshot_message(*, conference, audience) -> dict:
-    """The snapshot of an audience with the conference's version, as consumers and pollers send it."""
-    from hoinghi.attendance.dashboard import snapshot_for
-
-    version = conference_version(conference.pk)
-    snapshot = snapshot_for(audience=audience, conference=conference)
-    snapshot["version"] = version
-    return snapshot
-
-
 def remember_snapshot(group: str, version: int, text: str) -> None:
     """Keep the snapshot just sent (for MIN_INTERVAL): pages connecting meanwhile start from it."""
     try:
@@ -109,16 +88,50 @@ def remember_snapshot(group: str, version: int, text: str) -> None:
         pass
 
 
-def recent_snapshot(group: str) -> str | None:
+def recent_snapshot(group: str, topic: str) -> str | None:
     """The JSON text of the group's snapshot sent less than MIN_INTERVAL ago, if nothing changed
-    since (same version): 400 pages opening together then cost one snapshot, not 400."""
+    since (same version of `topic`): 400 pages opening together then cost one snapshot, not 400."""
     try:
         last = cache.get(LAST_KEY.format(group=group))
-        if last is not None and last[0] == conference_version_of_group(group):
+        if last is not None and last[0] == version(topic):
             return last[1]
     except Exception:  # noqa: BLE001
         pass
     return None
+
+
+def opening_text(live_view: LiveView, subject, audience: Audience, group: str) -> str:
+    """The snapshot a consumer sends when its page connects, as JSON text: the one the broadcaster
+    sent less than a second ago if nothing changed since, else a fresh one."""
+    text = recent_snapshot(group, live_view.topic(subject.pk))
+    if text is None:
+        snapshot = live_view.message(subject, audience)
+        group_seen(group, snapshot["version"])
+        text = json.dumps(snapshot)
+        remember_snapshot(group, snapshot["version"], text)
+    return text
+
+
+_polled: dict[tuple[str, int], tuple[float, dict]] = {}
+_polled_lock = threading.Lock()
+
+
+def polled_message(live_view: LiveView, subject, audience: Audience) -> dict:
+    """The snapshot a polling page gets (its socket is down: Redis away, a proxy without
+    WebSockets): the very one a socket would have sent, kept for POLL_KEEP_FOR per process, group
+    and version, so forty polling wall screens of one province cost one snapshot a second."""
+    key = (live_view.group(subject, audience), version(live_view.topic(subject.pk)))
+    now = time.monotonic()
+    with _polled_lock:
+        kept = _polled.get(key)
+        if kept and now - kept[0] < POLL_KEEP_FOR:
+            return kept[1]
+    snapshot = live_view.message(subject, audience)
+    with _polled_lock:
+        for stale in [k for k, (at, _s) in _polled.items() if now - at >= POLL_KEEP_FOR]:
+            del _polled[stale]
+        _polled[key] = (now, snapshot)
+    return snapshot
 
 
 def update_message(snapshot: dict, previous: tuple[int, dict] | None) -> dict:
@@ -126,8 +139,8 @@ def update_message(snapshot: dict, previous: tuple[int, dict] | None) -> dict:
     update: the snapshot with `points` replaced by `points_changed`, for each point that changed
     its id and the fields that changed, and `base`, the version of `previous`. Without a previous
     update to compare with, or when points came or went, it is the whole snapshot."""
-    points = snapshot["points"]
-    if previous is None or previous[1].keys() != {point["id"] for point in points}:
+    points = snapshot.get("points")
+    if points is None or previous is None or previous[1].keys() != {point["id"] for point in points}:
         return snapshot
     base, before = previous
     changed = []
@@ -153,23 +166,24 @@ def swap_points(group: str, version: int, points: list[dict]) -> tuple[int, dict
         return None
 
 
-def conference_version_of_group(group: str) -> int:
-    return conference_version(int(group.split(".")[1]))
+# --- The broadcaster -------------------------------------------------------------------------------
 
 
 @dataclass
 class Subscription:
-    conference_id: int
-    audience: object  # dashboard.Audience
-    whole: bool = True  # the audience sees the whole conference
+    view: LiveView
+    subject_id: int
+    topic: str
+    audience: Audience
+    whole: bool = True  # the audience sees the whole subject
     consumers: set = field(default_factory=set)
 
 
 @dataclass
 class Due:
     group: str
-    conference_id: int
-    audience: object
+    topic: str
+    audience: Audience
     version: int
 
 
@@ -183,8 +197,12 @@ class Broadcaster:
         self.spent: deque[tuple[float, float]] = deque()  # (finished at, seconds) of snapshots
         self.cost: dict[str, float] = {}  # group -> seconds its last snapshot took
 
-    def subscribe(self, consumer, *, group: str, conference_id: int, audience, whole: bool = True) -> None:
-        subscription = self.groups.setdefault(group, Subscription(conference_id, audience, whole))
+    def subscribe(
+        self, consumer, *, group: str, view: LiveView, subject_id: int, audience: Audience, whole: bool = True
+    ) -> None:
+        subscription = self.groups.setdefault(
+            group, Subscription(view, subject_id, view.topic(subject_id), audience, whole)
+        )
         subscription.consumers.add(consumer)
         loop = asyncio.get_running_loop()
         if self.task is None or self.task.done() or self.task.get_loop() is not loop:
@@ -216,15 +234,17 @@ class Broadcaster:
         from channels.db import database_sync_to_async
         from channels.layers import get_channel_layer
 
-        subscriptions = {group: (s.conference_id, s.audience, s.whole) for group, s in self.groups.items()}
+        subscriptions = {group: (s.topic, s.audience, s.whole) for group, s in self.groups.items()}
         if not subscriptions:
             return
+        # Taken now: a group may lose its last consumer while this tick awaits.
+        sources = {group: (s.view, s.subject_id) for group, s in self.groups.items()}
         due = await sync_to_async(self.claim, thread_sensitive=False)(subscriptions, time.time())
         layer = get_channel_layer()
         for item in due:
             started = time.monotonic()
             try:
-                message = await database_sync_to_async(_snapshot_by_id)(item.conference_id, item.audience)
+                message = await database_sync_to_async(_snapshot_by_id)(*sources[item.group], item.audience)
             except Exception:  # noqa: BLE001
                 logger.exception("live: snapshot of %s failed", item.group)
                 await sync_to_async(_forget_sent, thread_sensitive=False)(item.group)
@@ -232,7 +252,7 @@ class Broadcaster:
             finally:
                 self.cost[item.group] = time.monotonic() - started
                 self.spent.append((time.monotonic(), self.cost[item.group]))
-            if message is None:  # the conference is gone
+            if message is None:  # the subject is gone
                 continue
             text = await sync_to_async(_update_text, thread_sensitive=False)(item.group, message)
             try:
@@ -256,36 +276,37 @@ class Broadcaster:
             SLOWEST_INTERVAL, max(MIN_INTERVAL, math.ceil(MIN_INTERVAL * self.load() / SNAPSHOT_BUDGET))
         )
 
-    def claim(self, subscriptions: dict[str, tuple[int, object, bool]], now: float) -> list[Due]:
-        """The groups this process should send to now, claimed against the other processes."""
+    def claim(self, subscriptions: dict[str, tuple[str, Audience, bool]], now: float) -> list[Due]:
+        """The groups this process should send to now, claimed against the other processes.
+        `subscriptions`: group -> (topic, audience, whether the audience sees the whole subject)."""
         try:
-            conference_ids = {conference_id for conference_id, _audience, _whole in subscriptions.values()}
-            versions = cache.get_many([VERSION_KEY.format(conference_id=c) for c in conference_ids])
+            topics = {topic for topic, _audience, _whole in subscriptions.values()}
+            versions = cache.get_many([VERSION_KEY.format(topic=topic) for topic in topics])
             sent = cache.get_many([SENT_KEY.format(group=g) for g in subscriptions])
         except Exception:  # noqa: BLE001 - no cache: send on our own pace; sending will tell
             logger.warning("live: cache unavailable", exc_info=True)
             due = []
-            for group, (conference_id, audience, _whole) in subscriptions.items():
+            for group, (topic, audience, _whole) in subscriptions.items():
                 if now - self.local_sent.get(group, 0) >= REFRESH_EVERY:
                     self.local_sent[group] = now
-                    due.append(Due(group, conference_id, audience, 0))
+                    due.append(Due(group, topic, audience, 0))
             return due
         candidates = []
-        for group, (conference_id, audience, whole) in subscriptions.items():
-            version = int(versions.get(VERSION_KEY.format(conference_id=conference_id)) or 0)
+        for group, (topic, audience, whole) in subscriptions.items():
+            current = int(versions.get(VERSION_KEY.format(topic=topic)) or 0)
             last = sent.get(SENT_KEY.format(group=group))
-            if last is not None and last[0] == version and now - last[1] < REFRESH_EVERY:
+            if last is not None and last[0] == current and now - last[1] < REFRESH_EVERY:
                 continue
-            candidates.append((not whole, last[1] if last else 0.0, group, conference_id, audience, version))
+            candidates.append((not whole, last[1] if last else 0.0, group, topic, audience, current))
         candidates.sort(key=lambda candidate: candidate[:2])  # whole groups first, then the longest waiting
         due, work = [], 0.0
-        for is_subtree, _last, group, conference_id, audience, version in candidates:
-            cost = self.cost.get(group, 0.0) if is_subtree else 0.0
+        for is_partial, _last, group, topic, audience, current in candidates:
+            cost = self.cost.get(group, 0.0) if is_partial else 0.0
             if work and work + cost > SUBTREE_WORK_PER_TICK:
                 break  # the others wait for the next tick
-            if cache.add(LOCK_KEY.format(group=group), 1, timeout=self.interval(whole=not is_subtree)):
-                cache.set(SENT_KEY.format(group=group), (version, now), timeout=3600)
-                due.append(Due(group, conference_id, audience, version))
+            if cache.add(LOCK_KEY.format(group=group), 1, timeout=self.interval(whole=not is_partial)):
+                cache.set(SENT_KEY.format(group=group), (current, now), timeout=3600)
+                due.append(Due(group, topic, audience, current))
                 work += cost  # a group another process holds costs this one nothing
         return due
 
@@ -298,13 +319,11 @@ class Broadcaster:
                 pass
 
 
-def _snapshot_by_id(conference_id: int, audience) -> dict | None:
-    from hoinghi.conferences.models import Conference
-
-    conference = Conference.objects.select_related("organising_unit").filter(pk=conference_id).first()
-    if conference is None:
+def _snapshot_by_id(live_view: LiveView, subject_id: int, audience: Audience) -> dict | None:
+    subject = live_view.load(subject_id)
+    if subject is None:
         return None
-    return snapshot_message(conference=conference, audience=audience)
+    return live_view.message(subject, audience)
 
 
 def _update_text(group: str, snapshot: dict) -> str:
@@ -312,7 +331,7 @@ def _update_text(group: str, snapshot: dict) -> str:
     dashboards would otherwise make 400 copies through the layer and 400 `json.dumps`). The whole
     snapshot is kept for pages connecting within the second, and its points for the next update."""
     remember_snapshot(group, snapshot["version"], json.dumps(snapshot))
-    previous = swap_points(group, snapshot["version"], snapshot["points"])
+    previous = swap_points(group, snapshot["version"], snapshot.get("points", []))
     return json.dumps(update_message(snapshot, previous))
 
 
