@@ -32,7 +32,7 @@ from hoinghi.attendance import events
 from hoinghi.attendance.models import Attendance, Headcount, Incident, IncidentKind
 from hoinghi.conferences.models import BridgePoint, Conference, Invitation, InvitationStatus
 from hoinghi.core import extensions, live
-from hoinghi.core.permissions import scope_paths
+from hoinghi.core.permissions import reach
 from hoinghi.orgs.selectors import person_ids_under
 
 # A point silent for longer than this is shown as offline (its device or link is down).
@@ -89,19 +89,21 @@ class Audience:
 
 
 def audience_for(*, actor, conference: Conference) -> Audience:
-    paths = scope_paths(actor, "conferences.view")
-    if paths is None:
+    """Where `conferences.view` reaches for the actor, narrowed to this conference's points: the
+    same rows `scope` would give, in a form that several actors who see the same share."""
+    where = reach(actor, "conferences.view")
+    if where.everything:
         return Audience(everything=True)
     operated: tuple[int, ...] = ()
-    if getattr(actor, "pk", None):
+    if ids := where.related_ids("point_operator"):
         operated = tuple(
             sorted(
-                BridgePoint.objects.filter(conference=conference, operators=actor).values_list(
+                BridgePoint.objects.filter(conference=conference, pk__in=sorted(ids)).values_list(
                     "pk", flat=True
                 )
             )
         )
-    return Audience(everything=False, paths=tuple(paths), operated=operated)
+    return Audience(everything=False, paths=where.paths, operated=operated)
 
 
 def dashboard_snapshot(*, actor, conference: Conference, now: datetime | None = None) -> dict:

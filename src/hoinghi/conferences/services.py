@@ -774,8 +774,6 @@ def invitation_token_revoke(*, actor, invitation: Invitation) -> Invitation:
 _EMAIL_OPEN = frozenset({ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE})
 
 
-
-
 @transaction.atomic
 def invitations_email(*, actor, conference: Conference, point: BridgePoint | None = None) -> int:
     """Queue an invitation e-mail for every active invitation the actor may change (of `point`,

@@ -322,12 +322,6 @@ def scope(actor, action: str, queryset: QuerySet) -> QuerySet:
     return queryset.filter(condition)
 
 
-def scope_paths(actor, action: str) -> list[str] | None:
-    """Deprecated: the dashboard's audience until it is built from `reach`."""
-    where = reach(actor, action)
-    return None if where.everything else list(where.paths)
-
-
 # Core's own action.
 declare(
     Action("core.view_audit", _("Xem nhật ký thao tác"), roles={GrantRole.SYSTEM_ADMIN}, view=None),

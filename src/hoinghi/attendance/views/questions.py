@@ -29,8 +29,6 @@ from hoinghi.core.errors import NotFoundError
 BOARD_POLL_SECONDS = 3
 
 
-
-
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
