@@ -1,0 +1,29 @@
+"""Writes of the live morning: check-in, presence heartbeats, headcounts, incidents, questions."""
+
+from hoinghi.attendance.services.checkin import (  # noqa: F401
+    INSERT_ROWS,
+    MAKES_PRESENT,
+    MAX_BATCH,
+    OPEN_STAGES,
+    SELF_CHECKIN_OPENS_BEFORE,
+    ScanInput,
+    ScanResult,
+    checkin_self,
+    checkins_record,
+)
+from hoinghi.attendance.services.presence import (  # noqa: F401
+    HEARTBEAT_WRITE_EVERY,
+    PLAYBACK_STATES,
+    STALLED_INCIDENT_AFTER,
+    Playback,
+    headcount_report,
+    incident_close,
+    incident_open,
+    incident_system_close,
+    incident_system_open,
+    point_heartbeat,
+)
+from hoinghi.attendance.services.questions import (  # noqa: F401
+    question_ask,
+    question_moderate,
+)
