@@ -125,6 +125,8 @@ def test_demo_logins_are_created_once_with_their_grants(db, capsys):
         == 6
     )
     assert Grant.objects.filter(user__username="hanoi", role="organiser", unit__code="LDLD01").count() == 1
+    # The Ba Đình operator holds no role: only the operator relation, given with the conference.
+    assert not Grant.objects.filter(user__username="badinh").exists()
     assert "hoinghi-2018" in capsys.readouterr().out
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from hoinghi.core.spreadsheets import csv_text_read
 from hoinghi.orgs.errors import OrgsError, OrgsErrorCode
 from hoinghi.orgs.importers.mapping import Column, _file_error, _header_mapping, columns_for
 from hoinghi.orgs.vietnamese import fold
@@ -123,7 +124,9 @@ def _csv_rows(content: bytes, columns: tuple[Column, ...]) -> tuple[Iterator[tup
         (",", ";", "\t"), key=lambda sep: sum(fold(cell) in known for cell in first_line.split(sep))
     )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return reader, text.count("\n") + 1, lambda: None
+    # Our own exports guard formula-like text with an apostrophe (core.spreadsheets): drop it.
+    rows = ([csv_text_read(cell) for cell in row] for row in reader)
+    return rows, text.count("\n") + 1, lambda: None
 
 
 def _open_rows(
