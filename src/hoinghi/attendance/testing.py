@@ -62,11 +62,12 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Server":
+        # `hoinghi serve`, as production runs it (proxy headers, keep-alive).
         command = [
             sys.executable,
             "-m",
-            "uvicorn",
-            "hoinghi.asgi:application",
+            "hoinghi.manage",
+            "serve",
             "--host",
             "127.0.0.1",
             "--port",
