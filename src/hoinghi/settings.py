@@ -28,8 +28,10 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.utils.csp import CSP
 
 SRC_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("HOINGHI_VAR_DIR", SRC_DIR.parents[1] / "var")).resolve()
@@ -77,6 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "hoinghi.core.csp.PageSourcesMiddleware",  # after Django's: it answers first on the way out
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hoinghi.core.middleware.BaseUrlCheckMiddleware",
@@ -228,8 +232,26 @@ if REDIS_URL:
     SESSION_ENGINE = "hoinghi.accounts.sessions"
 SESSION_COOKIE_SECURE = _env_bool("HOINGHI_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # A Vietnamese page (the form expired, reload it) instead of Django's English one.
 CSRF_FAILURE_VIEW = "hoinghi.core.views.csrf_failure"
+
+# --- HTTPS (docs/operations.md, "Production settings") ------------------------------------------
+# Off by default: the demo is served over plain HTTP on 127.0.0.1. Production turns them on.
+SECURE_SSL_REDIRECT = _env_bool("HOINGHI_SSL_REDIRECT")
+# nginx-rtmp reaches its callbacks at HOINGHI_STREAM_CALLBACK_URL, an internal plain-HTTP address,
+# and takes a 3xx answer to on_publish as "publish under the name in Location": redirected to
+# HTTPS, every publish would go astray. The path holds the stream secret, so it is no weaker.
+SECURE_REDIRECT_EXEMPT = [r"^truyen-hinh/hooks/"]
+SECURE_HSTS_SECONDS = int(os.environ.get("HOINGHI_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HOINGHI_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_bool("HOINGHI_HSTS_PRELOAD")
+if HOINGHI_TRUSTED_PROXIES:
+    # TLS ends at the proxy, which says so in X-Forwarded-Proto; without this Django would take
+    # every request for plain HTTP (and SECURE_SSL_REDIRECT would redirect forever). Only with a
+    # proxy configured: a client that reaches the server directly could claim HTTPS otherwise.
+    # The proxy must set the header itself, overwriting whatever the client sent.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Language, time -----------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -332,3 +354,42 @@ STREAM_PLAY_URL = os.environ.get("HOINGHI_STREAM_PLAY_URL", f"http://127.0.0.1:{
 )
 STREAM_CALLBACK_URL = os.environ.get("HOINGHI_STREAM_CALLBACK_URL", HOINGHI_BASE_URL).rstrip("/")
 STREAM_SECRET = _kept_secret("HOINGHI_STREAM_SECRET", "stream_secret", 32)
+
+
+# --- Content-Security-Policy (Django's own, django.middleware.csp): on every response, in
+# development too, so that the tests and the demo see what production sends.
+def _origin(url: str, *, scheme: str | None = None) -> str:
+    parts = urlsplit(url)
+    return f"{scheme or parts.scheme}://{parts.netloc}"
+
+
+# The pages run only our own static scripts: no inline script, no inline handler (core's
+# behaviour.js does data-confirm and data-autosubmit), no eval.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    # Inline style attributes (bars whose width is a figure, htmx's indicator rule, Leaflet,
+    # Django's admin) stay allowed: a style cannot run script, and the url() an injected rule
+    # could leak data through is held to our own origin by img-src and font-src.
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    # The QR codes are SVG from our own views, map markers are drawn in SVG: no data: images.
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    # The API, the check-in queue and the dashboard's WebSocket ('self' covers ws: and wss: in
+    # current browsers; the base URL's form is named for older Safari), and hls.js fetching
+    # playlists and fragments from the media server.
+    "connect-src": [
+        CSP.SELF,
+        _origin(HOINGHI_BASE_URL, scheme="wss" if HOINGHI_BASE_URL.startswith("https:") else "ws"),
+        _origin(STREAM_PLAY_URL),
+    ],
+    # hls.js plays through a MediaSource (a blob: URL); Safari plays HLS from the server itself;
+    # recorded chapters are MP4 files there too.
+    "media-src": [CSP.SELF, "blob:", _origin(STREAM_PLAY_URL)],
+    # hls.js demuxes in a worker made from a blob: URL; the check-in page has a service worker.
+    "worker-src": [CSP.SELF, "blob:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from hoinghi.conferences import selectors as conference_selectors
 from hoinghi.conferences.decorators import personal_page
 from hoinghi.conferences.models import ConferenceStatus
+from hoinghi.core.csp import csp_allow
 from hoinghi.core.forms import add_domain_error
 from hoinghi.core.permissions import can
 from hoinghi.streaming import selectors, services
@@ -48,6 +49,15 @@ def _programme(conference) -> str:
 # --- The player in other apps' pages (core.extensions) ----------------------------------------------
 
 
+def _player_source(request, stream) -> dict | None:
+    """What the player loads; a broadcaster's server is let into this page's policy (core.csp)."""
+    source = selectors.player_source(stream)
+    if source and source["external"]:
+        csp_allow(request, "connect-src", source["url"])  # hls.js fetches playlists and fragments
+        csp_allow(request, "media-src", source["url"])  # Safari plays the playlist itself
+    return source
+
+
 def _live_player(request, *, conference, report: str, report_url: str) -> str:
     stream = selectors.stream_of(conference)
     if stream is None:
@@ -58,7 +68,7 @@ def _live_player(request, *, conference, report: str, report_url: str) -> str:
     return render_to_string(
         "streaming/_player.html",
         {
-            "source": selectors.player_source(stream),
+            "source": _player_source(request, stream),
             "stream": stream,
             "rehearsing": rehearsing and conference.status != ConferenceStatus.LIVE,
             "programme": _programme(conference),
@@ -212,7 +222,7 @@ def _manage_context(request, conference) -> dict:
         "player": _live_player(request, conference=conference, report="", report_url="")
         or render_to_string(
             "streaming/_player.html",
-            {"source": selectors.player_source(stream), "stream": stream, "programme": "[]", "report": ""},
+            {"source": _player_source(request, stream), "stream": stream, "programme": "[]", "report": ""},
             request=request,
         ),
     }
