@@ -1,4 +1,5 @@
-"""Settings, read from the environment.
+"""Settings, read from the environment (docs/operations.md has every variable, why, and the
+production environment that passes `hoinghi check --deploy`).
 
 | variable              | default                                   |
 | --------------------- | ----------------------------------------- |
@@ -16,7 +17,10 @@
 | HOINGHI_EMAIL_PORT, _USER, _PASSWORD, _USE_TLS | SMTP login (587, TLS on)   |
 | HOINGHI_EMAIL_FROM    | "Ban Tổ chức hội nghị <hoinghi@localhost>"    |
 | HOINGHI_BASE_URL      | http://127.0.0.1:8000 (links in e-mails, PDFs) |
-| HOINGHI_TRUSTED_PROXIES | none: proxies whose X-Forwarded-For is believed (`hoinghi serve`) |
+| HOINGHI_TRUSTED_PROXIES | none: proxies whose X-Forwarded-For/-Proto are believed |
+| HOINGHI_CSRF_TRUSTED_ORIGINS | none: origins allowed to post besides the page's own |
+| HOINGHI_SSL_REDIRECT, HOINGHI_SECURE_COOKIES | 0, 0: HTTPS only (the demo is plain HTTP) |
+| HOINGHI_HSTS_SECONDS, _INCLUDE_SUBDOMAINS, _PRELOAD | 0, 0, 0: Strict-Transport-Security |
 | HOINGHI_STREAM_DIR    | <var>/stream: live HLS, recordings, chapters (nginx writes there) |
 | HOINGHI_STREAM_SECRET | random, kept in <var>/stream_secret: signs playback URLs and callbacks |
 | HOINGHI_STREAM_RTMP_PORT, _HTTP_PORT | 1935, 8081: where nginx listens (RTMP in, HLS out) |
