@@ -368,7 +368,7 @@ def _origin(url: str, *, scheme: str | None = None) -> str:
 
 
 # The pages run only our own static scripts: no inline script, no inline handler (core's
-# behaviour.js does data-confirm and data-autosubmit), no eval.
+# behaviour.js does data-confirm, data-autosubmit and data-back), no eval.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -380,16 +380,15 @@ SECURE_CSP = {
     "img-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     # The API, the check-in queue and the dashboard's WebSocket ('self' covers ws: and wss: in
-    # current browsers; the base URL's form is named for older Safari), and hls.js fetching
-    # playlists and fragments from the media server.
+    # current browsers; the base URL's form is named for older Safari). A page with a video player
+    # adds the origin it plays from (HOINGHI_STREAM_PLAY_URL, or a broadcaster's) to connect-src
+    # and media-src, for that page only: hoinghi.core.csp.
     "connect-src": [
         CSP.SELF,
         _origin(HOINGHI_BASE_URL, scheme="wss" if HOINGHI_BASE_URL.startswith("https:") else "ws"),
-        _origin(STREAM_PLAY_URL),
     ],
-    # hls.js plays through a MediaSource (a blob: URL); Safari plays HLS from the server itself;
-    # recorded chapters are MP4 files there too.
-    "media-src": [CSP.SELF, "blob:", _origin(STREAM_PLAY_URL)],
+    # hls.js plays through a MediaSource, a blob: URL.
+    "media-src": [CSP.SELF, "blob:"],
     # hls.js demuxes in a worker made from a blob: URL; the check-in page has a service worker.
     "worker-src": [CSP.SELF, "blob:"],
     "object-src": [CSP.NONE],

@@ -1,11 +1,11 @@
 """Sources one page adds to the site's Content-Security-Policy (settings.SECURE_CSP).
 
-The site's policy names what every page may reach: our own origin and the media server. A
-conference can instead take its picture from a broadcaster's HLS server (streaming's external
-source); that origin is data, set by organisers, not configuration. The code that renders the
-player calls `csp_allow(request, "connect-src", url)`, and `PageSourcesMiddleware` sends that
-response's policy with the source added. Every other page keeps the site's policy, so allowing one
-broadcaster for its player does not open any other page to it.
+The site's policy lets every page reach our own origin only. A page that plays video must also
+fetch from where the picture is: our media server (HOINGHI_STREAM_PLAY_URL) or, for a conference
+that takes a broadcaster's HLS, that broadcaster's server, an origin set by organisers. The code
+that renders a player calls `csp_allow(request, url, "connect-src", "media-src")`, and
+`PageSourcesMiddleware` sends that response's policy with the url's origin added. Other pages keep
+the site's policy: a page without a player reaches neither.
 """
 
 import re
@@ -37,14 +37,15 @@ def origin_of(url: str) -> str | None:
     return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
 
 
-def csp_allow(request, directive: str, url: str) -> None:
-    """Let this request's response load from `url`'s origin under `directive` ("connect-src")."""
+def csp_allow(request, url: str, *directives: str) -> None:
+    """Let this request's response reach `url`'s origin under `directives` ("connect-src", ...)."""
     if origin := origin_of(url):
         sources = getattr(request, _REQUEST_ATTRIBUTE, None)
         if sources is None:
             sources = {}
             setattr(request, _REQUEST_ATTRIBUTE, sources)
-        sources.setdefault(directive, set()).add(origin)
+        for directive in directives:
+            sources.setdefault(directive, set()).add(origin)
 
 
 def policy_with(sources: dict[str, set[str]]) -> dict[str, list[str]]:
@@ -66,5 +67,7 @@ class PageSourcesMiddleware(MiddlewareMixin):
     def process_response(self, request, response):
         sources = getattr(request, _REQUEST_ATTRIBUTE, None)
         if sources and settings.SECURE_CSP and CSP.HEADER_ENFORCE not in response:
-            response.headers[CSP.HEADER_ENFORCE] = build_policy(policy_with(sources), get_nonce(request))
+            # str(): the name is a StrEnum, and a WSGI server takes only plain str header names.
+            header = str(CSP.HEADER_ENFORCE)
+            response.headers[header] = build_policy(policy_with(sources), get_nonce(request))
         return response

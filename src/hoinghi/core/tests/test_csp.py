@@ -1,10 +1,11 @@
 """core.csp: what a page adds to the site's policy is an origin and nothing else."""
 
 import pytest
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils.csp import CSP
 
-from hoinghi.core.csp import csp_allow, origin_of, policy_with
+from hoinghi.core.csp import PageSourcesMiddleware, csp_allow, origin_of
 
 
 @pytest.mark.parametrize(
@@ -26,16 +27,33 @@ def test_origin_of_keeps_only_an_http_origin(url, origin):
     assert origin_of(url) == origin
 
 
-def test_a_source_is_added_to_its_directive_once_and_to_nothing_else(settings):
-    settings.SECURE_CSP = {"default-src": [CSP.SELF], "connect-src": [CSP.SELF], "script-src": [CSP.SELF]}
-    request = RequestFactory().get("/")
-    csp_allow(request, "connect-src", "https://tv.example.vn/a.m3u8")
-    csp_allow(request, "connect-src", "https://tv.example.vn/b.m3u8")
-    csp_allow(request, "media-src", "https://tv.example.vn/a.m3u8")
-    csp_allow(request, "media-src", "not a url")
+def _served(*allowed: tuple[str, ...]) -> str:
+    """The policy PageSourcesMiddleware sends for a view that called csp_allow with `allowed`."""
 
-    policy = policy_with(request._hoinghi_csp_sources)
-    assert policy["connect-src"] == [CSP.SELF, "https://tv.example.vn"]
-    assert policy["media-src"] == [CSP.SELF, "https://tv.example.vn"]  # from default-src
-    assert policy["script-src"] == [CSP.SELF]
+    def view(request):
+        for url, *directives in allowed:
+            csp_allow(request, url, *directives)
+        return HttpResponse()
+
+    response = PageSourcesMiddleware(view)(RequestFactory().get("/"))
+    assert {type(name) for name in response.headers} == {str}  # what wsgiref accepts, not a StrEnum
+    return response[CSP.HEADER_ENFORCE]
+
+
+def test_a_page_adds_an_origin_to_the_directives_it_names_once(settings):
+    settings.SECURE_CSP = {"default-src": [CSP.SELF], "connect-src": [CSP.SELF], "script-src": [CSP.SELF]}
+    policy = _served(
+        ("https://tv.example.vn/a.m3u8", "connect-src", "media-src"),
+        ("https://tv.example.vn/b.m3u8", "connect-src"),
+        ("not a url", "script-src"),
+    )
+    assert policy == (
+        "default-src 'self'; connect-src 'self' https://tv.example.vn; script-src 'self'; "
+        "media-src 'self' https://tv.example.vn"  # a directive the site leaves to default-src
+    )
     assert settings.SECURE_CSP["connect-src"] == [CSP.SELF]  # the site's policy is left as it was
+
+
+def test_a_page_that_adds_nothing_is_left_to_djangos_middleware(settings):
+    response = PageSourcesMiddleware(lambda request: HttpResponse())(RequestFactory().get("/"))
+    assert CSP.HEADER_ENFORCE not in response

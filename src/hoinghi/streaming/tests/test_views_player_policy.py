@@ -1,5 +1,6 @@
-"""A conference that takes its picture from a broadcaster's HLS server: the pages that carry its
-player let that server in (hls.js fetches from it, Safari plays from it); no other page does."""
+"""The pages that carry a player let in the server it plays from (hls.js fetches from it, Safari
+plays from it): our media server, or a broadcaster's HLS server for a conference that takes one.
+No other page reaches either."""
 
 import pytest
 from django.urls import reverse
@@ -51,9 +52,15 @@ def test_other_pages_do_not(client, external, superuser):
     assert BROADCASTER not in page[CSP.HEADER_ENFORCE]
 
 
-def test_our_own_media_server_needs_nothing_added(client, live):
+def test_our_media_server_is_let_in_where_its_player_is(client, live, settings):
+    settings.STREAM_PLAY_URL = "https://video.example.vn"  # read when the page is made
     invitation = live.conference.invitations.first()
     page = client.get(reverse("personal:invitation_page", args=[invitation.token]))
-    assert "data-player" in page.content.decode()
-    assert _directives(page)["connect-src"].count("'self'") == 1
-    assert "tv.example.vn" not in page[CSP.HEADER_ENFORCE]
+    assert 'data-src="https://video.example.vn/hls/' in page.content.decode()
+    directives = _directives(page)
+    assert "https://video.example.vn" in directives["connect-src"]
+    assert "https://video.example.vn" in directives["media-src"]
+    assert BROADCASTER not in page[CSP.HEADER_ENFORCE]
+
+    asking = client.get(reverse("attendance:question_ask_personal", args=[invitation.token]))
+    assert "video.example.vn" not in asking[CSP.HEADER_ENFORCE]

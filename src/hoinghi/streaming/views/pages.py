@@ -50,11 +50,12 @@ def _programme(conference) -> str:
 
 
 def _player_source(request, stream) -> dict | None:
-    """What the player loads; a broadcaster's server is let into this page's policy (core.csp)."""
+    """What the player loads. Its server (ours or a broadcaster's) is let into this page's
+    Content-Security-Policy (core.csp): hls.js fetches playlists and fragments from it, Safari
+    plays the playlist itself."""
     source = selectors.player_source(stream)
-    if source and source["external"]:
-        csp_allow(request, "connect-src", source["url"])  # hls.js fetches playlists and fragments
-        csp_allow(request, "media-src", source["url"])  # Safari plays the playlist itself
+    if source:
+        csp_allow(request, source["url"], "connect-src", "media-src")
     return source
 
 
@@ -115,6 +116,8 @@ def watch_later(request, token: str, chapter_id: int):
     invitation = conference_selectors.invitation_by_token(token=token)
     chapter = selectors.chapter_for_invitation(invitation=invitation, chapter_id=chapter_id)
     viewing = invitation.viewings.filter(chapter=chapter).first()
+    url = selectors.chapter_url(chapter)
+    csp_allow(request, url, "media-src")  # the video element plays the MP4 from the media server
     return render(
         request,
         "streaming/watch_later.html",
@@ -122,7 +125,7 @@ def watch_later(request, token: str, chapter_id: int):
             "invitation": invitation,
             "conference": invitation.conference,
             "chapter": chapter,
-            "url": selectors.chapter_url(chapter),
+            "url": url,
             "watched": viewing.seconds if viewing else 0,
             "resume": viewing.intervals[-1][1] if viewing and viewing.intervals else 0,
             "report_url": f"/api/invitations/{token}/chapters/{chapter.pk}/watched",
