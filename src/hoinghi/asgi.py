@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import weakref
 
 from django.core.asgi import get_asgi_application
 
@@ -29,14 +30,17 @@ class ConcurrencyLimit:
     def __init__(self, app, limit: int):
         self.app = app
         self.limit = limit
-        self._semaphore: asyncio.Semaphore | None = None
+        # One per event loop: a semaphore belongs to the loop it first waited in. A server has one
+        # loop; tests start several servers in one process, one after the other.
+        self._semaphores: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if self._semaphore is None:  # created in the server's event loop
-            self._semaphore = asyncio.Semaphore(self.limit)
-        async with self._semaphore:
+        loop = asyncio.get_running_loop()
+        if (semaphore := self._semaphores.get(loop)) is None:
+            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
+        async with semaphore:
             return await self.app(scope, receive, send)
 
 
