@@ -154,11 +154,22 @@ def browser():
 
 @pytest.fixture
 def page_for(browser, live_server):
-    """page_for(user, width=1280) -> a logged-in page; screenshots go to var/screenshots/."""
+    """page_for(user, width=1280) -> a logged-in page; screenshots go to var/screenshots/.
+
+    Whatever the page's Content-Security-Policy refused (Chromium says so on the console) fails
+    the test at its end: every browser test checks the policy of the pages it visits.
+    """
     contexts = []
+    refused = []
 
     def make(user=None, *, width: int = 1280, height: int = 900, password: str = "mat-khau-thu-nghiem"):
         context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        context.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -173,6 +184,7 @@ def page_for(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+    assert refused == [], "the Content-Security-Policy refused something"
 
 
 def screenshot(page, name: str) -> Path:

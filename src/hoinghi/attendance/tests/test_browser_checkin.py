@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome, Headcount
 from hoinghi.conferences import services as conferences
@@ -24,9 +25,7 @@ def ba_dinh(small_conference, small_tree, superuser, make_user):
 
 
 def _wait_queued(page, count: int, timeout: int = 20_000) -> None:
-    page.wait_for_function(
-        f"document.getElementById('checkin').dataset.queued === '{count}'", timeout=timeout
-    )
+    expect(page.locator("#checkin")).to_have_attribute("data-queued", str(count), timeout=timeout)
 
 
 def _check_in(page, query: str, name: str) -> None:
@@ -42,13 +41,13 @@ def test_an_operator_checks_in_online_and_offline_and_the_queue_survives_a_reloa
     point = small.ba_dinh_point
     page = page_for(operator, width=390, height=844)
     page.goto(f"{live_server.url}/truc-tiep/diem-cau/{point.pk}/diem-danh/")
-    page.wait_for_function("document.getElementById('checkin').dataset.offlineReady === '1'")
+    expect(page.locator("#checkin")).to_have_attribute("data-offline-ready", "1", timeout=10_000)
     assert page.locator("#ci-invited").inner_text() == "3"
 
     _check_in(page, "nguyen van", "Nguyễn Văn Chi")
     assert page.locator("#ci-answer").get_attribute("data-tone") == "ok"
     _wait_queued(page, 0)
-    page.wait_for_function("document.getElementById('ci-present').innerText === '1'")
+    expect(page.locator("#ci-present")).to_have_text("1", timeout=10_000)
     page.fill("#ci-search", "")
     screenshot(page, "checkin-phone-online")
 
@@ -69,12 +68,12 @@ def test_an_operator_checks_in_online_and_offline_and_the_queue_survives_a_reloa
     assert CheckIn.objects.count() == 1
 
     page.reload()  # served by the service worker; the queue is in IndexedDB
-    page.wait_for_function("document.getElementById('checkin').dataset.ready === '1'")
+    expect(page.locator("#checkin")).to_have_attribute("data-ready", "1", timeout=10_000)
     assert page.locator("#ci-queued").inner_text() == "3"
 
     page.context.set_offline(False)
     _wait_queued(page, 0)
-    page.wait_for_function("document.getElementById('ci-present').innerText === '3'")
+    expect(page.locator("#ci-present")).to_have_text("3", timeout=10_000)
 
     names = {
         attendance.person.full_name: attendance.point_id
@@ -95,7 +94,7 @@ def test_in_english_the_page_speaks_english_offline_too_and_reports_reasons_by_c
     page = page_for(operator, width=390, height=844)
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
     page.goto(f"{live_server.url}/truc-tiep/diem-cau/{point.pk}/diem-danh/")
-    page.wait_for_function("document.getElementById('checkin').dataset.offlineReady === '1'")
+    expect(page.locator("#checkin")).to_have_attribute("data-offline-ready", "1", timeout=10_000)
 
     page.fill("#ci-search", "zz")  # the words come from the JavaScript catalogue
     page.locator(".ci-empty", has_text="Not found on this bridge point's list.").wait_for()
@@ -109,7 +108,7 @@ def test_in_english_the_page_speaks_english_offline_too_and_reports_reasons_by_c
 
     page.context.set_offline(True)
     page.reload()  # the page, its scripts and the English catalogue come from the service worker
-    page.wait_for_function("document.getElementById('checkin').dataset.ready === '1'")
+    expect(page.locator("#checkin")).to_have_attribute("data-ready", "1", timeout=10_000)
     page.fill("#ci-search", "zz")
     page.locator(".ci-empty", has_text="Not found on this bridge point's list.").wait_for()
     assert page.locator("#ci-link").inner_text() == "Disconnected"
@@ -125,7 +124,7 @@ def test_block_marking_undo_and_the_search_beyond_the_roster_work_without_a_scri
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server.url}/truc-tiep/diem-cau/{point.pk}/diem-danh/")
-    page.wait_for_function("document.getElementById('checkin').dataset.ready === '1'")
+    expect(page.locator("#checkin")).to_have_attribute("data-ready", "1", timeout=10_000)
 
     page.click("#ci-block-toggle")  # block mode: choose two, mark them at once
     page.fill("#ci-search", "nguyen van")
@@ -134,13 +133,13 @@ def test_block_marking_undo_and_the_search_beyond_the_roster_work_without_a_scri
     assert page.locator("#ci-block-count").inner_text() == "2"
     page.click("#ci-block-mark")
     _wait_queued(page, 0)
-    page.wait_for_function("document.getElementById('ci-present').innerText === '2'")
+    expect(page.locator("#ci-present")).to_have_text("2", timeout=10_000)
     page.click("#ci-block-toggle")
 
     page.locator("#ci-recent button.ci-undo").first.click()  # undo one of them
     page.locator("#ci-answer", has_text="Đã hủy điểm danh").wait_for()
     _wait_queued(page, 0)
-    page.wait_for_function("document.getElementById('ci-present').innerText === '1'")
+    expect(page.locator("#ci-present")).to_have_text("1", timeout=10_000)
 
     page.fill("#ci-search", "tran thi mai")  # not on the roster: asked of the server
     page.click("#ci-search-people")

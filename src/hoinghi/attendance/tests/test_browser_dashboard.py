@@ -11,6 +11,7 @@ import time
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 
 from hoinghi.attendance.tests.live_fixtures import check_in, crowd_fixture  # noqa: F401
 from hoinghi.conftest import screenshot
@@ -62,7 +63,7 @@ def test_a_check_in_shows_on_the_dashboard_within_two_seconds(
 
     started = time.monotonic()
     check_in(crowd.operator, small.ba_dinh_point, small.conference, *crowd.ba_dinh_people[20:23])
-    page.wait_for_function("document.getElementById('present-figure').textContent === '23'", timeout=2000)
+    expect(page.locator("#present-figure")).to_have_text("23", timeout=2000)
     assert time.monotonic() - started < 2
     assert page.locator("#province-bars li").count() >= 1
 
@@ -72,7 +73,7 @@ def test_a_check_in_shows_on_the_dashboard_within_two_seconds(
     page.click("#point-table summary")
     ba_dinh_row = page.locator("#point-rows tr", has_text=small.ba_dinh_point.name)
     check_in(crowd.operator, small.ba_dinh_point, small.conference, *crowd.ba_dinh_people[23:25])
-    page.wait_for_function("document.getElementById('present-figure').textContent === '25'", timeout=3000)
+    expect(page.locator("#present-figure")).to_have_text("25", timeout=3000)
     assert ba_dinh_row.locator("td.num").first.inner_text() == "25"
     assert page.locator("#point-rows tr").count() == 3
     assert not polled  # merged, not fetched again

@@ -2,6 +2,7 @@
 people in the list — on a laptop, then the same pages on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from hoinghi.conftest import screenshot
 from hoinghi.core.permissions import GrantRole
@@ -47,7 +48,7 @@ def test_an_organiser_builds_a_rule_previews_issues_and_searches(
     page.wait_for_url(f"{base}/danh-sach-moi/")
     page.get_by_text("Đã phát hành giấy mời").first.wait_for()
     page.fill("#invitation-search", "nguyen van")
-    page.wait_for_function("!document.querySelector('#invitations').innerText.includes('Trần Thị Dũng')")
+    expect(page.locator("#invitations")).not_to_contain_text("Trần Thị Dũng", timeout=10_000)
     listed = page.locator("#invitations").inner_text()
     assert "6 người" in listed and "Nguyễn Văn Minh" in listed
     screenshot(page, "invitations-list-desktop")

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from hoinghi.attendance.dashboard import Audience, snapshot_for
 from hoinghi.attendance.models import Incident, IncidentKind, PointPresence
@@ -104,15 +105,18 @@ def test_publish_play_revoke_record_and_watch_later(
         # The bridge point's page plays it, and its heartbeat tells the dashboard.
         page = page_for(ba_dinh_operator, width=390, height=844)
         page.goto(live_server.url + reverse("attendance:checkin", args=[live.ba_dinh_point.pk]))
-        page.wait_for_function(
-            "() => { const v = document.querySelector('[data-player] video');"
-            " return v && v.currentTime > 2; }",
-            timeout=20_000,
+        # Polled from here: page.wait_for_function evaluates with eval() in the page, which its
+        # Content-Security-Policy refuses; page.evaluate goes through the devtools protocol.
+        wait_for(
+            lambda: page.evaluate(
+                "() => { const v = document.querySelector('[data-player] video');"
+                " return v && v.currentTime > 2; }"
+            ),
+            timeout=20,
+            what="the point's picture playing for 2 s",
         )
         # A moment of buffering on a loaded machine is normal; the player must get back to playing.
-        page.wait_for_function(
-            "() => document.querySelector('[data-player]').dataset.state === 'playing'", timeout=15_000
-        )
+        expect(page.locator("[data-player]")).to_have_attribute("data-state", "playing", timeout=15_000)
         wait_for(
             lambda: PointPresence.objects.filter(point=live.ba_dinh_point, playback="playing").exists(),
             timeout=20,
@@ -168,8 +172,10 @@ def test_publish_play_revoke_record_and_watch_later(
     watcher.goto(f"{live_server.url}/moi/{invitation.token}/")
     watcher.get_by_role("link", name="Chuyên đề 1").click()
     watcher.locator("[data-player] video").evaluate("v => { v.muted = true; return v.play(); }")
-    watcher.wait_for_function(
-        "() => document.querySelector('[data-player] video').currentTime > 3", timeout=15_000
+    wait_for(
+        lambda: watcher.evaluate("() => document.querySelector('[data-player] video').currentTime > 3"),
+        timeout=15,
+        what="the chapter playing for 3 s",
     )
     watcher.evaluate("() => document.querySelector('[data-player]').hoinghiPlayer.flush(false)")
     viewing = wait_for(
