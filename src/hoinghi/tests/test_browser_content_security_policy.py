@@ -165,3 +165,16 @@ def test_the_live_dashboard_draws_and_follows_its_websocket(watched, asgi_server
     page.wait_for_selector(".leaflet-container svg path")  # the map's outline was fetched and drawn
     screenshot(page, "csp-dashboard")
     assert _refused(page, problems) == []
+
+
+def test_the_admin_works_under_the_policy(watched, asgi_server, small_tree, superuser):
+    """Where grants are given (docs/operations.md): Django's admin runs no inline script either."""
+    page, problems = watched(asgi_server, superuser)
+    page.goto(f"{asgi_server}/admin/")
+    page.goto(f"{asgi_server}/admin/orgs/unit/")
+    page.get_by_role("link", name=small_tree.hanoi.name).first.click()
+    page.wait_for_url("**/change/")
+    page.goto(f"{asgi_server}/admin/accounts/grant/add/")
+    page.locator("#grant_form").wait_for()
+    page.wait_for_load_state("networkidle")  # the admin's scripts ran
+    assert _refused(page, problems) == []

@@ -1,10 +1,12 @@
 """The production environment documented in docs/operations.md passes Django's deployment check
-with no issue at all, and that document's table names every variable settings.py reads.
+with no issue at all; that document's table names every variable settings.py reads; behind the
+proxy, plain HTTP is redirected (but for nginx-rtmp's callbacks) and HTTPS is pinned.
 
 The check runs in a process of its own, with nothing but that environment: settings are read once
 per process, from the environment, exactly as on a server.
 """
 
+import json
 import os
 import re
 import secrets
@@ -12,6 +14,8 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 OPERATIONS = ROOT / "docs" / "operations.md"
@@ -110,3 +114,66 @@ def test_the_operations_table_names_every_variable_settings_read():
 def test_the_production_environment_sets_only_variables_settings_read():
     """A misspelt name (HOINGHI_HSTS_SECOND) would be ignored without a word."""
     assert set(documented_environment()) <= variables_read_by_settings()
+
+
+# --- What the environment turns on ---------------------------------------------------------------
+
+
+def settings_under(environment: dict[str, str], tmp_path: Path, *names: str) -> dict:
+    """The values of settings `names` in a process started with `environment`."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps({{name: getattr(settings, name, None) for name in {list(names)!r}}}))"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "hoinghi.settings",
+        "HOINGHI_VAR_DIR": str(tmp_path),
+        **environment,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def test_behind_the_proxy_https_is_what_the_proxy_says(tmp_path):
+    production = settings_under(
+        documented_environment(), tmp_path, "SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT", "SECURE_CSP"
+    )
+    assert production["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert production["SECURE_SSL_REDIRECT"] is True
+    assert "wss://hoinghi.congdoan.vn" in production["SECURE_CSP"]["connect-src"]
+
+    without_proxy = {k: v for k, v in documented_environment().items() if k != "HOINGHI_TRUSTED_PROXIES"}
+    # Nobody in front: a client reaching the server could claim HTTPS with the header.
+    assert settings_under(without_proxy, tmp_path, "SECURE_PROXY_SSL_HEADER") == {
+        "SECURE_PROXY_SSL_HEADER": None
+    }
+
+
+@pytest.fixture
+def https_behind_proxy(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+
+
+def test_plain_http_is_redirected_and_https_is_pinned(client, db, https_behind_proxy):
+    plain = client.get("/tai-khoan/dang-nhap/")
+    assert (plain.status_code, plain["Location"]) == (301, "https://testserver/tai-khoan/dang-nhap/")
+
+    secure = client.get("/tai-khoan/dang-nhap/", headers={"x-forwarded-proto": "https"})
+    assert secure.status_code == 200
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_nginx_callbacks_over_plain_http_are_not_redirected(client, db, https_behind_proxy):
+    """nginx-rtmp would take a redirect of on_publish for "publish under another name"."""
+    from hoinghi.streaming.signing import hook_secret
+
+    response = client.post(f"/truyen-hinh/hooks/{hook_secret()}/publish/", {"name": "x", "key": "y"})
+    assert response.status_code == 403  # refused by hoinghi itself: an unknown stream
