@@ -129,8 +129,8 @@ def settings_under(environment: dict[str, str], tmp_path: Path, *names: str) -> 
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": str(ROOT / "src"),
         "DJANGO_SETTINGS_MODULE": "hoinghi.settings",
-        "HOINGHI_VAR_DIR": str(tmp_path),
         **environment,
+        "HOINGHI_VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True
