@@ -182,6 +182,9 @@ def test_a_removed_operator_sees_nothing(small_conference, make_user, superuser,
     client.force_login(operator)
     assert client.get(f"/api/points/{point.pk}/roster").status_code == 200
     assert client.get(reverse("conferences:detail", args=[conference.pk])).status_code == 200
+    # The menu does not offer what the operator cannot open (people, imports, exports).
+    menu = client.get(reverse("orgs:tree")).content.decode()
+    assert reverse("orgs:person_list") not in menu and reverse("orgs:import_start") not in menu
 
     conference_services.point_operator_remove(actor=superuser, point=point, user=operator)
     operator = User.objects.get(pk=operator.pk)
