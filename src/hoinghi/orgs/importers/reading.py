@@ -199,9 +199,14 @@ def read_table(
     sheets = open_sheets(file_name, content)
     fonts = {}
     for sheet in sheets:
-        font = legacy.sheet_encoding(sheet.rows)
-        if font:
-            sheet.rows = legacy.convert_rows(sheet.rows, font)
+        # The table's body decides: a header copied from our Unicode template often sits on
+        # rows typed in a legacy font. A header typed in the font is not found before the
+        # conversion, and then every row decides.
+        header = find_header(kind, sheet.rows, remembered=options.remembered)
+        start = header.position + header.height if header else 0
+        font = legacy.sheet_encoding(sheet.rows[start:])
+        if font:  # a header found as it is was typed in Unicode: only the rows below it convert
+            sheet.rows = sheet.rows[:start] + legacy.convert_rows(sheet.rows[start:], font)
             fonts[sheet.name] = font
     if not sheets:
         raise file_error(OrgsErrorCode.IMPORT_FILE_EMPTY, _("Tệp không có trang tính nào đang hiện."))
