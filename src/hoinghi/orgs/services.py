@@ -285,7 +285,14 @@ def position_end(*, actor, position: Position, end_date: date) -> Position:
 
 @transaction.atomic
 def import_job_create(
-    *, actor, kind: str, scope_unit: Unit, file_name: str, content: bytes, schedule_check: bool = True
+    *,
+    actor,
+    kind: str,
+    scope_unit: Unit,
+    file_name: str,
+    content: bytes,
+    options: dict | None = None,
+    schedule_check: bool = True,
 ) -> ImportJob:
     """Store an uploaded file as an import job and schedule its check (the preview).
 
@@ -293,13 +300,19 @@ def import_job_create(
     only its size and kind are checked; the `import_check` task reads it, within the limits
     of `importers.files`, and the job page shows its progress or why it was refused. Raises
     `NotFoundError`/`PermissionDeniedError` unless the actor may import into `scope_unit`, and
-    `OrgsError` (import_file_empty, import_file_too_large, import_file_type). With
+    `OrgsError` (import_file_empty, import_file_too_large, import_file_type). `options` are
+    choices made up front (`ImportJob.options`: the command line's --sheet). With
     `schedule_check` False the caller runs `import_job_check` itself (the command line).
     """
     require(actor, "orgs.import", scope_unit)
     importers.check_upload(file_name, content)
     job = ImportJob.objects.create(
-        kind=kind, file_name=file_name[:255], content=content, scope_unit=scope_unit, created_by=actor
+        kind=kind,
+        file_name=file_name[:255],
+        content=content,
+        scope_unit=scope_unit,
+        created_by=actor,
+        options=options or {},
     )
     audit(
         actor=actor,
