@@ -231,12 +231,12 @@ def _row_positions(
     """
     raw = cells.raw.get("roles")
     text = clean_text(raw, keep_lines=True) if isinstance(raw, str) else _text(raw)
-    if not text or unit is None:
+    if not text:
         return None, set()
     if fold(text) in POSITION_END_VALUES:
-        return {}, {unit.id}
+        return ({}, {unit.id}) if unit is not None else (None, set())
     positions: dict[tuple[int, int], bool | None] = {}
-    position_units = {unit.id}
+    position_units = {unit.id} if unit is not None else set()
     tokens = text.replace("\n", ROLE_SEPARATOR).replace(",", ROLE_SEPARATOR).split(ROLE_SEPARATOR)
     for token in (part.strip() for part in tokens):
         if not token:
@@ -249,7 +249,8 @@ def _row_positions(
             )
             continue
         if not unit_text:
-            positions[unit.id, role.pk] = is_full_time
+            if unit is not None:  # without the row's unit the row is refused anyway; its roles still checked
+                positions[unit.id, role.pk] = is_full_time
             continue
         other = _unit(cells, units, "roles", unit_text, scope_path)
         if other is not None:
