@@ -279,6 +279,11 @@ MEDIA_URL = "/media/"
 # --- Uploads ------------------------------------------------------------------------------------
 HOINGHI_IMPORT_MAX_BYTES = int(os.environ.get("HOINGHI_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 HOINGHI_IMPORT_MAX_ROWS = int(os.environ.get("HOINGHI_IMPORT_MAX_ROWS", "300000"))
+# The sum of a workbook's members once unzipped: a "zip bomb" of blank rows is refused unread.
+HOINGHI_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("HOINGHI_IMPORT_MAX_UNCOMPRESSED_BYTES", str(250 * 1024 * 1024))
+)
+HOINGHI_IMPORT_MAX_COLUMNS = int(os.environ.get("HOINGHI_IMPORT_MAX_COLUMNS", "200"))
 
 # --- Channels: Redis in production (several app servers), in-memory in the one-process demo --------
 if REDIS_URL:

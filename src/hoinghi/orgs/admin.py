@@ -2,11 +2,41 @@ from django.contrib import admin
 
 from hoinghi.core.admin import ScopedAdmin, VocabularyAdmin
 from hoinghi.orgs import services
-from hoinghi.orgs.models import Level, Person, Position, PositionRole, Province, Unit, UnitKind
+from hoinghi.orgs.models import (
+    Level,
+    Person,
+    Position,
+    PositionRole,
+    PositionRoleAlias,
+    Province,
+    Unit,
+    UnitKind,
+    alias_key,
+)
 from hoinghi.orgs.vietnamese import fold
 
 admin.site.register(Level, VocabularyAdmin)
-admin.site.register(PositionRole, VocabularyAdmin)
+
+
+class PositionRoleAliasInline(admin.TabularInline):
+    """The abbreviations offices write for the role ("CT", "P.CT", "UV BCH"), read by imports."""
+
+    model = PositionRoleAlias
+    extra = 1
+    fields = ("name", "unit")
+    raw_id_fields = ("unit",)
+
+
+@admin.register(PositionRole)
+class PositionRoleAdmin(VocabularyAdmin):
+    inlines = [PositionRoleAliasInline]
+
+    def save_formset(self, request, form, formset, change):
+        for alias in formset.save(commit=False):
+            alias.key = alias_key(alias.name)
+            alias.save()
+        for alias in formset.deleted_objects:
+            alias.delete()
 
 
 @admin.register(UnitKind)

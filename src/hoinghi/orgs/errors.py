@@ -20,6 +20,11 @@ class OrgsErrorCode(StrEnum):
     IMPORT_FILE_EMPTY = "import_file_empty"
     IMPORT_BAD_HEADERS = "import_bad_headers"
     IMPORT_FAILED = "import_failed"
+    IMPORT_FILE_UNCOMPRESSED_TOO_LARGE = "import_file_uncompressed_too_large"
+    IMPORT_FILE_PASSWORD = "import_file_password"
+    IMPORT_TOO_MANY_COLUMNS = "import_too_many_columns"
+    IMPORT_CHOOSE_SHEET = "import_choose_sheet"
+    IMPORT_NEEDS_CHOICE = "import_needs_choice"
 
 
 class ImportRowErrorCode(StrEnum):
@@ -43,7 +48,22 @@ class ImportRowErrorCode(StrEnum):
     OUTSIDE_SCOPE = "outside_scope"
     CYCLE = "cycle"
     ROOT_NOT_ALLOWED = "root_not_allowed"
+    BAD_PHONE = "bad_phone"
+    AMBIGUOUS_UNIT = "ambiguous_unit"
+    AMBIGUOUS_PERSON = "ambiguous_person"
 
 
 class OrgsError(DomainError):
     pass
+
+
+class ImportChoiceNeeded(OrgsError):
+    """The file can be read once the clerk chooses: its sheet, or where its columns are.
+
+    `choices` is what the preview offers (kept in the job's summary): the sheets' names, or the
+    header row's cells with the column each was placed in.
+    """
+
+    def __init__(self, message, *, code, params=None, choices: dict):
+        super().__init__(message, code=code, params=params)
+        self.choices = choices

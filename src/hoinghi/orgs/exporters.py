@@ -107,6 +107,7 @@ def people_rows(*, actor, unit: Unit | None = None) -> Iterator[list]:
         "given_name",
         "gender",
         "birth_date",
+        "birth_year",
         "phone",
         "email",
         "unit_id",
@@ -132,7 +133,20 @@ def _people_chunk(chunk: list[tuple], position_scope: Q | None) -> Iterator[list
         "person_id", "unit_id", "unit__code", "role__code", "is_full_time"
     ).order_by("role__sort_order", "role__code", "unit__code"):
         held.setdefault(person_id, []).append((unit_id, unit_code, role_code, is_full_time))
-    for pk, code, family, middle, given, gender, birth_date, phone, email, unit_id, unit_code in chunk:
+    for (
+        pk,
+        code,
+        family,
+        middle,
+        given,
+        gender,
+        birth_date,
+        birth_year,
+        phone,
+        email,
+        unit_id,
+        unit_code,
+    ) in chunk:
         roles = []
         is_full_time = False
         for position_unit_id, position_unit_code, role_code, full_time in held.get(pk, ()):
@@ -147,7 +161,7 @@ def _people_chunk(chunk: list[tuple], position_scope: Q | None) -> Iterator[list
             middle,
             given,
             _vietnamese_labels(Gender).get(gender, ""),
-            birth_date,
+            birth_date or birth_year,  # a year alone when only the year is known
             phone,
             email,
             unit_code,

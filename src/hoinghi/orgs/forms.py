@@ -55,9 +55,9 @@ class ImportForm(_UnitChoiceForm):
         initial=ImportKind.PEOPLE,
     )
     file = forms.FileField(
-        label=gettext_lazy("Tệp Excel (.xlsx) hoặc CSV"),
+        label=gettext_lazy("Tệp Excel (.xlsx, .xls), OpenDocument (.ods) hoặc CSV"),
         allow_empty_file=True,  # the service says why an empty file is refused, with its own code
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv"}),
     )
     unit = forms.TypedChoiceField(
         label=gettext_lazy("Nhập vào đơn vị"),

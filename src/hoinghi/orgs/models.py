@@ -141,6 +141,52 @@ class PositionRole(models.Model):
         return self.name
 
 
+class PositionRoleAlias(models.Model):
+    """Another way an organisation writes a role in its files: "CT", "P.CT", "UV BCH".
+
+    An alias given on a unit holds in that unit's subtree (an organisation's own abbreviations
+    on its root); one without a unit holds everywhere. Imports compare aliases by `key`: folded,
+    without spaces or punctuation, so "P.CT", "P. CT" and "PCT" are one alias.
+    """
+
+    role = models.ForeignKey(
+        PositionRole, verbose_name=_("chức vụ"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("cách viết"), max_length=100)
+    unit = models.ForeignKey(
+        "Unit",
+        verbose_name=_("dùng trong đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_(
+            "Để trống: dùng ở mọi nơi. Chọn một đơn vị: dùng cho đơn vị đó và các đơn vị trực thuộc."
+        ),
+    )
+    key = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        verbose_name = _("tên gọi khác của chức vụ")
+        verbose_name_plural = _("tên gọi khác của chức vụ")
+        ordering = ["role__sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "key"], name="orgs_role_alias_unique_in_unit"),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(unit__isnull=True), name="orgs_role_alias_unique_everywhere"
+            ),
+            models.CheckConstraint(condition=~Q(key=""), name="orgs_role_alias_key_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.role}"
+
+
+def alias_key(text: str) -> str:
+    """How a role's name or alias is compared: "P. CT" and "pct" are one."""
+    return "".join(char for char in fold(text) if char.isalnum())
+
+
 class Gender(models.TextChoices):
     MALE = "male", _("Nam")
     FEMALE = "female", _("Nữ")
@@ -159,6 +205,10 @@ class Person(TimeStampedModel):
     full_name = models.CharField(_("họ và tên"), max_length=200)
     gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    # The year alone when only the year is known (offices' lists often give "Năm sinh"); when
+    # the date is known, its year (`person_fill_derived`). So "born in 1980" stays 1980, and
+    # matching by year of birth needs one column.
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="people")
@@ -267,6 +317,11 @@ class ImportJob(TimeStampedModel):
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The clerk's choices in the preview: {"sheet", "header_row", "columns": {index: key},
+    # "duplicates": {row: "keep" | "skip" | "merge"}}.
+    options = models.JSONField(default=dict, blank=True)
+    # What the preview lists by person: likely duplicates, rows matched by name, position changes.
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("lượt nhập dữ liệu")
@@ -275,6 +330,30 @@ class ImportJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.file_name}"
+
+
+class ImportColumnMapping(models.Model):
+    """A heading an office uses, and the column the clerk said it holds, for its part of the tree.
+
+    Written when a clerk places the columns of a file in the preview; the next file with the
+    same heading, imported anywhere in `unit`'s subtree, is read the same way.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    heading = models.CharField(max_length=200)  # as `importers.mapping.heading_key` folds it
+    column = models.CharField(max_length=30)  # a column key; "" for "do not import"
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cột của tệp nhập")
+        verbose_name_plural = _("cột của tệp nhập")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "heading"], name="orgs_import_mapping_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.heading} → {self.column}"
 
 
 # --- Derived columns -----------------------------------------------------------------------------
@@ -289,6 +368,8 @@ def unit_fill_derived(unit: Unit) -> Unit:
 
 def person_fill_derived(person: Person) -> Person:
     """Set the full name, the Vietnamese sort key and the search text from the name parts."""
+    if person.birth_date is not None:
+        person.birth_year = person.birth_date.year
     person.full_name = join_full_name(person.family_name, person.middle_name, person.given_name)
     person.sort_key = name_sort_key(person.family_name, person.middle_name, person.given_name)
     person.search_text = fold(f"{person.full_name} {person.code} {person.phone} {person.email}")[:400]

@@ -169,7 +169,7 @@ def unit_grant_tops(*, actor, action: str) -> QuerySet[Unit]:
 def import_job_list(*, actor) -> QuerySet[ImportJob]:
     """Import jobs in the actor's import scope, newest first, without the files' bytes."""
     jobs = scope(actor, "orgs.import", ImportJob.objects.select_related("scope_unit", "created_by"))
-    return jobs.defer("content", "errors").order_by("-created_at", "-id")
+    return jobs.defer("content", "errors", "details").order_by("-created_at", "-id")
 
 
 def import_job_get(*, actor, pk: int) -> ImportJob:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("nhap/<int:pk>/", imports.import_detail, name="import_detail"),
     path("nhap/<int:pk>/tien-do/", imports.import_progress, name="import_progress"),
     path("nhap/<int:pk>/ap-dung/", imports.import_apply, name="import_apply"),
+    path("nhap/<int:pk>/lua-chon/", imports.import_choose, name="import_choose"),
     path("xuat/", imports.export_page, name="export"),
     path("xuat/<str:kind>.<str:file_format>", imports.export_download, name="export_download"),
 ]

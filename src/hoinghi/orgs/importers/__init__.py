@@ -12,16 +12,21 @@ The public names are re-exported here; the modules import one another directly.
 
 from hoinghi.orgs.importers.applying import unit_paths_rebuild, write_people, write_units
 from hoinghi.orgs.importers.checking import RowErrors
+from hoinghi.orgs.importers.files import ACCEPTED_EXTENSIONS, check_upload
 from hoinghi.orgs.importers.mapping import (
     COLUMNS,
     PEOPLE_COLUMNS,
+    POSITION_END_VALUES,
     ROLE_SEPARATOR,
     ROLE_UNIT_SEPARATOR,
     UNIT_COLUMNS,
     Column,
+    all_columns_for,
     columns_for,
+    heading_key,
 )
 from hoinghi.orgs.importers.planning import (
+    Decision,
     PeoplePlan,
     PersonRow,
     UnitPlan,
@@ -32,15 +37,25 @@ from hoinghi.orgs.importers.planning import (
 )
 from hoinghi.orgs.importers.reading import (
     Progress,
+    ReadOptions,
     Table,
     cache_table,
     cached_table,
+    forget_table,
     progress_key,
     read_table,
 )
 
 __all__ = [
+    "ACCEPTED_EXTENSIONS",
     "COLUMNS",
+    "Decision",
+    "POSITION_END_VALUES",
+    "ReadOptions",
+    "all_columns_for",
+    "check_upload",
+    "forget_table",
+    "heading_key",
     "PEOPLE_COLUMNS",
     "ROLE_SEPARATOR",
     "ROLE_UNIT_SEPARATOR",

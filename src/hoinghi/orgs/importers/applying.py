@@ -155,6 +155,7 @@ def write_people(plan: PeoplePlan, *, progress: Progress) -> None:
         "given_name",
         "gender",
         "birth_date",
+        "birth_year",
         "phone",
         "email",
         "unit",

@@ -1,30 +1,29 @@
-"""Reading an uploaded file: the first sheet of an .xlsx or a CSV, as rows of raw cells by column.
+"""Reading an uploaded file: the table in its sheet, as rows of raw cells by column key.
+
+`files` opens the file and gives its visible sheets; each is converted from a legacy font
+when it is typed in one (`legacy`), and `headers` looks for a table in it. The sheet holding
+the table is read; when several do, the clerk is asked which (`ImportChoiceNeeded`).
 
 Also the progress of a running import (kept in the cache for the progress page) and the cache of
 a file's rows between its check and its apply.
 """
 
-import csv
-import io
-import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import openpyxl
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from hoinghi.core.spreadsheets import csv_text_read
-from hoinghi.orgs.errors import OrgsError, OrgsErrorCode
-from hoinghi.orgs.importers.mapping import Column, _file_error, _header_mapping, columns_for
-from hoinghi.orgs.vietnamese import fold
+from hoinghi.orgs.errors import ImportChoiceNeeded, OrgsError, OrgsErrorCode
+from hoinghi.orgs.importers import legacy
+from hoinghi.orgs.importers.files import Sheet, file_error, open_sheets, too_many_rows
+from hoinghi.orgs.importers.headers import Header, data_rows, find_header, guess_header_row
+from hoinghi.orgs.importers.mapping import REQUIRED, Column, all_columns_for
+from hoinghi.orgs.models import ImportKind
 
 PROGRESS_EVERY = 500
 PROGRESS_TIMEOUT = 6 * 3600
 TABLE_CACHE_MAX_ROWS = 60_000
-XLSX_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the pre-2007 .xls format
 
 
 # --- Progress ---------------------------------------------------------------------------------
@@ -72,134 +71,172 @@ class Progress:
 
 @dataclass
 class Table:
-    """The data rows of a file, as {column key: raw cell value}, with their row numbers."""
+    """The data rows of a file, as {column key: raw cell value}, with the sheet's own row numbers."""
 
     columns: tuple[Column, ...]
     rows: list[tuple[int, dict]]
     ignored_headers: list[str]
+    labels: dict[str, str] = field(default_factory=dict)  # column key -> the file's heading (letter)
+    sheet: str = ""
+    header_row: int = 0
+    legacy_font: str = ""
+
+    def describe(self) -> dict:
+        """What the preview says about where the table was found."""
+        return {
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "legacy_font": legacy.FONT_NAMES.get(self.legacy_font, ""),
+        }
 
 
-def _unreadable() -> OrgsError:
-    return _file_error(
-        OrgsErrorCode.IMPORT_FILE_UNREADABLE,
-        _("Không đọc được tệp: tệp .xlsx bị hỏng hoặc không phải tệp Excel. Hãy mở bằng Excel và lưu lại."),
-    )
+@dataclass(frozen=True)
+class ReadOptions:
+    """The clerk's choices for one file (`ImportJob.options`) and those remembered for the unit."""
 
+    sheet: str = ""
+    header_row: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # column index -> key ("" for none)
+    remembered: dict[str, str] = field(default_factory=dict)  # heading key -> column key
 
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _xlsx_rows(content: bytes) -> tuple[Iterator[tuple], int | None, Callable[[], None]]:
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds of error on a broken file
-        raise _unreadable() from error
-    total = sheet.max_row if isinstance(sheet.max_row, int) else None
-
-    def rows() -> Iterator[tuple]:
-        try:
-            yield from sheet.iter_rows(values_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise _unreadable() from error
-
-    return rows(), total, workbook.close
-
-
-def _csv_rows(content: bytes, columns: tuple[Column, ...]) -> tuple[Iterator[tuple], int, Callable[[], None]]:
-    try:
-        text = content.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
-    except UnicodeDecodeError as error:
-        raise _file_error(
-            OrgsErrorCode.IMPORT_FILE_UNREADABLE,
-            _("Tệp CSV không phải mã UTF-8. Trong Excel hãy chọn Lưu thành “CSV UTF-8 (Comma delimited)”."),
-        ) from error
-    first_line = text.split("\n", 1)[0]
-    known = {fold(column.header) for column in columns}
-    # Excel writes ";" where the decimal separator is ",", as in Vietnamese settings: choose the
-    # delimiter that turns the first line into the most known headers (csv.Sniffer guesses
-    # wrongly on short files and on names that contain commas).
-    delimiter = max(
-        (",", ";", "\t"), key=lambda sep: sum(fold(cell) in known for cell in first_line.split(sep))
-    )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    # Our own exports guard formula-like text with an apostrophe (core.spreadsheets): drop it.
-    rows = ([csv_text_read(cell) for cell in row] for row in reader)
-    return rows, text.count("\n") + 1, lambda: None
-
-
-def _open_rows(
-    file_name: str, content: bytes, columns
-) -> tuple[Iterator[tuple], int | None, Callable[[], None]]:
-    if not content:
-        raise _file_error(OrgsErrorCode.IMPORT_FILE_EMPTY, _("Tệp rỗng."))
-    max_bytes = settings.HOINGHI_IMPORT_MAX_BYTES
-    if len(content) > max_bytes:
-        raise _file_error(
-            OrgsErrorCode.IMPORT_FILE_TOO_LARGE,
-            _("Tệp quá lớn (%(size)s MB); tối đa %(max)s MB."),
-            size=f"{len(content) / 1024 / 1024:.1f}",
-            max=f"{max_bytes / 1024 / 1024:.1f}",
+    @classmethod
+    def from_job(cls, options: dict, remembered: dict[str, str] | None = None) -> "ReadOptions":
+        return cls(
+            sheet=options.get("sheet", ""),
+            header_row=options.get("header_row"),
+            columns=options.get("columns", {}),
+            remembered=remembered or {},
         )
-    lower = file_name.lower()
-    if lower.endswith(".xlsx") or content.startswith(XLSX_MAGIC):
-        return _xlsx_rows(content)
-    if lower.endswith(".xls") or content.startswith(OLE_MAGIC):
-        raise _file_error(
-            OrgsErrorCode.IMPORT_FILE_TYPE,
-            _("Tệp .xls (Excel 97–2003) không được hỗ trợ. Hãy mở bằng Excel và lưu thành .xlsx."),
+
+
+def _sheet_header(kind: str, sheet: Sheet, options: ReadOptions, *, is_chosen: bool) -> Header | None:
+    if is_chosen:
+        return find_header(
+            kind,
+            sheet.rows,
+            remembered=options.remembered,
+            chosen=options.columns,
+            chosen_row=options.header_row,
         )
-    if lower.endswith((".csv", ".txt")):
-        return _csv_rows(content, columns)
-    raise _file_error(OrgsErrorCode.IMPORT_FILE_TYPE, _("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
+    return find_header(kind, sheet.rows, remembered=options.remembered)
+
+
+def _choose_sheet(kind: str, sheets: list[Sheet], options: ReadOptions) -> tuple[Sheet, Header | None]:
+    """The sheet to import: the clerk's, or the only visible one holding a table."""
+    if options.sheet:
+        for sheet in sheets:
+            if sheet.name == options.sheet:
+                return sheet, _sheet_header(kind, sheet, options, is_chosen=True)
+        raise file_error(
+            OrgsErrorCode.IMPORT_CHOOSE_SHEET,
+            _("Tệp không có trang tính “%(sheet)s”; các trang có: %(sheets)s."),
+            sheet=options.sheet,
+            sheets=", ".join(sheet.name for sheet in sheets),
+        )
+    with_rows = [sheet for sheet in sheets if sheet.rows]
+    if not with_rows:
+        raise file_error(OrgsErrorCode.IMPORT_FILE_EMPTY, _("Tệp không có dữ liệu."))
+    found = [
+        (sheet, _sheet_header(kind, sheet, options, is_chosen=len(with_rows) == 1)) for sheet in with_rows
+    ]
+    tables = [(sheet, header) for sheet, header in found if header is not None]
+    if len(tables) == 1:
+        sheet, header = tables[0]
+        return sheet, _sheet_header(kind, sheet, options, is_chosen=True)
+    if len(tables) > 1:
+        names = [sheet.name for sheet, _header in tables]
+        active = next((sheet.name for sheet, _header in tables if sheet.is_active), names[0])
+        raise ImportChoiceNeeded(
+            _("Tệp có %(count)s trang tính cùng chứa danh sách: %(sheets)s. Hãy chọn trang cần nhập."),
+            code=OrgsErrorCode.IMPORT_CHOOSE_SHEET,
+            params={"count": len(names), "sheets": ", ".join(f"“{name}”" for name in names)},
+            choices={"sheets": names, "sheet": active},
+        )
+    active = next((sheet for sheet in with_rows if sheet.is_active), with_rows[0])
+    return active, None
+
+
+def _missing_columns(
+    kind: str, sheet: Sheet, header: Header | None, options: ReadOptions
+) -> ImportChoiceNeeded:
+    """The header is not found, or lacks a required column: offer the mapping step."""
+    columns = {column.key: column for column in all_columns_for(kind)}
+    if header is not None:
+        row, cells, missing = header.row, header.cells, header.missing(kind)
+    else:
+        guess = guess_header_row(sheet.rows)
+        row, cells = guess if guess else (sheet.rows[0][0], [])
+        missing = list(REQUIRED[ImportKind(kind)])
+    missing_names = [" hoặc ".join(f"“{columns[key].header}”" for key in keys) for keys in missing]
+    return ImportChoiceNeeded(
+        _(
+            "Không nhận ra đủ các cột ở trang “%(sheet)s” (dòng tiêu đề %(row)s). Thiếu cột: %(missing)s. "
+            "Hãy chọn cột của tệp ứng với từng thông tin."
+        ),
+        code=OrgsErrorCode.IMPORT_BAD_HEADERS,
+        params={"sheet": sheet.name, "row": row, "missing": ", ".join(missing_names)},
+        choices={"sheet": sheet.name, "header_row": row, "headers": cells},
+    )
 
 
 def read_table(
-    kind: str, file_name: str, content: bytes, progress: Progress | None = None, *, header_only: bool = False
+    kind: str,
+    file_name: str,
+    content: bytes,
+    progress: Progress | None = None,
+    *,
+    options: ReadOptions | None = None,
 ) -> Table:
-    """Read every data row of an uploaded file (the first sheet of an .xlsx, or a CSV).
+    """Read every data row of an uploaded file's table.
 
-    Raises `OrgsError` for a file that cannot be taken at all: empty, too large, of another
-    type, broken, without the expected header row, or with more than
-    `HOINGHI_IMPORT_MAX_ROWS` data rows. With `header_only` it stops after the header (and a
-    cheap estimate of the row count), for a quick answer at upload time.
+    Raises `OrgsError` for a file that cannot be taken at all (see `files.open_sheets`), with no
+    table or no data, or with more than `HOINGHI_IMPORT_MAX_ROWS` data rows; and
+    `ImportChoiceNeeded` when the clerk must choose the sheet or place the columns.
     """
-    columns = columns_for(kind)
-    max_rows = settings.HOINGHI_IMPORT_MAX_ROWS
-    rows, estimate, close = _open_rows(file_name, content, columns)
-    try:
-        header = next(rows, None)
-        while header is not None and all(_is_blank(cell) for cell in header):
-            header = next(rows, None)
-        if header is None:
-            raise _file_error(OrgsErrorCode.IMPORT_FILE_EMPTY, _("Tệp không có dữ liệu."))
-        mapping, ignored = _header_mapping(columns, header)
-        if header_only:
-            if estimate is not None and estimate - 1 > max_rows * 2:
-                # Only a clear excess is refused here: the estimate counts blank lines too.
-                raise _too_many_rows(max_rows)
-            if not any(not all(_is_blank(cell) for cell in cells) for cells in rows):
-                raise _no_data()
-            return Table(columns, [], ignored)
-        if progress is not None:
-            progress.start("reading", max((estimate or 1) - 1, 0))
-        indexes = list(mapping.items())
-        data: list[tuple[int, dict]] = []
-        for number, cells in enumerate(rows, start=2):
-            if progress is not None:
-                progress.step()
-            if all(_is_blank(cell) for cell in cells):
-                continue
-            if len(data) >= max_rows:
-                raise _too_many_rows(max_rows)
-            width = len(cells)
-            data.append((number, {key: cells[index] if index < width else None for key, index in indexes}))
-    finally:
-        close()
-    if not data:
+    options = options or ReadOptions()
+    if progress is not None:
+        progress.start("reading", 0)
+    sheets = open_sheets(file_name, content)
+    fonts = {}
+    for sheet in sheets:
+        # The table's body decides: a header copied from our Unicode template often sits on
+        # rows typed in a legacy font. A header typed in the font is not found before the
+        # conversion, and then every row decides.
+        header = find_header(kind, sheet.rows, remembered=options.remembered)
+        start = header.position + header.height if header else 0
+        font = legacy.sheet_encoding(sheet.rows[start:])
+        if font:  # a header found as it is was typed in Unicode: only the rows below it convert
+            sheet.rows = sheet.rows[:start] + legacy.convert_rows(sheet.rows[start:], font)
+            fonts[sheet.name] = font
+    if not sheets:
+        raise file_error(OrgsErrorCode.IMPORT_FILE_EMPTY, _("Tệp không có trang tính nào đang hiện."))
+    sheet, header = _choose_sheet(kind, sheets, options)
+    if header is None or header.missing(kind):
+        raise _missing_columns(kind, sheet, header, options)
+    if header.duplicates:
+        raise file_error(
+            OrgsErrorCode.IMPORT_BAD_HEADERS,
+            _("Cột “%(column)s” xuất hiện hai lần ở dòng tiêu đề (dòng %(row)s)."),
+            column=header.duplicates[0],
+            row=header.row,
+        )
+    rows = data_rows(header, sheet.rows)
+    if not rows:
         raise _no_data()
-    return Table(columns, data, ignored)
+    if len(rows) > settings.HOINGHI_IMPORT_MAX_ROWS:
+        raise too_many_rows(settings.HOINGHI_IMPORT_MAX_ROWS)
+    if progress is not None:
+        progress.start("reading", len(rows))
+        progress.step(len(rows))
+    return Table(
+        all_columns_for(kind),
+        rows,
+        header.ignored,
+        labels=header.labels,
+        sheet=sheet.name if len(sheets) > 1 else "",
+        header_row=header.row,
+        legacy_font=fonts.get(sheet.name, ""),
+    )
 
 
 def _table_key(job_id: int) -> str:
@@ -209,23 +246,30 @@ def _table_key(job_id: int) -> str:
 def cache_table(job_id: int, table: Table) -> None:
     """Keep a job's rows for its apply; a very large file is read again instead."""
     if len(table.rows) <= TABLE_CACHE_MAX_ROWS:
-        cache.set(_table_key(job_id), (table.rows, table.ignored_headers), PROGRESS_TIMEOUT)
+        fields = (
+            table.rows,
+            table.ignored_headers,
+            table.labels,
+            table.sheet,
+            table.header_row,
+            table.legacy_font,
+        )
+        cache.set(_table_key(job_id), fields, PROGRESS_TIMEOUT)
+
+
+def forget_table(job_id: int) -> None:
+    cache.delete(_table_key(job_id))
 
 
 def cached_table(job_id: int, kind: str) -> Table | None:
     cached = cache.get(_table_key(job_id))
-    return Table(columns_for(kind), *cached) if cached is not None else None
+    if cached is None:
+        return None
+    rows, ignored, labels, sheet, header_row, font = cached
+    return Table(all_columns_for(kind), rows, ignored, labels, sheet, header_row, font)
 
 
 def _no_data() -> OrgsError:
-    return _file_error(
+    return file_error(
         OrgsErrorCode.IMPORT_FILE_EMPTY, _("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
-    )
-
-
-def _too_many_rows(max_rows: int) -> OrgsError:
-    return _file_error(
-        OrgsErrorCode.IMPORT_TOO_MANY_ROWS,
-        _("Tệp có hơn %(max)s dòng dữ liệu. Hãy chia thành nhiều tệp nhỏ hơn."),
-        max=f"{max_rows:,}".replace(",", "."),
     )

@@ -37,16 +37,10 @@ def test_the_import_page_lists_columns_and_templates(client, small_tree, hanoi_o
     ("name", "content", "code"),
     [
         ("danh-sach.pdf", b"%PDF-1.4 not a table", OrgsErrorCode.IMPORT_FILE_TYPE),
-        ("danh-sach.xls", b"\xd0\xcf\x11\xe0 old excel", OrgsErrorCode.IMPORT_FILE_TYPE),
-        ("danh-sach.xlsx", b"PK\x03\x04 broken zip", OrgsErrorCode.IMPORT_FILE_UNREADABLE),
-        ("danh-sach.csv", "Mã cán bộ;Tên\n".encode("utf-16"), OrgsErrorCode.IMPORT_FILE_UNREADABLE),
         ("danh-sach.xlsx", b"", OrgsErrorCode.IMPORT_FILE_EMPTY),
-        ("danh-sach.xlsx", xlsx_bytes(PEOPLE_HEADER, []), OrgsErrorCode.IMPORT_FILE_EMPTY),
-        ("danh-sach.xlsx", xlsx_bytes(UNIT_HEADER, [["HN", "Hà Nội"]]), OrgsErrorCode.IMPORT_BAD_HEADERS),
-        ("danh-sach.csv", b"STT,Ho va ten\n1,An\n", OrgsErrorCode.IMPORT_BAD_HEADERS),
     ],
 )
-def test_a_malformed_file_is_refused_and_nothing_changes(
+def test_a_file_of_another_kind_is_refused_on_the_form_and_nothing_changes(
     small_tree, roles, hanoi_organiser, upload, name, content, code
 ):
     before = _snapshot()
@@ -55,6 +49,46 @@ def test_a_malformed_file_is_refused_and_nothing_changes(
     assert result.file_error_codes == [code]
     assert result.job is None
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("danh-sach.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 broken", OrgsErrorCode.IMPORT_FILE_UNREADABLE),
+        ("danh-sach.xlsx", b"PK\x03\x04 broken zip", OrgsErrorCode.IMPORT_FILE_UNREADABLE),
+        ("danh-sach.csv", "Mã cán bộ;Tên\n".encode("utf-16"), OrgsErrorCode.IMPORT_FILE_UNREADABLE),
+        ("danh-sach.xlsx", xlsx_bytes(PEOPLE_HEADER, []), OrgsErrorCode.IMPORT_FILE_EMPTY),
+        ("danh-sach.xlsx", xlsx_bytes(UNIT_HEADER, [["HN", "Hà Nội"]]), OrgsErrorCode.IMPORT_BAD_HEADERS),
+        ("danh-sach.csv", b"STT,Ho va ten\n1,An\n", OrgsErrorCode.IMPORT_BAD_HEADERS),
+    ],
+)
+def test_a_malformed_file_is_refused_by_the_check_and_nothing_changes(
+    client, small_tree, roles, hanoi_organiser, upload, name, content, code
+):
+    before = _snapshot()
+    result = upload("people", content, small_tree.hanoi, name=name)
+    assert result.response.status_code == 302  # the request only stores the file
+    assert result.job.status == ImportStatus.INVALID
+    assert [error["code"] for error in result.job.errors] == [code]
+    page = client.get(reverse("orgs:import_detail", args=[result.job.pk])).content.decode()
+    assert result.job.errors[0]["message"] in page
+    assert _snapshot() == before
+
+
+def test_the_upload_reads_nothing_of_the_file(client, small_tree, roles, hanoi_organiser):
+    """Even a file with no header is stored and answered at once; the check says what is wrong."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = xlsx_bytes(["không", "phải", "tiêu đề"], [["a", "b", "c"]])
+    response = client.post(
+        reverse("orgs:import_start"),
+        {"kind": "people", "unit": small_tree.hanoi.pk, "file": SimpleUploadedFile("a.xlsx", content)},
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "orgs:import_detail", args=[job.pk]
+    )
+    assert job.status == ImportStatus.PENDING
 
 
 def test_an_oversized_file_is_refused(small_tree, roles, hanoi_organiser, upload, settings):
@@ -67,11 +101,10 @@ def test_an_oversized_file_is_refused(small_tree, roles, hanoi_organiser, upload
 def test_too_many_rows_are_refused(small_tree, roles, hanoi_organiser, upload, settings):
     settings.HOINGHI_IMPORT_MAX_ROWS = 1
     before = _snapshot()
-    job = upload("people", xlsx_bytes(PEOPLE_HEADER, PEOPLE), small_tree.hanoi).job  # found by the check
-    assert job.status == ImportStatus.INVALID
-    assert [error["code"] for error in job.errors] == [OrgsErrorCode.IMPORT_TOO_MANY_ROWS]
-    many = upload("people", xlsx_bytes(PEOPLE_HEADER, PEOPLE * 3), small_tree.hanoi)  # found at upload
-    assert many.file_error_codes == [OrgsErrorCode.IMPORT_TOO_MANY_ROWS]
+    for rows in (PEOPLE, PEOPLE * 3):
+        job = upload("people", xlsx_bytes(PEOPLE_HEADER, rows), small_tree.hanoi).job  # found by the check
+        assert job.status == ImportStatus.INVALID
+        assert [error["code"] for error in job.errors] == [OrgsErrorCode.IMPORT_TOO_MANY_ROWS]
     assert _snapshot() == before
 
 

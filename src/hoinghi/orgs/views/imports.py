@@ -1,11 +1,13 @@
 """Pages to import units and people from a file (upload → preview → apply) and to export them."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoinghi.core.forms import add_domain_error
@@ -13,7 +15,7 @@ from hoinghi.core.permissions import reach
 from hoinghi.orgs import exporters, selectors, services
 from hoinghi.orgs.errors import OrgsError
 from hoinghi.orgs.forms import ExportForm, ImportForm
-from hoinghi.orgs.importers import columns_for
+from hoinghi.orgs.importers import all_columns_for, columns_for
 from hoinghi.orgs.models import ImportKind, ImportStatus
 
 ERRORS_PER_PAGE = 200
@@ -58,6 +60,8 @@ def import_start(request):
             "form": form,
             "can_import": bool(form.fields["unit"].choices),
             "layouts": [(kind, label, columns_for(kind)) for kind, label in ImportKind.choices],
+            "max_megabytes": settings.HOINGHI_IMPORT_MAX_BYTES // (1024 * 1024),
+            "max_rows": f"{settings.HOINGHI_IMPORT_MAX_ROWS:,}".replace(",", "."),
             "jobs": selectors.import_job_list(actor=actor)[:RECENT_JOBS],
         },
     )
@@ -80,10 +84,41 @@ def import_detail(request, pk: int):
             "nav": "import",
             **_progress_context(job),
             "errors": errors,
-            "can_apply": job.status == ImportStatus.PREVIEWED and not job.error_count,
+            "can_apply": job.status == ImportStatus.PREVIEWED
+            and not job.error_count
+            and not job.summary.get("undecided"),
             "file_errors": file_errors,
+            "column_choices": [("", _("(không nhập)"))]
+            + [(column.key, column.header) for column in all_columns_for(job.kind)],
+            "details": job.details,
         },
     )
+
+
+@login_required
+@require_POST
+def import_choose(request, pk: int):
+    """The clerk's choices in the preview: the sheet, the columns, the likely duplicates."""
+    job = selectors.import_job_get(actor=request.user, pk=pk)
+    post = request.POST
+    columns = {
+        name.removeprefix("column-"): value for name, value in post.items() if name.startswith("column-")
+    }
+    duplicates = {
+        name.removeprefix("duplicate-"): value
+        for name, value in post.items()
+        if name.startswith("duplicate-")
+    }
+    header_row = post.get("header_row", "")
+    services.import_job_choose(
+        actor=request.user,
+        job=job,
+        sheet=post.get("sheet") or None,
+        header_row=int(header_row) if header_row.isdigit() else None,
+        columns=columns or None,
+        duplicates=duplicates or None,
+    )
+    return redirect("orgs:import_detail", pk=job.pk)
 
 
 @login_required
