@@ -287,14 +287,30 @@ HOINGHI_IMPORT_MAX_COLUMNS = int(os.environ.get("HOINGHI_IMPORT_MAX_COLUMNS", "2
 
 # --- Channels: Redis in production (several app servers), in-memory in the one-process demo --------
 if REDIS_URL:
+    from redis.asyncio.retry import Retry  # the channel layer is asyncio: its Retry awaits
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # channels_redis waits for messages with a 5 s blocking read (BZPOPMIN); redis-py 8
             # times reads out after 5 s by default, which killed every consumer after 5 s without
             # a message. The socket timeout must outlast the blocking read.
+            # After Redis comes back the pool still holds connections to the Redis that went away:
+            # the first command on each fails ("Connection closed by server"). A command is
+            # retried on a fresh connection instead, so the first dashboard after an outage
+            # connects, rather than being told to poll once more.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 15,
+                        "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), 3),
+                        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+                    }
+                ],
                 "capacity": 2000,
                 "expiry": 30,
             },

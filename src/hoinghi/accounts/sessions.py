@@ -18,6 +18,8 @@ import logging
 
 from django.contrib.sessions.backends import cached_db
 
+from hoinghi.core.cache import redis_outage
+
 logger = logging.getLogger(__name__)
 
 CACHED_FOR = 300  # seconds; then read again from the database (once per device and 5 minutes)
@@ -31,29 +33,31 @@ class _CacheOrMiss:
 
     def get(self, key, default=None):
         try:
-            return self.cache.get(key, default)
-        except Exception:  # noqa: BLE001 - Redis away: read the session from the database
-            logger.warning("sessions: cache unavailable on read", exc_info=True)
+            value = self.cache.get(key, default)
+            redis_outage.succeeded()
+            return value
+        except Exception as error:  # noqa: BLE001 - Redis away: read the session from the database
+            redis_outage.failed("sessions: cache unavailable on read", error)
             return default
 
     async def aget(self, key, default=None):
         try:
             return await self.cache.aget(key, default)
-        except Exception:  # noqa: BLE001
-            logger.warning("sessions: cache unavailable on read", exc_info=True)
+        except Exception as error:  # noqa: BLE001
+            redis_outage.failed("sessions: cache unavailable on read", error)
             return default
 
     def set(self, key, value, timeout=None):
         try:
             self.cache.set(key, value, _capped(timeout))
-        except Exception:  # noqa: BLE001 - the database holds the session
-            logger.warning("sessions: cache unavailable on write", exc_info=True)
+        except Exception as error:  # noqa: BLE001 - the database holds the session
+            redis_outage.failed("sessions: cache unavailable on write", error)
 
     async def aset(self, key, value, timeout=None):
         try:
             await self.cache.aset(key, value, _capped(timeout))
-        except Exception:  # noqa: BLE001
-            logger.warning("sessions: cache unavailable on write", exc_info=True)
+        except Exception as error:  # noqa: BLE001
+            redis_outage.failed("sessions: cache unavailable on write", error)
 
     def __contains__(self, key) -> bool:
         try:
@@ -64,14 +68,14 @@ class _CacheOrMiss:
     def delete(self, key):
         try:
             self.cache.delete(key)
-        except Exception:  # noqa: BLE001 - the copy expires within CACHED_FOR
-            logger.error("sessions: cache unavailable, a deleted session stays cached", exc_info=True)
+        except Exception as error:  # noqa: BLE001 - the copy expires within CACHED_FOR
+            redis_outage.failed("sessions: cache unavailable, a deleted session stays cached", error)
 
     async def adelete(self, key):
         try:
             await self.cache.adelete(key)
-        except Exception:  # noqa: BLE001
-            logger.error("sessions: cache unavailable, a deleted session stays cached", exc_info=True)
+        except Exception as error:  # noqa: BLE001
+            redis_outage.failed("sessions: cache unavailable, a deleted session stays cached", error)
 
 
 def _capped(timeout):

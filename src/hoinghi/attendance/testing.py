@@ -46,7 +46,7 @@ def database_url(connection) -> str:
 class Server:
     """A uvicorn process serving hoinghi on the database Django is connected to."""
 
-    def __init__(self, *, extra_env: dict | None = None, workers: int = 1):
+    def __init__(self, *, extra_env: dict | None = None, workers: int = 1, log=None):
         from django.db import connection
 
         self.port = free_port()
@@ -59,6 +59,7 @@ class Server:
             **(extra_env or {}),
         }
         self.workers = workers
+        self.log = log  # a file for the server's output (its log), or None: the test's own
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Server":
@@ -77,7 +78,14 @@ class Server:
             "--workers",
             str(self.workers),
         ]
-        self.process = subprocess.Popen(command, env=self.env, cwd=ROOT, start_new_session=True)
+        self.process = subprocess.Popen(
+            command,
+            env=self.env,
+            cwd=ROOT,
+            start_new_session=True,
+            stdout=self.log,
+            stderr=subprocess.STDOUT if self.log else None,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

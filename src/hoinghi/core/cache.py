@@ -60,3 +60,39 @@ def counter_bump(cache, key: str) -> int:
     except ValueError:
         cache.set(key, 1, timeout=None)
         return 1
+
+
+class Outage:
+    """Redis being away, as this process sees it: the first failure of an outage is logged as one
+    warning (no traceback: it is an outage, not a bug), later failures are quiet, and the first
+    success after it logs that Redis is back. Sessions, the live layer and the consumers all report
+    through `redis_outage`, so an outage costs the log one warning per process, not one a request."""
+
+    def __init__(self, logger_name: str = "hoinghi.redis"):
+        import logging
+
+        self.logger = logging.getLogger(logger_name)
+        self.down = False
+        self._lock = threading.Lock()
+
+    def failed(self, what: str, error: BaseException) -> None:
+        with self._lock:
+            if self.down:
+                return
+            self.down = True
+        self.logger.warning(
+            "Redis unavailable (%s: %s: %s): sessions come from the database and pages poll until it is back",
+            what,
+            type(error).__name__,
+            error,
+        )
+
+    def succeeded(self) -> None:
+        if self.down:
+            with self._lock:
+                was, self.down = self.down, False
+            if was:
+                self.logger.warning("Redis is back")
+
+
+redis_outage = Outage()

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from hoinghi.core.cache import redis_outage
 from hoinghi.core.live.publishing import VERSION_KEY, version
 from hoinghi.core.live.registry import Audience, LiveView
 
@@ -257,8 +258,8 @@ class Broadcaster:
             text = await sync_to_async(_update_text, thread_sensitive=False)(item.group, message)
             try:
                 await layer.group_send(item.group, {"type": "live.snapshot", "text": text})
-            except Exception:  # noqa: BLE001 - Redis away: the pages fall back to polling
-                logger.warning("live: could not send to %s; closing its sockets", item.group, exc_info=True)
+            except Exception as error:  # noqa: BLE001 - Redis away: the pages fall back to polling
+                redis_outage.failed(f"live: sending to {item.group} (its sockets are closed)", error)
                 await self.close_group(item.group)
 
     def load(self) -> float:
@@ -283,8 +284,8 @@ class Broadcaster:
             topics = {topic for topic, _audience, _whole in subscriptions.values()}
             versions = cache.get_many([VERSION_KEY.format(topic=topic) for topic in topics])
             sent = cache.get_many([SENT_KEY.format(group=g) for g in subscriptions])
-        except Exception:  # noqa: BLE001 - no cache: send on our own pace; sending will tell
-            logger.warning("live: cache unavailable", exc_info=True)
+        except Exception as error:  # noqa: BLE001 - no cache: send on our own pace; sending will tell
+            redis_outage.failed("live: reading versions", error)
             due = []
             for group, (topic, audience, _whole) in subscriptions.items():
                 if now - self.local_sent.get(group, 0) >= REFRESH_EVERY:

@@ -11,9 +11,11 @@ at most once a second. Clients only listen.
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
+from hoinghi.core.cache import redis_outage
 from hoinghi.core.errors import DomainError, NotFoundError, PermissionCode, error_event
-from hoinghi.core.live.broadcasting import broadcaster, opening_text
+from hoinghi.core.live.broadcasting import CLOSE_CODE_UNAVAILABLE, broadcaster, opening_text
 from hoinghi.core.live.registry import view
 
 CLOSE_CODE_FORBIDDEN = 4403  # the page stops reconnecting
@@ -22,6 +24,30 @@ CLOSE_CODE_FORBIDDEN = 4403  # the page stops reconnecting
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     view: str  # the name of a registered LiveView
     group: str | None = None
+    accepted = False
+
+    async def __call__(self, scope, receive, send):
+        """The consumer, with Redis (the channel layer) being away turned into "poll for now".
+
+        Channels listens on the layer from the first moment, before `connect`: with Redis away
+        that read fails and the handshake would answer 500. Here the socket is accepted and closed
+        with `CLOSE_CODE_UNAVAILABLE`: the page polls and reconnects with backoff."""
+        self._send = send
+        try:
+            await super().__call__(scope, receive, send)
+        except (RedisError, OSError) as error:
+            redis_outage.failed("live: a dashboard's socket", error)
+            await self.disconnect(CLOSE_CODE_UNAVAILABLE)
+            try:
+                if not self.accepted:
+                    await send({"type": "websocket.accept"})
+                await send({"type": "websocket.close", "code": CLOSE_CODE_UNAVAILABLE})
+            except Exception:  # noqa: BLE001 - the client may be gone already
+                pass
+
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol, headers)
+        self.accepted = True
 
     def authorise(self, user, **url_kwargs):
         """(subject, audience) when the signed-in `user` may watch the subject the URL names; raises

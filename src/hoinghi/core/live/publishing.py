@@ -12,7 +12,7 @@ from functools import partial
 from django.core.cache import cache
 from django.db import transaction
 
-from hoinghi.core.cache import counter_bump
+from hoinghi.core.cache import counter_bump, redis_outage
 
 logger = logging.getLogger("hoinghi.core.live")
 
@@ -23,8 +23,9 @@ def publish(topic: str) -> None:
     """Note a change of `topic` now. Services call `publish_on_commit` instead."""
     try:
         counter_bump(cache, VERSION_KEY.format(topic=topic))
-    except Exception:  # noqa: BLE001 - the cache (Redis) being away must not fail the write
-        logger.warning("live: could not mark %s as changed", topic, exc_info=True)
+        redis_outage.succeeded()
+    except Exception as error:  # noqa: BLE001 - the cache (Redis) being away must not fail the write
+        redis_outage.failed(f"live: marking {topic} as changed", error)
 
 
 def publish_on_commit(topic: str, *, using: str | None = None) -> None:
