@@ -16,6 +16,7 @@ class CheckInErrorCode(StrEnum):
     REPLAYED = "replayed"
     NOTHING_TO_UNDO = "nothing_to_undo"
     OUTSIDE_WINDOW = "outside_window"
+    SCANNED_AT_OUT_OF_RANGE = "scanned_at_out_of_range"  # the device's clock is not near the conference
 
 
 class CheckInError(DomainError):

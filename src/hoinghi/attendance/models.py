@@ -51,7 +51,11 @@ class CheckIn(models.Model):
     token = models.CharField(max_length=64, blank=True)  # what was scanned, kept for rejected scans
     outcome = models.CharField(max_length=20, choices=CheckInOutcome.choices)
     reason = models.CharField(max_length=40, blank=True)
-    scanned_at = models.DateTimeField(_("lúc quét"))  # the device's clock: offline scans keep their time
+    # The device's clock (offline scans keep their time), in UTC; empty when it could not be believed
+    # (attendance.services.SCAN_TIME_TOLERANCE): then the scan is rejected and `scanned_at_sent`
+    # keeps what the device sent.
+    scanned_at = models.DateTimeField(_("lúc quét"), null=True, blank=True)
+    scanned_at_sent = models.CharField(max_length=40, blank=True)
     received_at = models.DateTimeField(_("lúc nhận"), auto_now_add=True)
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -67,7 +71,8 @@ class CheckIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} {self.outcome} {self.scanned_at:%H:%M:%S}"
+        at = f"{self.scanned_at:%H:%M:%S}" if self.scanned_at else self.scanned_at_sent
+        return f"{self.get_method_display()} {self.outcome} {at}"
 
 
 class Attendance(models.Model):

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import NotSupportedError, connections, models, router, transaction
 from django.db.models import AutoField, Exists, OuterRef
@@ -31,6 +31,17 @@ from hoinghi.orgs.models import Person
 OPEN_STAGES = frozenset({ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE, ConferenceStatus.ENDED})
 SELF_CHECKIN_OPENS_BEFORE = timedelta(hours=2)
 MAX_BATCH = 500
+
+# How far a device's clock is believed. A scan's time counts from a day before the conference
+# starts (a point rehearses the evening before; a phone whose clock or time zone is off by hours
+# still lands inside) until five minutes after the server received it (a phone a little fast).
+# The upper bound is the server's clock, not the programme's end: points that were offline sync
+# after the end, and a conference is sometimes held off its schedule (the demo replays the 2018
+# morning today). Anything else (a clock reset to 2000 or to year 1, the year 9999, an offset that
+# puts the time out of any calendar) is stored as rejected (`scanned_at_out_of_range`), with the
+# text the device sent, and the other scans of its batch count.
+SCAN_TIME_EARLIEST = timedelta(days=1)  # before the conference starts
+SCAN_TIME_LATEST = timedelta(minutes=5)  # after the server received the scan
 
 
 @dataclass(frozen=True)
@@ -86,10 +97,19 @@ def _validate_scan(scan: ScanInput) -> None:
         raise CheckInError(_("Thiếu mã QR."), code=CheckInErrorCode.MALFORMED)
     if scan.method != CheckInMethod.QR and scan.invitation_id is None and scan.person_id is None:
         raise CheckInError(_("Thiếu người được điểm danh."), code=CheckInErrorCode.MALFORMED)
-    if scan.scanned_at > timezone.now() + timedelta(minutes=5):
-        raise CheckInError(
-            _("Thời điểm quét ở tương lai: kiểm tra đồng hồ của máy."), code=CheckInErrorCode.MALFORMED
-        )
+    if scan.scanned_at.utcoffset() is None:
+        raise CheckInError(_("Thời điểm quét thiếu múi giờ."), code=CheckInErrorCode.MALFORMED)
+
+
+def scan_time(scanned_at: datetime, *, conference, received_at: datetime) -> datetime | None:
+    """The scan's time in UTC, or None when the device's clock is not believed: before
+    `SCAN_TIME_EARLIEST` ahead of the conference's start, or more than `SCAN_TIME_LATEST` after
+    `received_at`. Aware datetimes compare across offsets without leaving the calendar; only a
+    time inside the window is converted (year 1 at +14:00 has no UTC date)."""
+    earliest = conference.starts_at - SCAN_TIME_EARLIEST
+    if not earliest <= scanned_at <= received_at + SCAN_TIME_LATEST:
+        return None
+    return scanned_at.astimezone(UTC)
 
 
 @transaction.atomic
@@ -110,6 +130,7 @@ def checkins_record(
     (`attendance.simulation`): it marks the rows it stores as its own, so that the next replay
     forgets them and nothing else.
 
+    A scan whose time is out of `scan_time`'s window is stored rejected, the others count.
     Raises `CheckInError` (malformed) before storing anything when the batch cannot be read.
     """
     _require_operator(actor, point)
@@ -212,15 +233,19 @@ def _decide(
     attendance: the rows to add (by person) and the people whose presence here is undone."""
     conference = point.conference
     is_open = conference.status in OPEN_STAGES
+    received_at = timezone.now()
     present_here = set(people.present_here)
     rows: list[CheckIn] = []
     attendance: dict[int, Attendance] = {}
     undo: set[int] = set()
     for scan in sorted(scans, key=lambda scan: scan.scanned_at):
         invitation, person = people.named_by(scan)
+        scanned_at = scan_time(scan.scanned_at, conference=conference, received_at=received_at)
         outcome, reason = CheckInOutcome.PRESENT, ""
         if not is_open:
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.NOT_OPEN
+        elif scanned_at is None:
+            outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.SCANNED_AT_OUT_OF_RANGE
         elif person is None:
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.UNKNOWN_TOKEN
         elif invitation is not None and invitation.status != InvitationStatus.ACTIVE:
@@ -252,7 +277,8 @@ def _decide(
             token=scan.token[:64],
             outcome=outcome,
             reason=reason,
-            scanned_at=scan.scanned_at,
+            scanned_at=scanned_at,
+            scanned_at_sent="" if scanned_at else scan.scanned_at.isoformat(),
             operator=operator,
             is_simulated=is_simulated,
         )
@@ -264,7 +290,7 @@ def _decide(
                 point=point,
                 invitation=invitation,
                 checkin=row,
-                checked_in_at=scan.scanned_at,
+                checked_in_at=scanned_at,
                 is_guest=outcome == CheckInOutcome.GUEST,
                 is_other_point=outcome == CheckInOutcome.OTHER_POINT,
             )

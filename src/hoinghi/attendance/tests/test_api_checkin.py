@@ -4,6 +4,7 @@ import hashlib
 import json
 import uuid
 from datetime import timedelta
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
 import pytest
@@ -114,13 +115,72 @@ def test_a_malformed_payload_gets_a_clear_error_and_stores_nothing(issued, opera
 
 def test_a_batch_with_one_unreadable_scan_stores_none_of_it(issued, operator_client, scans_url):
     good = _scan(token=_token(issued.conference, issued.people["HN-BD"]))
-    future = _scan(
-        method="search", person_id=issued.people["chair-a"].pk, at=timezone.now() + timedelta(hours=1)
-    )
-    response = _post(operator_client, scans_url, {"scans": [good, future]})
+    nobody = _scan(method="search")  # names no one
+    response = _post(operator_client, scans_url, {"scans": [good, nobody]})
     assert response.status_code == 400
     assert response.json()["code"] == "malformed"
     assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "0001-01-01T00:00:00+14:00",  # no UTC date: was a 500
+        "0001-01-01T00:00:00-23:59",
+        "0001-01-01T00:00:00+00:00",  # was accepted
+        "2000-01-01T00:00:00+07:00",  # a phone whose clock reset
+        "9999-12-31T23:59:59-23:59",  # no UTC date either
+        "9999-12-31T23:59:59+14:00",
+        "HOUR_AHEAD",  # a phone an hour fast: was a 400 for its whole batch
+    ],
+)
+def test_a_scan_time_out_of_range_is_stored_rejected_and_the_rest_of_its_batch_counts(
+    issued, operator_client, scans_url, sent
+):
+    if sent == "HOUR_AHEAD":
+        sent = (timezone.now() + timedelta(hours=1)).isoformat()
+    bad = {**_scan(token=_token(issued.conference, issued.people["HN-BD"])), "scanned_at": sent}
+    good = _scan(token=_token(issued.conference, issued.people["chair-a"]))
+    response = _post(operator_client, scans_url, {"scans": [bad, good]})
+    assert response.status_code == 200
+    rejected, present = response.json()["results"]
+    assert (rejected["outcome"], rejected["reason"]) == ("rejected", "scanned_at_out_of_range")
+    assert present["outcome"] == "present"
+    stored = CheckIn.objects.get(id=bad["id"])
+    assert (stored.outcome, stored.scanned_at, stored.scanned_at_sent) == ("rejected", None, sent)
+    assert list(Attendance.objects.values_list("person_id", flat=True)) == [issued.people["chair-a"].pk]
+    # A retry is answered from the log.
+    again = _post(operator_client, scans_url, {"scans": [bad]}).json()["results"][0]
+    assert (again["reason"], again["is_retry"]) == ("scanned_at_out_of_range", True)
+
+
+@pytest.mark.parametrize("offset", ["-23:59", "+14:00", "+00:00", "+07:00"])
+def test_a_scan_time_with_any_offset_is_stored_as_the_same_instant_in_utc(
+    issued, operator_client, scans_url, offset
+):
+    hours, minutes = int(offset[1:3]), int(offset[4:])
+    zone = dt_timezone((-1 if offset[0] == "-" else 1) * timedelta(hours=hours, minutes=minutes))
+    at = (timezone.now() - timedelta(minutes=10)).replace(microsecond=0)
+    scan = _scan(token=_token(issued.conference, issued.people["HN-BD"]), at=at.astimezone(zone))
+    assert scan["scanned_at"].endswith(offset)
+    response = _post(operator_client, scans_url, {"scans": [scan]})
+    assert response.status_code == 200 and response.json()["results"][0]["outcome"] == "present"
+    stored = CheckIn.objects.get()
+    assert stored.scanned_at == at and stored.scanned_at.utcoffset() == timedelta(0)
+    assert Attendance.objects.get().checked_in_at == at
+
+
+def test_scan_times_are_believed_from_a_day_before_the_start(issued, operator_client, scans_url):
+    starts_at = issued.conference.starts_at
+    early = _scan(
+        token=_token(issued.conference, issued.people["HN-BD"]), at=starts_at - timedelta(days=1, seconds=1)
+    )
+    eve = _scan(token=_token(issued.conference, issued.people["chair-a"]), at=starts_at - timedelta(hours=20))
+    results = _post(operator_client, scans_url, {"scans": [early, eve]}).json()["results"]
+    assert [(r["outcome"], r["reason"]) for r in results] == [
+        ("rejected", "scanned_at_out_of_range"),
+        ("present", ""),
+    ]
 
 
 def test_an_operator_of_another_point_is_told_it_does_not_exist(issued, operator_client):
