@@ -30,10 +30,14 @@ class ErrorOut(Schema):
 
 class ScanIn(Schema):
     id: UUID = Field(description="Made by the device once per scan; a retry sends the same id.")
-    method: Literal["qr", "search", "block", "undo"]
+    method: Literal["qr", "search", "block", "undo", "guest"] = Field(
+        description="qr: a QR code; search, block: someone this point may check in, by id; undo: "
+        "take back someone's presence here; guest: someone from elsewhere without a QR code, by name."
+    )
     token: str = Field("", max_length=2000, description="What the QR code held (the token or the link).")
     invitation_id: int | None = None
     person_id: int | None = None
+    guest_name: str = Field("", max_length=200, description="Method guest: the name as the guest gave it.")
     scanned_at: AwareDatetime = Field(description="The device's clock when scanned, with its offset.")
 
 
@@ -84,6 +88,7 @@ def scans_record(request: HttpRequest, point_id: int, payload: ScansIn):
             token=_token(scan.token) if scan.method == CheckInMethod.QR else "",
             invitation_id=scan.invitation_id,
             person_id=scan.person_id,
+            guest_name=scan.guest_name,
         )
         for scan in payload.scans
     ]

@@ -199,6 +199,16 @@ def report_xlsx(report: AttendanceReport, absentees: Iterable[Absentee]) -> byte
             ]
         )
 
+    if report.unlisted_guests:
+        unlisted = sheet(
+            _("Khách ngoài danh sách"),
+            _("Khách ngoài danh sách, ghi theo tên tự khai — %(conference)s") % {"conference": conference},
+            [_("Họ và tên (tự khai)"), _("Điểm cầu"), _("Lúc")],
+            [34, 44, 18],
+        )
+        for number, guest in enumerate(report.unlisted_guests, start=1):
+            row(unlisted, [guest.name, guest.point, guest.at], number=number)
+
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

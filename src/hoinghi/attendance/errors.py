@@ -16,6 +16,7 @@ class CheckInErrorCode(StrEnum):
     REPLAYED = "replayed"
     NOTHING_TO_UNDO = "nothing_to_undo"
     OUTSIDE_WINDOW = "outside_window"
+    NOT_SERVED_HERE = "not_served_here"  # named by id, and not someone this point may check in
     SCANNED_AT_OUT_OF_RANGE = "scanned_at_out_of_range"  # the device's clock is not near the conference
 
 

@@ -21,6 +21,7 @@ class CheckInMethod(models.TextChoices):
     BLOCK = "block", _("Đánh dấu theo danh sách")
     SELF = "self", _("Tự điểm danh")
     UNDO = "undo", _("Hủy điểm danh")
+    GUEST = "guest", _("Khách ngoài danh sách (nhập tên)")
 
 
 class CheckInOutcome(models.TextChoices):
@@ -28,6 +29,7 @@ class CheckInOutcome(models.TextChoices):
     ALREADY_PRESENT = "already_present", _("Đã điểm danh trước đó")
     OTHER_POINT = "other_point", _("Được mời ở điểm cầu khác")
     GUEST = "guest", _("Khách không có giấy mời")
+    UNLISTED_GUEST = "unlisted_guest", _("Khách ngoài danh sách")
     UNDONE = "undone", _("Đã hủy điểm danh")
     REJECTED = "rejected", _("Không hợp lệ")
 
@@ -35,7 +37,12 @@ class CheckInOutcome(models.TextChoices):
 class CheckIn(models.Model):
     """One scan as the point sent it. Never updated, never deleted: the only rows ever removed
     are those a replay of the morning made on a demo conference (`is_simulated`), which the
-    next replay forgets (`attendance.simulation.morning_reset`)."""
+    next replay forgets (`attendance.simulation.morning_reset`).
+
+    Someone from outside the point's list without a QR code is recorded by the name the operator
+    typed (`guest_name`, outcome `unlisted_guest`), linked to no stored person: the row itself is
+    their presence (counted at the point, listed in the report for the organisers to reconcile),
+    so it has no `Attendance`."""
 
     SCOPE_PATH = "point__unit__path"
     SCOPE_POINT = "point_id"
@@ -49,6 +56,7 @@ class CheckIn(models.Model):
     )
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     token = models.CharField(max_length=64, blank=True)  # what was scanned, kept for rejected scans
+    guest_name = models.CharField(_("tên khách"), max_length=200, blank=True)  # typed, for an unlisted guest
     outcome = models.CharField(max_length=20, choices=CheckInOutcome.choices)
     reason = models.CharField(max_length=40, blank=True)
     # The device's clock (offline scans keep their time), in UTC; empty when it could not be believed
@@ -68,6 +76,11 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["conference", "received_at"], name="checkin_conference_received"),
             models.Index(fields=["point", "scanned_at"], name="checkin_point_scanned"),
+            models.Index(
+                fields=["point"],
+                condition=Q(outcome=CheckInOutcome.UNLISTED_GUEST),
+                name="checkin_unlisted_guest",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoinghi.attendance.models import Attendance, Headcount
+from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome, Headcount
 from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.models import BridgePoint, Conference, Invitation, InvitationStatus
 from hoinghi.core import extensions
@@ -104,6 +104,16 @@ def _watched(ids: list[int]) -> dict[int, dict[str, float]]:
     return watched
 
 
+@dataclass(frozen=True)
+class UnlistedGuest:
+    """Someone from outside the list recorded by the name they gave (khách ngoài danh sách),
+    linked to no stored person: the organisers reconcile them by hand."""
+
+    name: str
+    point: str
+    at: datetime | None
+
+
 @dataclass
 class AttendanceReport:
     conference: Conference
@@ -114,6 +124,7 @@ class AttendanceReport:
     categories: list[GroupRow]
     totals: GroupRow
     uninvited_present: int  # people present who had no active invitation (guests)
+    unlisted_guests: list[UnlistedGuest] = field(default_factory=list)  # by name, no person
     generated_at: datetime = field(default_factory=timezone.now)
 
     @property
@@ -141,7 +152,8 @@ def _present_anywhere(conference: Conference) -> Exists:
 
 
 def attendance_report(*, actor, conference: Conference) -> AttendanceReport:
-    """The four tables' figures (the absentees are read by `absentee_rows`). Seven queries."""
+    """The four tables' figures and the unlisted guests (the absentees are read by
+    `absentee_rows`). Eight queries."""
     points = scope(actor, ACTION, BridgePoint.objects.filter(conference=conference))
     latest = Headcount.objects.filter(point=OuterRef("pk")).order_by("-reported_at", "-id")
     point_rows = list(
@@ -239,6 +251,16 @@ def attendance_report(*, actor, conference: Conference) -> AttendanceReport:
         )
         .aggregate(n=Count("person_id", distinct=True))["n"]
     )
+    unlisted = [
+        UnlistedGuest(name, point, at)
+        for name, point, at in scope(
+            actor,
+            ACTION,
+            CheckIn.objects.filter(conference=conference, outcome=CheckInOutcome.UNLISTED_GUEST),
+        )
+        .order_by("point__name", "scanned_at", "id")
+        .values_list("guest_name", "point__name", "scanned_at")
+    ]
     return AttendanceReport(
         conference=conference,
         scope=report_scope(actor=actor),
@@ -248,6 +270,7 @@ def attendance_report(*, actor, conference: Conference) -> AttendanceReport:
         categories=categories,
         totals=totals,
         uninvited_present=uninvited,
+        unlisted_guests=unlisted,
     )
 
 

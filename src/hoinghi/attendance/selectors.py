@@ -13,12 +13,12 @@ from operator import or_
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
-from hoinghi.attendance.models import Attendance, CheckIn
+from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome
 from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import reach, require
-from hoinghi.orgs.models import Person, Unit
+from hoinghi.orgs.models import Person
 from hoinghi.orgs.vietnamese import fold, search_terms
 
 PEOPLE_SEARCH_LIMIT = 20
@@ -127,8 +127,18 @@ def point_roster(*, actor, point: BridgePoint) -> list[RosterEntry]:
 
 
 def point_present_count(*, point: BridgePoint) -> int:
-    """People present at the point (invitees, people invited elsewhere and guests)."""
-    return Attendance.objects.filter(conference_id=point.conference_id, point=point).count()
+    """People present at the point: invitees, people invited elsewhere, guests of the units it
+    serves, and the unlisted guests recorded by name. One query."""
+    people = Attendance.objects.filter(conference_id=point.conference_id, point=point).values("point_id")
+    unlisted = CheckIn.objects.filter(point=point, outcome=CheckInOutcome.UNLISTED_GUEST).values("point_id")
+    return people.union(unlisted, all=True).count()
+
+
+def point_served_paths(*, point: BridgePoint) -> list[str]:
+    """The paths of the units the point serves (`BridgePointUnit`): everyone of their subtrees
+    may be checked in there as a guest. A point that serves no unit has its invitees only. One
+    query."""
+    return list(conferences.units_served(point=point).values_list("path", flat=True))
 
 
 @dataclass(frozen=True)
@@ -148,19 +158,21 @@ def people_search(*, actor, point: BridgePoint, q: str) -> list[PersonFound]:
 
     Needs at least two letters; returns at most `PEOPLE_SEARCH_LIMIT`, in Vietnamese name order.
     The served subtree, not the actor's grants, bounds it: an operator holds no grant on the
-    units their point serves, yet must find the people who walk in from them.
+    units their point serves, yet must find the people who walk in from them. It is the very
+    bound `services.checkins_record` puts on a scan without a QR code: whoever this finds can be
+    checked in here by id, and nobody else.
     """
     terms = search_terms(q)
     if not terms or len("".join(terms)) < 2:
         return []
-    served_paths = list(
-        Unit.objects.filter(pk__in=point.served.values("unit_id")).values_list("path", flat=True)
-    ) or [point.unit.path]
-    where = reduce(or_, (Q(unit__path__under=path) for path in served_paths)) | Q(
+    where = Q(
         invitations__conference_id=point.conference_id,
         invitations__point=point,
         invitations__status=InvitationStatus.ACTIVE,
     )
+    served_paths = point_served_paths(point=point)
+    if served_paths:
+        where |= reduce(or_, (Q(unit__path__under=path) for path in served_paths))
     people = Person.objects.filter(where)
     for term in terms:
         people = people.filter(search_text__contains=term)

@@ -9,7 +9,7 @@ from django.db.models import AutoField, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoinghi.attendance import events
+from hoinghi.attendance import events, selectors
 from hoinghi.attendance.errors import (
     CheckInError,
     CheckInErrorCode,
@@ -22,6 +22,7 @@ from hoinghi.attendance.models import (
 )
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
 from hoinghi.core.permissions import require
+from hoinghi.core.tree import path_is_under
 from hoinghi.orgs.models import Person
 
 # --- Check-in ------------------------------------------------------------------------------------
@@ -52,6 +53,7 @@ class ScanInput:
     token: str = ""
     invitation_id: int | None = None
     person_id: int | None = None
+    guest_name: str = ""  # method "guest": the name typed for someone not on the list
 
 
 @dataclass
@@ -82,12 +84,24 @@ def _require_operator(actor, point: BridgePoint) -> None:
 
 
 def _same_payload(stored: CheckIn, scan: ScanInput) -> bool:
+    if (
+        stored.person_id is None
+        and stored.invitation_id is None
+        and stored.outcome == CheckInOutcome.REJECTED
+    ):
+        # It named nobody known (an id that does not exist): nothing a forged retry could take.
+        return stored.method == scan.method and stored.token == scan.token
     return (
         stored.method == scan.method
         and stored.token == scan.token
+        and stored.guest_name == _guest_name(scan)
         and (scan.invitation_id is None or stored.invitation_id == scan.invitation_id)
         and (scan.person_id is None or stored.person_id == scan.person_id)
     )
+
+
+def _guest_name(scan: ScanInput) -> str:
+    return " ".join(scan.guest_name.split())[:200] if scan.method == CheckInMethod.GUEST else ""
 
 
 def _validate_scan(scan: ScanInput) -> None:
@@ -95,7 +109,12 @@ def _validate_scan(scan: ScanInput) -> None:
         raise CheckInError(_("Cách điểm danh không hợp lệ."), code=CheckInErrorCode.MALFORMED)
     if scan.method == CheckInMethod.QR and not scan.token:
         raise CheckInError(_("Thiếu mã QR."), code=CheckInErrorCode.MALFORMED)
-    if scan.method != CheckInMethod.QR and scan.invitation_id is None and scan.person_id is None:
+    if scan.method == CheckInMethod.GUEST:
+        if not _guest_name(scan) or scan.invitation_id is not None or scan.person_id is not None:
+            raise CheckInError(
+                _("Khách ngoài danh sách cần có tên, và chỉ có tên."), code=CheckInErrorCode.MALFORMED
+            )
+    elif scan.method != CheckInMethod.QR and scan.invitation_id is None and scan.person_id is None:
         raise CheckInError(_("Thiếu người được điểm danh."), code=CheckInErrorCode.MALFORMED)
     if scan.scanned_at.utcoffset() is None:
         raise CheckInError(_("Thời điểm quét thiếu múi giờ."), code=CheckInErrorCode.MALFORMED)
@@ -117,6 +136,15 @@ def checkins_record(
     *, actor, point: BridgePoint, scans: list[ScanInput], is_simulated: bool = False
 ) -> list[ScanResult]:
     """Store a batch of scans from one point (live, or queued while offline) and make people present.
+
+    Who a scan may name: a QR code's invitee anywhere (the invitee carries the proof; at another
+    point than their own they are flagged "other point"); without a QR code (by search, from the
+    list, or an undo) only the people this point may check in: its invitees, the people of the
+    units it serves and their subtrees (as guests, or flagged when invited elsewhere), and whoever
+    is present here already. Anyone else, or an id that names no one, is stored rejected as
+    `not_served_here`, and the answer names nobody (no name, no point): an operator cannot learn
+    who is who elsewhere by trying ids. Someone from elsewhere without a QR code is recorded by
+    name (method "guest"): an unlisted guest, counted at the point and linked to no person.
 
     Idempotent: a scan whose id was stored before returns the stored result and changes nothing;
     the same id with a different payload is refused as replayed. Every scan that can be stored
@@ -180,6 +208,7 @@ class _People:
     by_person: dict[int, Invitation]
     guests: dict[int, Person]
     present_here: set[int]
+    served_paths: list[str]  # read only when a scan names someone by id
 
     @classmethod
     def load(cls, point: BridgePoint, scans: list[ScanInput]) -> "_People":
@@ -193,30 +222,33 @@ class _People:
             .select_related("person", "point")
             .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("person_id"))))
         )
+        # Named by id, a person's unit says whether the point serves them.
+        by_ids = invitations.select_related("person__unit")
         by_token = {i.token: i for i in invitations.filter(token__in=tokens)} if tokens else {}
-        by_id = {i.pk: i for i in invitations.filter(pk__in=invitation_ids)} if invitation_ids else {}
-        by_person = (
-            {i.person_id: i for i in invitations.filter(person_id__in=person_ids)} if person_ids else {}
-        )
+        by_id = {i.pk: i for i in by_ids.filter(pk__in=invitation_ids)} if invitation_ids else {}
+        by_person = {i.person_id: i for i in by_ids.filter(person_id__in=person_ids)} if person_ids else {}
         guest_ids = person_ids - set(by_person)
         guests = (
             {
                 person.pk: person
-                for person in Person.objects.filter(pk__in=guest_ids).annotate(
-                    is_present_here=Exists(present_here_of.filter(person_id=OuterRef("pk")))
-                )
+                for person in Person.objects.filter(pk__in=guest_ids)
+                .select_related("unit")
+                .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("pk"))))
             }
             if guest_ids
             else {}
         )
+        served_paths = selectors.point_served_paths(point=point) if invitation_ids or person_ids else []
         present_here = {
             i.person_id
             for i in (*by_token.values(), *by_id.values(), *by_person.values())
             if i.is_present_here
         } | {person.pk for person in guests.values() if person.is_present_here}
-        return cls(by_token, by_id, by_person, guests, present_here)
+        return cls(by_token, by_id, by_person, guests, present_here, served_paths)
 
     def named_by(self, scan: ScanInput) -> tuple[Invitation | None, Person | None]:
+        if scan.method == CheckInMethod.GUEST:
+            return None, None
         if scan.method == CheckInMethod.QR:
             invitation = self.by_token.get(scan.token)
         elif scan.invitation_id:
@@ -224,6 +256,28 @@ class _People:
         else:
             invitation = self.by_person.get(scan.person_id)
         return invitation, invitation.person if invitation else self.guests.get(scan.person_id)
+
+    def may_name(
+        self,
+        point: BridgePoint,
+        scan: ScanInput,
+        invitation: Invitation | None,
+        person: Person | None,
+        *,
+        present_here: set[int],
+    ) -> bool:
+        """Whether the point may check in whom `scan` names: anyone a QR code names, and
+        without one its invitees, the people it serves and whoever is present there already
+        (brought by their QR code, to be undone). An unlisted guest names no one."""
+        if scan.method in (CheckInMethod.QR, CheckInMethod.GUEST):
+            return True
+        if person is None:
+            return False
+        return (
+            (invitation is not None and invitation.point_id == point.pk)
+            or person.pk in present_here
+            or any(path_is_under(person.unit.path, served) for served in self.served_paths)
+        )
 
 
 def _decide(
@@ -242,10 +296,15 @@ def _decide(
         invitation, person = people.named_by(scan)
         scanned_at = scan_time(scan.scanned_at, conference=conference, received_at=received_at)
         outcome, reason = CheckInOutcome.PRESENT, ""
-        if not is_open:
+        # First whether the point may name them at all: every later answer names the person.
+        if not people.may_name(point, scan, invitation, person, present_here=present_here):
+            outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.NOT_SERVED_HERE
+        elif not is_open:
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.NOT_OPEN
         elif scanned_at is None:
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.SCANNED_AT_OUT_OF_RANGE
+        elif scan.method == CheckInMethod.GUEST:
+            outcome = CheckInOutcome.UNLISTED_GUEST
         elif person is None:
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.UNKNOWN_TOKEN
         elif invitation is not None and invitation.status != InvitationStatus.ACTIVE:
@@ -275,6 +334,7 @@ def _decide(
             invitation=invitation,
             person=person,
             token=scan.token[:64],
+            guest_name=_guest_name(scan),
             outcome=outcome,
             reason=reason,
             scanned_at=scanned_at,
@@ -339,14 +399,9 @@ def _results(
         if row is None:
             continue
         if row.point_id != point.pk or not _same_payload(row, scan):
+            # Names nobody: the id may be another point's scan.
             results[scan.id] = ScanResult(
-                scan.id,
-                CheckInOutcome.REJECTED,
-                CheckInErrorCode.REPLAYED,
-                row.person_id,
-                "",
-                "",
-                is_retry=True,
+                scan.id, CheckInOutcome.REJECTED, CheckInErrorCode.REPLAYED, None, "", "", is_retry=True
             )
         else:
             retried.add(scan.id)
@@ -361,6 +416,10 @@ def _results(
 
 
 def _result(row: CheckIn, point: BridgePoint, *, is_retry: bool = False) -> ScanResult:
+    if row.reason == CheckInErrorCode.NOT_SERVED_HERE:  # the log knows whom; the answer says nobody
+        return ScanResult(row.id, row.outcome, row.reason, None, "", "", is_retry=is_retry)
+    if row.outcome == CheckInOutcome.UNLISTED_GUEST:
+        return ScanResult(row.id, row.outcome, row.reason, None, row.guest_name, "", is_retry=is_retry)
     invitation = row.invitation
     invited = invitation.point if invitation and invitation.point_id != point.pk else None
     return ScanResult(

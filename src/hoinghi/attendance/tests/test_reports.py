@@ -116,6 +116,33 @@ def test_a_provincial_organiser_reports_on_their_subtree_only(client, morning, m
     assert report.scope == [small_tree.hanoi.name]
 
 
+def test_unlisted_guests_are_listed_by_name_for_the_organisers_of_their_point(
+    client, morning, ba_dinh_operator, make_user, small_tree
+):
+    checkins_record(
+        actor=ba_dinh_operator,
+        point=morning.ba_dinh_point,
+        scans=[
+            ScanInput(id=uuid.uuid4(), method="guest", guest_name="Trần Thị Vãng Lai", scanned_at=_at(8, 5))
+        ],
+    )
+    client.force_login(make_user(GrantRole.ORGANISER, small_tree.hanoi))
+    response = client.get(_urls(morning.conference)["report"])
+    report = response.context["report"]
+    assert [(g.name, g.point, g.at) for g in report.unlisted_guests] == [
+        ("Trần Thị Vãng Lai", "Điểm cầu Ba Đình", _at(8, 5))
+    ]
+    assert report.uninvited_present == 1  # the walk-in of the tree; the unlisted guest is apart
+    content = response.content.decode()
+    assert "khách ngoài danh sách" in content and "Trần Thị Vãng Lai" in content
+    workbook = load_workbook(io.BytesIO(client.get(_urls(morning.conference)["report_xlsx"]).content))
+    rows = list(workbook["Khách ngoài danh sách"].iter_rows(min_row=3, values_only=True))
+    assert rows == [(1, "Trần Thị Vãng Lai", "Điểm cầu Ba Đình", datetime(2018, 12, 6, 8, 5))]
+    # Hồ Chí Minh's organisers do not see Ba Đình's guests.
+    client.force_login(make_user(GrantRole.ORGANISER, small_tree.hcm))
+    assert client.get(_urls(morning.conference)["report"]).context["report"].unlisted_guests == []
+
+
 @pytest.mark.parametrize(
     ("role", "unit", "status"),
     [
