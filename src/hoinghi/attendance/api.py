@@ -2,11 +2,12 @@
 
 Session authentication (with its CSRF check) for the operator's page; the self check-in takes
 the invitation token as its credential. Every endpoint parses, calls one service or selector,
-and answers; refusals come back as {"code", "message", "params"} (hoinghi.api).
+and answers; refusals come back as {"code", "message", "params"}, and hoinghi.api documents
+them on every operation.
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
@@ -19,13 +20,13 @@ from hoinghi.attendance.models import AbsenceReason, CheckInMethod, IncidentKind
 router = Router(tags=["attendance"])
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    params: dict
-
-
 # --- Scans ---------------------------------------------------------------------------------------
+
+
+# An id is a positive 64-bit integer (a bigint on PostgreSQL): a larger one is refused as input
+# (422) before the database, which SQLite cannot even be asked about (OverflowError: a 500).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
 class ScanIn(Schema):
@@ -35,8 +36,8 @@ class ScanIn(Schema):
         "take back someone's presence here; guest: someone from elsewhere without a QR code, by name."
     )
     token: str = Field("", max_length=2000, description="What the QR code held (the token or the link).")
-    invitation_id: int | None = None
-    person_id: int | None = None
+    invitation_id: Id | None = None
+    person_id: Id | None = None
     guest_name: str = Field("", max_length=200, description="Method guest: the name as the guest gave it.")
     scanned_at: AwareDatetime = Field(description="The device's clock when scanned, with its offset.")
 
@@ -73,7 +74,7 @@ def _token(scanned: str) -> str:
 
 @router.post(
     "/points/{point_id}/scans",
-    response={200: ScansOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ScansOut},
     summary="Record a batch of scans of a point (live or queued offline)",
 )
 def scans_record(request: HttpRequest, point_id: int, payload: ScansIn):
@@ -122,7 +123,7 @@ class RosterOut(Schema):
 
 @router.get(
     "/points/{point_id}/roster",
-    response={200: RosterOut, 304: None, 404: ErrorOut},
+    response={200: RosterOut, 304: None},
     summary="The point's active invitees, for the check-in page's offline cache",
 )
 def roster(request: HttpRequest, point_id: int, response: HttpResponse):
@@ -158,7 +159,7 @@ class PersonFoundOut(Schema):
 
 @router.get(
     "/points/{point_id}/people",
-    response={200: list[PersonFoundOut], 404: ErrorOut},
+    response={200: list[PersonFoundOut]},
     summary="Find people by name without diacritics: invitees and people of the units served",
 )
 def people(request: HttpRequest, point_id: int, q: str = ""):
@@ -187,7 +188,7 @@ class HeartbeatOut(Schema):
 
 @router.post(
     "/points/{point_id}/heartbeat",
-    response={200: HeartbeatOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: HeartbeatOut},
     summary="An open check-in page says it is alive, with its offline queue length",
 )
 def heartbeat(request: HttpRequest, point_id: int, payload: HeartbeatIn):
@@ -208,7 +209,7 @@ def heartbeat(request: HttpRequest, point_id: int, payload: HeartbeatIn):
 class HeadcountIn(Schema):
     present: int = Field(..., ge=0, le=1_000_000)
     absent: int = Field(0, ge=0, le=1_000_000)
-    absent_reasons: dict[AbsenceReason, int] = Field(
+    absent_reasons: dict[AbsenceReason, Count] = Field(
         default_factory=dict, description="Reason code -> number of people."
     )
     note: str = Field("", max_length=500)
@@ -223,7 +224,7 @@ class HeadcountOut(Schema):
 
 @router.post(
     "/points/{point_id}/headcounts",
-    response={201: HeadcountOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: HeadcountOut},
     summary="Report counts for a room where people are not checked in one by one",
 )
 def headcount(request: HttpRequest, point_id: int, payload: HeadcountIn):
@@ -254,7 +255,7 @@ class IncidentOut(Schema):
 
 @router.post(
     "/points/{point_id}/incidents",
-    response={201: IncidentOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: IncidentOut},
     summary="Raise an incident at the point (no sound, no picture, link down...)",
 )
 def incident(request: HttpRequest, point_id: int, payload: IncidentIn):
@@ -273,7 +274,7 @@ class SelfCheckInIn(Schema):
 @router.post(
     "/invitations/{token}/checkin",
     auth=None,
-    response={200: ScanOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: ScanOut},
     summary="A participant checks in from their personal page (the token is the credential)",
 )
 def self_checkin(request: HttpRequest, token: str, payload: SelfCheckInIn):

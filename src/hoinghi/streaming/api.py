@@ -7,7 +7,6 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from hoinghi.attendance.api import ErrorOut
 from hoinghi.streaming import services
 
 router = Router(tags=["streaming"])
@@ -22,7 +21,7 @@ class PlayerIn(Schema):
 @router.post(
     "/invitations/{token}/player",
     auth=None,
-    response={204: None, 404: ErrorOut, 422: ErrorOut},
+    response={204: None},
     summary="An invitee's live player says how it plays",
 )
 def live_player(request: HttpRequest, token: str, payload: PlayerIn):
@@ -46,7 +45,7 @@ class WatchedOut(Schema):
 @router.post(
     "/invitations/{token}/chapters/{chapter_id}/watched",
     auth=None,
-    response={200: WatchedOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: WatchedOut},
     summary="Parts of a chapter an invitee watched later (merged; rewatching counts once)",
 )
 def watched(request: HttpRequest, token: str, chapter_id: int, payload: WatchedIn):

@@ -539,3 +539,56 @@ def test_a_point_that_serves_no_unit_finds_and_checks_in_its_invitees_only(
         client, f"/api/points/{point.pk}/scans", {"scans": [_scan(method="search", person_id=walk_in.pk)]}
     )
     assert response.json()["results"][0]["reason"] == "not_served_here"
+
+
+# --- Odd input: refused as input, never a 500 ------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [2**63, 10**30, 0, -5])
+@pytest.mark.parametrize("field", ["person_id", "invitation_id"])
+def test_an_id_out_of_range_in_a_scan_is_refused_as_input(issued, operator_client, scans_url, field, value):
+    """10**30 was a 500 on SQLite (OverflowError: Python int too large to convert to SQLite INTEGER)."""
+    response = _post(operator_client, scans_url, {"scans": [_scan(method="search", **{field: value})]})
+    assert (response.status_code, response.json()["code"]) == (422, "invalid")
+    assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/points/{huge}/roster",
+        "/api/points/{huge}/people?q=an",
+        "/api/points/-1/roster",
+        "/api/conferences/{huge}/live",
+        "/api/invitations/{token}/chapters/{huge}/watched",
+    ],
+)
+def test_a_huge_id_in_a_path_is_not_found(issued, operator_client, url):
+    """Beyond a bigint: "value out of range for type bigint" on PostgreSQL must stay a 404."""
+    token = _token(issued.conference, issued.people["HN-BD"])
+    url = url.format(huge=10**30, token=token)
+    if "watched" in url:
+        response = _post(operator_client, url, {"intervals": [[0, 1]]})
+    else:
+        response = operator_client.get(url)
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/points/{point}/heartbeat", '{"player": {"state": "playing", "delay": NaN}}'),
+        ("/api/points/{point}/headcounts", '{"present": 1e400}'),
+        (
+            "/api/points/{point}/headcounts",
+            '{"present": 1, "absent_reasons": {"unknown": 1000000000000000000000}}',
+        ),
+        ("/api/points/{point}/scans", "[1, 2]"),
+        ("/api/points/abc/scans", '{"scans": []}'),
+        ("/api/invitations/{token}/player", '{"state": "playing", "delay": Infinity}'),
+    ],
+)
+def test_odd_values_are_refused_as_input(issued, operator_client, url, body):
+    url = url.format(point=issued.ba_dinh_point.pk, token=_token(issued.conference, issued.people["HN-BD"]))
+    response = operator_client.post(url, body, content_type="application/json")
+    assert (response.status_code, response.json()["code"]) == (422, "invalid")
