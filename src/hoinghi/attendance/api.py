@@ -45,6 +45,35 @@ class ScanIn(Schema):
 class ScansIn(Schema):
     scans: list[ScanIn] = Field(..., min_length=1, max_length=services.MAX_BATCH)
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "scans": [
+                        {
+                            "id": "6f1c2b1e-4c1a-4a43-9d4e-2f0a7b9f1c01",
+                            "method": "qr",
+                            "token": "https://hoinghi.example/moi/VPnBOXhv3HkFkJm3iMA3-64YfEQhUnq3/",
+                            "scanned_at": "2018-12-06T07:42:10+07:00",
+                        },
+                        {
+                            "id": "6f1c2b1e-4c1a-4a43-9d4e-2f0a7b9f1c02",
+                            "method": "search",
+                            "person_id": 1,
+                            "scanned_at": "2018-12-06T07:43:05+07:00",
+                        },
+                        {
+                            "id": "6f1c2b1e-4c1a-4a43-9d4e-2f0a7b9f1c03",
+                            "method": "guest",
+                            "guest_name": "Trần Thị Lan",
+                            "scanned_at": "2018-12-06T07:44:00+07:00",
+                        },
+                    ]
+                }
+            ]
+        }
+    }
+
 
 class ScanOut(Schema):
     id: UUID
