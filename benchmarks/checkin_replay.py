@@ -41,19 +41,20 @@ PEOPLE = 24_814
 PAGE_BATCH = int(os.environ.get("BENCH_BATCH", "200"))  # BATCH of attendance/.../checkin/page.js
 
 
-def morning_scans(conference) -> list[tuple[float, int, int]]:
-    """(seconds from the first scan, point id, invitation id) of the morning's scans, in time order."""
+def morning_scans(conference) -> list[tuple[float, int, dict]]:
+    """(seconds from the first scan, point id, what the device sends) of the morning's scans, in
+    time order: the invitation, or the QR code of someone at another point than their own."""
     from hoinghi.attendance.simulation import morning_plan
 
     scans = [step for step in morning_plan(conference) if step.kind == "scan"]
     first = scans[0].at
-    return [((s.at - first).total_seconds(), s.point_id, s.invitation_id) for s in scans]
+    return [((s.at - first).total_seconds(), s.point_id, s.scan_fields()) for s in scans]
 
 
-def by_point(scans) -> dict[int, list[tuple[float, int]]]:
-    points: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for at, point_id, invitation_id in scans:
-        points[point_id].append((at, invitation_id))
+def by_point(scans) -> dict[int, list[tuple[float, dict]]]:
+    points: dict[int, list[tuple[float, dict]]] = defaultdict(list)
+    for at, point_id, fields in scans:
+        points[point_id].append((at, fields))
     return points
 
 
@@ -92,7 +93,7 @@ async def replay(url: str, sessions: dict, plan: dict, batch: int, stop_after: f
     started = time.perf_counter()
     ended = [started]
 
-    async def device(point_id: int, scans: list[tuple[float, int]]) -> None:
+    async def device(point_id: int, scans: list[tuple[float, dict]]) -> None:
         queue: list[dict] = []
         position = 0
         async with clients[point_id] as http:
@@ -104,14 +105,7 @@ async def replay(url: str, sessions: dict, plan: dict, batch: int, stop_after: f
                     await asyncio.sleep(scans[position][0] - elapsed)
                     elapsed = time.perf_counter() - started
                 while position < len(scans) and scans[position][0] <= elapsed:
-                    queue.append(
-                        {
-                            "id": str(uuid.uuid4()),
-                            "method": "search",
-                            "invitation_id": scans[position][1],
-                            "scanned_at": now_iso(),
-                        }
-                    )
+                    queue.append({"id": str(uuid.uuid4()), **scans[position][1], "scanned_at": now_iso()})
                     position += 1
                 sending, queue = queue[:batch], queue[batch:]
                 sent = time.perf_counter()

@@ -56,6 +56,15 @@ class Step:
     invitation_id: int | None = field(default=None, compare=False)
     person_id: int | None = field(default=None, compare=False)
     text: str = field(default="", compare=False)
+    token: str = field(default="", compare=False)  # a scan at another point than the invitee's
+
+    def scan_fields(self) -> dict:
+        """What the point's device sends for this scan: at another point than their own, the
+        invitee's QR code (a point checks in by id only whom it serves); otherwise the invitation
+        (on the day a QR code or a name on the list: the replay names the invitation)."""
+        if self.token:
+            return {"method": "qr", "token": self.token}
+        return {"method": "search", "invitation_id": self.invitation_id, "person_id": self.person_id}
 
 
 def morning_plan(conference: Conference) -> list[Step]:
@@ -71,15 +80,22 @@ def morning_plan(conference: Conference) -> list[Step]:
     start = ARRIVALS_FROM
     invitations = Invitation.objects.filter(
         conference=conference, status=InvitationStatus.ACTIVE
-    ).values_list("pk", "point_id", "person_id")
-    for invitation_id, point_id, person_id in invitations.iterator(chunk_size=5000):
+    ).values_list("pk", "point_id", "person_id", "token")
+    for invitation_id, point_id, person_id, token in invitations.iterator(chunk_size=5000):
         if point_id is None:
             continue
         minutes = _arrival_minutes(rng) if rng.random() < 0.97 else rng.uniform(15, 25)
         at = start + timedelta(minutes=minutes)
         where = point_id if rng.random() > 0.004 else rng.choice(points)
         steps.append(
-            Step(max(at, opened[where] + timedelta(seconds=5)), "scan", where, invitation_id, person_id)
+            Step(
+                max(at, opened[where] + timedelta(seconds=5)),
+                "scan",
+                where,
+                invitation_id,
+                person_id,
+                token=token if where != point_id else "",
+            )
         )
     for _incident in range(max(3, len(points) // 40)):
         point = rng.choice(points)
@@ -182,15 +198,8 @@ class MorningReplay:
                 self.online.add(point.pk)
                 services.point_heartbeat(actor=self.actor, point=point)
             elif step.kind == "scan":
-                # On the day a QR code carries the token; the replay names the invitation instead.
                 scans.setdefault(point.pk, []).append(
-                    services.ScanInput(
-                        id=uuid.uuid4(),
-                        method="search",
-                        invitation_id=step.invitation_id,
-                        person_id=step.person_id,
-                        scanned_at=now,
-                    )
+                    services.ScanInput(id=uuid.uuid4(), scanned_at=now, **step.scan_fields())
                 )
             elif step.kind == "incident":
                 services.incident_open(actor=self.actor, point=point, kind=step.text)

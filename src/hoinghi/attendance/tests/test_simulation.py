@@ -8,8 +8,8 @@ from django.utils import timezone
 from hoinghi.attendance.errors import SimulationError, SimulationErrorCode
 from hoinghi.attendance.models import Attendance, CheckIn, PointPresence
 from hoinghi.attendance.services import ScanInput, checkins_record
-from hoinghi.attendance.simulation import MorningReplay, morning_plan, morning_reset
-from hoinghi.conferences.models import Conference
+from hoinghi.attendance.simulation import MorningReplay, Step, morning_plan, morning_reset
+from hoinghi.conferences.models import Conference, Invitation
 
 
 @pytest.fixture
@@ -33,6 +33,22 @@ def test_the_morning_plan_is_deterministic_and_scans_each_invitee_at_most_once(i
     ]
     scanned = [s.invitation_id for s in first if s.kind == "scan"]
     assert len(scanned) == len(set(scanned))
+
+
+def test_a_replayed_invitee_at_another_point_is_checked_in_by_their_qr_code(demo, superuser):
+    """A point checks in by id only whom it serves: the replay sends the QR code of someone who
+    turns up elsewhere, as the day would, so that everyone the plan brings is counted."""
+    person = demo.people["HCM"]  # invited to Hồ Chí Minh's point
+    invitation = Invitation.objects.get(conference=demo.conference, person=person)
+    elsewhere = Step(
+        timedelta(minutes=1), "scan", demo.ba_dinh_point.pk, invitation.pk, person.pk, token=invitation.token
+    )
+    at_home = Step(timedelta(minutes=2), "scan", demo.hcm_point.pk, invitation.pk, person.pk)
+    assert elsewhere.scan_fields() == {"method": "qr", "token": invitation.token}
+    assert at_home.scan_fields()["method"] == "search"
+    replay = MorningReplay(actor=superuser, conference=demo.conference, steps=[elsewhere])
+    replay.advance(timedelta(minutes=5))
+    assert Attendance.objects.get(person=person, point=demo.ba_dinh_point).is_other_point
 
 
 def test_replaying_the_morning_fills_the_conference_and_a_reset_forgets_it(demo, superuser):
