@@ -158,9 +158,9 @@ def people_search(*, actor, point: BridgePoint, q: str) -> list[PersonFound]:
 
     Needs at least two letters; returns at most `PEOPLE_SEARCH_LIMIT`, in Vietnamese name order.
     The served subtree, not the actor's grants, bounds it: an operator holds no grant on the
-    units their point serves, yet must find the people who walk in from them. It is the very
-    bound `services.checkins_record` puts on a scan without a QR code: whoever this finds can be
-    checked in here by id, and nobody else.
+    units their point serves, yet must find the people who walk in from them. It is the bound
+    `services.checkins_record` puts on a scan without a QR code (which also lets an undo name
+    whoever is present there): whoever this finds can be checked in here by id, nobody else.
     """
     terms = search_terms(q)
     if not terms or len("".join(terms)) < 2:
