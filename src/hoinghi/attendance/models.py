@@ -60,7 +60,7 @@ class CheckIn(models.Model):
     outcome = models.CharField(max_length=20, choices=CheckInOutcome.choices)
     reason = models.CharField(max_length=40, blank=True)
     # The device's clock (offline scans keep their time), in UTC; empty when it could not be believed
-    # (attendance.services.SCAN_TIME_TOLERANCE): then the scan is rejected and `scanned_at_sent`
+    # (attendance.services.checkin.scan_time): then the scan is rejected and `scanned_at_sent`
     # keeps what the device sent.
     scanned_at = models.DateTimeField(_("lúc quét"), null=True, blank=True)
     scanned_at_sent = models.CharField(max_length=40, blank=True)

@@ -5,11 +5,14 @@ from hoinghi.attendance.services.checkin import (  # noqa: F401
     MAKES_PRESENT,
     MAX_BATCH,
     OPEN_STAGES,
+    SCAN_TIME_EARLIEST,
+    SCAN_TIME_LATEST,
     SELF_CHECKIN_OPENS_BEFORE,
     ScanInput,
     ScanResult,
     checkin_self,
     checkins_record,
+    scan_time,
 )
 from hoinghi.attendance.services.presence import (  # noqa: F401
     HEARTBEAT_WRITE_EVERY,
