@@ -22,16 +22,23 @@ class ConferenceStatus(models.TextChoices):
     LIVE = "live", _("Đang diễn ra")
     ENDED = "ended", _("Đã kết thúc")
     ARCHIVED = "archived", _("Đã lưu trữ")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 # The life cycle: which stage may follow which. Going back from "issued" to "draft" is allowed
 # (invitations are withdrawn, never deleted); nothing goes back once the conference is live.
+# A conference that will not take place is cancelled (with a reason) before it starts: it keeps its
+# invitations and history, and nothing follows. Only a draft whose invitations never went out may
+# be deleted instead (`conference_delete`).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    ConferenceStatus.DRAFT: frozenset({ConferenceStatus.INVITATIONS_ISSUED}),
-    ConferenceStatus.INVITATIONS_ISSUED: frozenset({ConferenceStatus.DRAFT, ConferenceStatus.LIVE}),
+    ConferenceStatus.DRAFT: frozenset({ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.CANCELLED}),
+    ConferenceStatus.INVITATIONS_ISSUED: frozenset(
+        {ConferenceStatus.DRAFT, ConferenceStatus.LIVE, ConferenceStatus.CANCELLED}
+    ),
     ConferenceStatus.LIVE: frozenset({ConferenceStatus.ENDED}),
     ConferenceStatus.ENDED: frozenset({ConferenceStatus.ARCHIVED}),
     ConferenceStatus.ARCHIVED: frozenset(),
+    ConferenceStatus.CANCELLED: frozenset(),
 }
 
 
@@ -84,6 +91,7 @@ class ConferenceTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)  # why it was cancelled
 
     class Meta:
         ordering = ["at", "id"]

@@ -18,6 +18,7 @@ from hoinghi.conferences.eligibility import eligibility_compute, rule_match_coun
 from hoinghi.conferences.models import (
     BridgePoint,
     Conference,
+    ConferenceStatus,
     EligibilityRule,
     Invitation,
     InvitationOverride,
@@ -47,6 +48,12 @@ def conference_get(*, actor, pk: int) -> Conference:
     if conference is None:
         raise _not_found()
     return conference
+
+
+def conference_is_deletable(*, conference: Conference) -> bool:
+    """A draft whose invitations never went out (none was ever written) may be deleted; any
+    other is cancelled instead, so that what invitees received and did stays on record."""
+    return conference.status == ConferenceStatus.DRAFT and not conference.invitations.exists()
 
 
 def point_list(*, actor, conference: Conference) -> QuerySet[BridgePoint]:

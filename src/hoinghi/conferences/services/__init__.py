@@ -2,6 +2,7 @@
 
 from hoinghi.conferences.services.conference import (  # noqa: F401
     conference_create,
+    conference_delete,
     conference_transition,
     conference_update,
 )
