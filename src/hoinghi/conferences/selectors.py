@@ -10,10 +10,12 @@ Who sees what:
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoinghi.accounts import selectors as accounts
 from hoinghi.conferences.eligibility import eligibility_compute, rule_match_counts
 from hoinghi.conferences.models import (
     BridgePoint,
@@ -75,6 +77,17 @@ def point_get(*, actor, conference: Conference, pk: int) -> BridgePoint:
     if point is None:
         raise _not_found()
     return point
+
+
+def operator_candidate_get(*, actor, conference: Conference, username: str):
+    """The active user `username` if the actor may name them an operator of a point of
+    `conference`, else None, whether or not the username exists: users holding a grant within
+    the actor's organising grants, those the actor made, and those already operating a point of
+    the conference the actor sees."""
+    points = scope(actor, "conferences.view", BridgePoint.objects.filter(conference=conference))
+    operating = get_user_model().objects.filter(is_active=True, operated_points__in=points.values("pk"))
+    candidates = accounts.user_list(actor=actor, action="conferences.change") | operating
+    return candidates.filter(username=username).distinct().first()
 
 
 def invitation_list(

@@ -120,7 +120,7 @@ def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=
             "can_change": can_change,
             "can_tick": can(actor, "conferences.prepare_point", point),
             "unit_form": unit_form or PointUnitForm(actor=actor),
-            "operator_form": operator_form or PointOperatorForm(),
+            "operator_form": operator_form or PointOperatorForm(actor=actor, conference=conference),
         },
         status=400 if unit_form is not None or operator_form is not None else 200,
     )
@@ -204,7 +204,7 @@ def point_operators(request, pk: int, point_pk: int):
         messages.success(request, _("Đã bỏ người vận hành %(username)s.") % {"username": user.username})
     else:
         require_change(actor, point)
-        form = PointOperatorForm(request.POST)
+        form = PointOperatorForm(request.POST, actor=actor, conference=conference)
         if not form.is_valid():
             return point_detail(request, pk, point_pk, operator_form=form)
         user = form.cleaned_data["username"]
