@@ -21,3 +21,9 @@ def user_list(*, actor, action: str) -> QuerySet[User]:
     granted = scope(actor, action, Grant.objects.all()).values("user_id")
     mine = Q(created_by=actor.pk) if getattr(actor, "pk", None) else Q(pk__in=[])
     return users.filter(Q(pk__in=granted) | mine)
+
+
+def usernames_taken(*, prefix: str) -> set[str]:
+    """Every username starting with `prefix`, for a caller choosing new ones (no actor: only the
+    names it is about to make are compared with them, and none is shown)."""
+    return set(User.objects.filter(username__startswith=prefix).values_list("username", flat=True))

@@ -7,6 +7,7 @@ Who sees what:
 - invitations: those of people in the actor's grants, plus the rosters of points they operate.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -88,6 +89,78 @@ def operator_candidate_get(*, actor, conference: Conference, username: str):
     operating = get_user_model().objects.filter(is_active=True, operated_points__in=points.values("pk"))
     candidates = accounts.user_list(actor=actor, action="conferences.change") | operating
     return candidates.filter(username=username).distinct().first()
+
+
+# --- Operator accounts made in bulk --------------------------------------------------------------
+
+
+def points_without_operator(*, actor, conference: Conference) -> QuerySet[BridgePoint]:
+    """The points the actor may change that have no operator yet, in the points list's order."""
+    points = BridgePoint.objects.filter(conference=conference, operators=None)
+    return (
+        scope(actor, "conferences.change", points)
+        .select_related("level", "unit")
+        .order_by("-is_host", "level__rank", "name", "id")
+    )
+
+
+def point_codes(*, conference: Conference) -> dict[int, str]:
+    """Each point's code, as the operator accounts' usernames and their .xlsx name them: the code
+    of the unit that runs it, or, where a unit runs several points of the conference,
+    "<unit code>-<point id>" for each of them."""
+    rows = list(BridgePoint.objects.filter(conference=conference).values_list("pk", "unit__code"))
+    shared = {code for code, count in Counter(code for _pk, code in rows).items() if count > 1}
+    return {pk: f"{code}-{pk}" if code in shared else code for pk, code in rows}
+
+
+def _username_part(code: str) -> str:
+    from hoinghi.orgs.vietnamese import fold
+
+    return "-".join(re.findall(r"[a-z0-9]+", fold(code)))
+
+
+@dataclass(frozen=True)
+class PlannedOperator:
+    """An operator account `point_operators_create` makes: its point, username, what the .xlsx
+    said of the person, and the address its one-time password goes to ("": on the sheet)."""
+
+    point: BridgePoint
+    code: str
+    username: str
+    full_name: str = ""
+    phone: str = ""
+    email: str = ""
+    send_to: str = ""
+
+
+def operator_accounts_plan(
+    *, actor, conference: Conference, point_ids, details=None, send_email: bool = False
+) -> list[PlannedOperator]:
+    """The accounts that making operators for `point_ids` would make now: one for each of those
+    points the actor may change that still has no operator, named "dc-<conference>-<point code>"
+    (with the point's id added if that name is taken). `details` maps a point id to
+    (full name, phone, e-mail) from the .xlsx. With `send_email` the password goes to that
+    e-mail, else to the point's technical contact, and on the sheet for a point with neither.
+    The confirmation page shows this plan, and the service writes it."""
+    details = details or {}
+    codes = point_codes(conference=conference)
+    prefix = f"dc-{conference.pk}-"
+    taken = accounts.usernames_taken(prefix=prefix)
+    planned = []
+    for point in points_without_operator(actor=actor, conference=conference).filter(pk__in=list(point_ids)):
+        code = codes[point.pk]
+        username = f"{prefix}{_username_part(code) or point.pk}"[:150]
+        if username in taken:
+            username = f"{username[:140]}-{point.pk}"
+        suffix = 2
+        while username in taken:  # an account someone made by hand with these very names
+            username = f"{prefix}{point.pk}-{suffix}"
+            suffix += 1
+        taken.add(username)
+        full_name, phone, email = details.get(point.pk, ("", "", ""))
+        send_to = (email or point.contact_email) if send_email else ""
+        planned.append(PlannedOperator(point, code, username, full_name, phone, email, send_to))
+    return planned
 
 
 def invitation_list(

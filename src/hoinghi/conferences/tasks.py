@@ -1,4 +1,5 @@
-"""Background work of conferences: sending the queued invitation e-mails.
+"""Background work of conferences: sending the queued invitation e-mails, and the one-time
+passwords of operator accounts.
 
 The task loads the conference by id and calls one service, which records on every message
 whether it went or why not. It is not retried by itself: a failed message waits on the outbox
@@ -9,6 +10,7 @@ import logging
 
 from django.tasks import task
 
+from hoinghi.accounts.models import User
 from hoinghi.conferences import services
 from hoinghi.conferences.models import Conference
 
@@ -24,4 +26,17 @@ def outbox_send(conference_id: int) -> dict[str, int]:
         return {"sent": 0, "failed": 0}
     summary = services.outbox_send(conference=conference)
     logger.info("outbox of conference %s: %s", conference_id, summary)
+    return summary
+
+
+@task()
+def operator_credentials_email(conference_id: int, user_ids: list[int], actor_id: int | None = None) -> dict:
+    """E-mail their one-time passwords to the operator accounts just made (the password is made
+    here, never passed in: task arguments are stored)."""
+    conference = Conference.objects.filter(pk=conference_id).first()
+    if conference is None:
+        return {"sent": 0, "failed": 0}
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    summary = services.operator_credentials_email(conference=conference, user_ids=user_ids, actor=actor)
+    logger.info("operator accounts of conference %s e-mailed: %s", conference_id, summary)
     return summary

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from hoinghi.conferences.views import conferences, documents, invitations, materials, personal, points
+from hoinghi.conferences.views import (
+    conferences,
+    documents,
+    invitations,
+    materials,
+    operators,
+    personal,
+    points,
+)
 
 app_name = "conferences"
 
@@ -47,6 +55,23 @@ urlpatterns = [
         "<int:pk>/diem-cau/<int:point_pk>/san-sang/", points.point_readiness_mark, name="point_readiness_mark"
     ),
     path("<int:pk>/san-sang/", points.readiness, name="readiness"),
+    # Operator accounts made in bulk (views/operators.py)
+    path("<int:pk>/diem-cau/tai-khoan-van-hanh/", operators.operator_accounts, name="operator_accounts"),
+    path(
+        "<int:pk>/diem-cau/tai-khoan-van-hanh/tao/",
+        operators.operator_accounts_create,
+        name="operator_accounts_create",
+    ),
+    path(
+        "<int:pk>/diem-cau/tai-khoan-van-hanh/mau.xlsx",
+        operators.operator_template_xlsx,
+        name="operator_template_xlsx",
+    ),
+    path(
+        "<int:pk>/diem-cau/<int:point_pk>/van-hanh/<int:user_pk>/cap-lai-mat-khau/",
+        operators.operator_password_renew,
+        name="operator_password_renew",
+    ),
     path("<int:pk>/goi-y/don-vi/", points.unit_suggest, name="unit_suggest"),
     path("<int:pk>/goi-y/can-bo/", conferences.person_suggest, name="person_suggest"),
     # Eligibility rules, preview, issuing, invitations, e-mail (views/invitations.py)

@@ -22,6 +22,13 @@ from hoinghi.conferences.services.materials import (  # noqa: F401
     material_delete,
     material_upload,
 )
+from hoinghi.conferences.services.operators import (  # noqa: F401
+    OperatorAccount,
+    checkin_url,
+    operator_credentials_email,
+    point_operator_password_renew,
+    point_operators_create,
+)
 from hoinghi.conferences.services.points import (  # noqa: F401
     READINESS_ITEMS,
     person_assign_point,

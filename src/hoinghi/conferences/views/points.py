@@ -63,6 +63,10 @@ def point_list(request, pk: int):
         "levels": BridgePointLevel.objects.all(),
         "can_create": org_selectors.unit_grant_tops(actor=actor, action="conferences.change").exists(),
     }
+    if not request.headers.get("HX-Request"):
+        context["without_operator"] = selectors.points_without_operator(
+            actor=actor, conference=conference
+        ).count()
     template = (
         "conferences/point_list_rows.html"
         if request.headers.get("HX-Request")
