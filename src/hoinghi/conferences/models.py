@@ -395,6 +395,50 @@ class OutboxMessage(TimeStampedModel):
         return f"{self.to}: {self.subject}"
 
 
+class PrintStatus(models.TextChoices):
+    QUEUED = "queued", _("Chờ tạo")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class InvitationPrint(TimeStampedModel):
+    """A point's printed invitations built in the background: every active invitation the
+    requester may print, in one PDF, or in a zip of parts when there are too many for one file.
+
+    The file holds every invitee's personal link: it is served only to those who may change the
+    point, never from a public address, and only a point's latest print is kept.
+    """
+
+    SCOPE_PATH = "point__unit__path"
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="prints")
+    point = models.ForeignKey(BridgePoint, on_delete=models.CASCADE, related_name="prints")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=PrintStatus.choices, default=PrintStatus.QUEUED)
+    total = models.PositiveIntegerField(_("số giấy mời"), default=0)
+    parts = models.PositiveSmallIntegerField(_("số tệp"), default=1)
+    file = models.FileField(upload_to="giay-moi/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_running_print_per_point",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name or f"{self.point_id}: {self.total}"
+
+
 class Material(TimeStampedModel):
     """A document for invitees and operators: the resolution's text, slides..."""
 

@@ -25,6 +25,7 @@ from hoinghi.conferences.models import (
     EligibilityRule,
     Invitation,
     InvitationOverride,
+    InvitationPrint,
     InvitationStatus,
     Material,
     OutboxMessage,
@@ -411,6 +412,43 @@ def document_place(*, conference: Conference, point: BridgePoint | None = None) 
         if candidate is not None and candidate.address:
             return candidate.address.rsplit(",", 1)[-1].strip()
     return ""
+
+
+def document_letterhead(*, conference: Conference, point: BridgePoint | None = None, day=None):
+    """The official header of a print-out of the conference: its organising unit, the place and
+    the day (by default the conference's)."""
+    from hoinghi.conferences.documents import Letterhead
+
+    return Letterhead(
+        issuer=conference.organising_unit.name,
+        department=_("Ban Tổ chức"),
+        place=document_place(conference=conference, point=point),
+        day=day or timezone.localdate(conference.starts_at),
+    )
+
+
+def invitation_letter(*, conference: Conference, point: BridgePoint, invitees):
+    """What the printed invitations of `point` show, for `invitees` (rows of `point_roster`)."""
+    from hoinghi.conferences.documents import InvitationLetter
+
+    return InvitationLetter(
+        letterhead=document_letterhead(
+            conference=conference, point=point, day=invitations_issued_on(conference=conference)
+        ),
+        conference_title=conference.title,
+        subject=conference.subject,
+        starts_at=timezone.localtime(conference.starts_at),
+        point_name=point.name,
+        point_address=point.address,
+        invitees=invitees,
+    )
+
+
+def invitation_prints(*, actor, point: BridgePoint):
+    """The point's background prints the actor may fetch (those who may change the point)."""
+    return scope(actor, "conferences.change", InvitationPrint.objects.filter(point=point)).order_by(
+        "-created_at", "-id"
+    )
 
 
 def invitations_issued_on(*, conference: Conference):

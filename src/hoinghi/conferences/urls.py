@@ -99,6 +99,21 @@ urlpatterns = [
     # Print-outs and spreadsheets (views/documents.py)
     path("<int:pk>/chuong-trinh.pdf", documents.programme_pdf, name="programme_pdf"),
     path("<int:pk>/diem-cau/<int:point_pk>/giay-moi.pdf", documents.invitations_pdf, name="invitations_pdf"),
+    path(
+        "<int:pk>/diem-cau/<int:point_pk>/giay-moi/tao-tep/",
+        documents.invitation_print_request,
+        name="invitation_print_request",
+    ),
+    path(
+        "<int:pk>/diem-cau/<int:point_pk>/giay-moi/tien-do/",
+        documents.invitation_print_progress,
+        name="invitation_print_progress",
+    ),
+    path(
+        "<int:pk>/diem-cau/<int:point_pk>/giay-moi/<int:print_pk>/tai-ve/",
+        documents.invitation_print_download,
+        name="invitation_print_download",
+    ),
     path("<int:pk>/diem-cau/<int:point_pk>/danh-sach.xlsx", documents.roster_xlsx, name="roster_xlsx"),
     path("<int:pk>/diem-cau/<int:point_pk>/ky-ten.pdf", documents.signin_pdf, name="signin_pdf"),
     # Materials (views/materials.py)

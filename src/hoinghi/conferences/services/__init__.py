@@ -42,6 +42,14 @@ from hoinghi.conferences.services.points import (  # noqa: F401
     point_unserve_unit,
     point_update,
 )
+from hoinghi.conferences.services.prints import (  # noqa: F401
+    INVITATIONS_IMMEDIATE,
+    invitation_print_build,
+    invitation_print_fail,
+    invitation_print_request,
+    invitations_per_file,
+    print_progress_key,
+)
 from hoinghi.conferences.services.programme import (  # noqa: F401
     presenter_add,
     presenter_remove,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -55,7 +56,7 @@ def _credential(point, username: str, password: str) -> documents.OperatorCreden
 def _sheet(conference, credentials, *, emailed: int = 0):
     content = documents.operator_sheet_pdf(
         documents.OperatorSheet(
-            letterhead=_letterhead(conference),
+            letterhead=_letterhead(conference, day=timezone.localdate()),  # the day it is handed over
             conference_title=conference.title,
             login_url=settings.HOINGHI_BASE_URL + reverse("accounts:login"),
             credentials=credentials,

@@ -15,6 +15,7 @@ from hoinghi.conferences.forms import PointForm, PointOperatorForm, PointUnitFor
 from hoinghi.conferences.models import BridgePointLevel
 from hoinghi.conferences.readiness import point_rows, readiness_summary
 from hoinghi.conferences.views.conferences import require_change
+from hoinghi.conferences.views.documents import print_context
 from hoinghi.core.errors import RequestErrorCode
 from hoinghi.core.forms import add_domain_error
 from hoinghi.core.permissions import PermissionDeniedError, can
@@ -106,6 +107,7 @@ def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=
     point = _point(actor, conference, point_pk)
     can_change = can(actor, "conferences.change", point)
     roster = selectors.invitation_list(actor=actor, conference=conference, point=point)
+    roster_total = roster.count()
     checklist = [(field, label, getattr(point, field)) for field, label in CHECKLIST]
     return render(
         request,
@@ -120,7 +122,9 @@ def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=
             "checklist": checklist,
             "ready_count": sum(1 for _field, _label, at in checklist if at),
             "roster": roster[:ROSTER_SHOWN],
-            "roster_total": roster.count(),
+            "roster_total": roster_total,
+            "prints_immediately": roster_total <= services.INVITATIONS_IMMEDIATE,
+            **(print_context(actor, point) if can_change else {}),
             "can_change": can_change,
             "can_tick": can(actor, "conferences.prepare_point", point),
             "unit_form": unit_form or PointUnitForm(actor=actor),
