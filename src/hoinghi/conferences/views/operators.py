@@ -114,11 +114,11 @@ def operator_accounts(request, pk: int):
     )
     file_errors = []
     if uploading and import_form.is_valid():
-        changeable = _changeable_points(actor, conference).values_list("pk", flat=True)
+        changeable = set(_changeable_points(actor, conference).values_list("pk", flat=True))
         codes = {
             code: point_id
             for point_id, code in selectors.point_codes(conference=conference).items()
-            if point_id in set(changeable)
+            if point_id in changeable
         }
         without = {point.pk for point in points}
         read = importers.operator_details_read(
