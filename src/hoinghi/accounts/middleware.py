@@ -41,9 +41,6 @@ class PasswordChangeRequiredMiddleware:
         return self.get_response(request)
 
     def _must_change(self, request) -> bool:
-        user = request.user
-        if not (user.is_authenticated and getattr(user, "must_change_password", False)):
-            return False
         open_paths = (
             reverse("accounts:password_change"),
             reverse("accounts:logout"),
@@ -51,4 +48,7 @@ class PasswordChangeRequiredMiddleware:
             reverse("javascript_catalogue", args=["vi"]).removesuffix("vi/"),  # the page's words
             settings.STATIC_URL,
         )
-        return not request.path_info.startswith(open_paths)
+        if request.path_info.startswith(open_paths):
+            return False
+        user = request.user
+        return bool(user.is_authenticated and getattr(user, "must_change_password", False))
