@@ -9,9 +9,16 @@ from hoinghi.core.permissions import GrantRole
 
 
 class User(AbstractUser):
-    """A staff user (password login) or, later, a participant (one-time links)."""
+    """A staff user (password login) or, later, a participant (one-time links).
+
+    An account made by someone else with a one-time password (`users_create`: a bridge point's
+    operator, made by the organisers) has `must_change_password` until its owner chooses their
+    own; until then every page sends them to the password change page
+    (`accounts.middleware.PasswordChangeRequiredMiddleware`).
+    """
 
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     person = models.ForeignKey(
         "orgs.Person",
         verbose_name=_("cán bộ"),
@@ -19,6 +26,16 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="users",
+    )
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu khi đăng nhập"), default=False)
+    created_by = models.ForeignKey(
+        "self",
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta(AbstractUser.Meta):

@@ -149,13 +149,17 @@ class BoardQuestion:
     is_answered: bool
     answer: str
     merged_points: list[str]  # the points of the questions merged into this one
+    is_general: bool = False  # asked about no programme item in particular ("Chung")
 
 
 def board_questions(*, conference: Conference, item: ProgrammeItem | None) -> list[BoardQuestion]:
-    """Approved (and answered) questions of `item`, oldest first so the newest is at the bottom.
-    Two queries: the questions, and the points of those merged into them."""
+    """Approved (and answered) questions of `item`, and the general ones (of no item, the default
+    when asking): those concern the whole conference, so the board has them whatever item is on.
+    Oldest first so the newest is at the bottom. Two queries: the questions, and the points of
+    those merged into them."""
+    of_item = Q(item__isnull=True) if item is None else Q(item__isnull=True) | Q(item=item)
     questions = list(
-        Question.objects.filter(conference=conference, item=item, status__in=ON_BOARD)
+        Question.objects.filter(of_item, conference=conference, status__in=ON_BOARD)
         .select_related("point", "invitation__person")
         .order_by("asked_at", "id")
     )
@@ -174,6 +178,7 @@ def board_questions(*, conference: Conference, item: ProgrammeItem | None) -> li
             is_answered=question.status == QuestionStatus.ANSWERED,
             answer=question.answer,
             merged_points=merged.get(question.pk, []),
+            is_general=question.item_id is None,
         )
         for question in questions
     ]

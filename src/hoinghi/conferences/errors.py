@@ -17,6 +17,9 @@ class ConferenceErrorCode(StrEnum):
     MATERIAL_TOO_LARGE = "material_too_large"
     NO_EMAIL = "no_email"
     WRONG_CONFERENCE = "wrong_conference"  # a point, item, rule or message of another conference
+    REASON_REQUIRED = "reason_required"  # cancelling says why
+    NOT_RENEWABLE = "not_renewable"  # a one-time password only for an account that holds nothing else
+    INVITATIONS_SENT = "invitations_sent"  # a conference whose invitations went out is cancelled, not deleted
 
 
 class ConferenceError(DomainError):

@@ -4,12 +4,12 @@ scope; the services decide what is allowed."""
 from datetime import datetime
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hoinghi.conferences import selectors
 from hoinghi.conferences.models import BridgePointLevel, ProgrammeItemKind
 from hoinghi.orgs import selectors as org_selectors
 from hoinghi.orgs.models import Person, Unit
@@ -255,13 +255,26 @@ class PointUnitForm(forms.Form):
 
 
 class PointOperatorForm(forms.Form):
+    """An operator named by username, among the accounts the actor may name
+    (`selectors.operator_candidate_get`). Any other username gets the same answer whether it
+    exists or not: the form does not tell an organiser which accounts exist outside their part of
+    the tree."""
+
     username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), max_length=150)
+
+    def __init__(self, *args, actor, conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor, self.conference = actor, conference
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        user = selectors.operator_candidate_get(
+            actor=self.actor, conference=self.conference, username=username
+        )
         if user is None:
             raise ValidationError(
-                _("Không có tài khoản “%(username)s”."), code="not_found", params={"username": username}
+                _("Không tìm thấy tài khoản “%(username)s” trong phạm vi quản lý của đồng chí."),
+                code="not_found",
+                params={"username": username},
             )
         return user

@@ -22,16 +22,23 @@ class ConferenceStatus(models.TextChoices):
     LIVE = "live", _("Đang diễn ra")
     ENDED = "ended", _("Đã kết thúc")
     ARCHIVED = "archived", _("Đã lưu trữ")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 # The life cycle: which stage may follow which. Going back from "issued" to "draft" is allowed
 # (invitations are withdrawn, never deleted); nothing goes back once the conference is live.
+# A conference that will not take place is cancelled (with a reason) before it starts: it keeps its
+# invitations and history, and nothing follows. Only a draft whose invitations never went out may
+# be deleted instead (`conference_delete`).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    ConferenceStatus.DRAFT: frozenset({ConferenceStatus.INVITATIONS_ISSUED}),
-    ConferenceStatus.INVITATIONS_ISSUED: frozenset({ConferenceStatus.DRAFT, ConferenceStatus.LIVE}),
+    ConferenceStatus.DRAFT: frozenset({ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.CANCELLED}),
+    ConferenceStatus.INVITATIONS_ISSUED: frozenset(
+        {ConferenceStatus.DRAFT, ConferenceStatus.LIVE, ConferenceStatus.CANCELLED}
+    ),
     ConferenceStatus.LIVE: frozenset({ConferenceStatus.ENDED}),
     ConferenceStatus.ENDED: frozenset({ConferenceStatus.ARCHIVED}),
     ConferenceStatus.ARCHIVED: frozenset(),
+    ConferenceStatus.CANCELLED: frozenset(),
 }
 
 
@@ -84,6 +91,7 @@ class ConferenceTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)  # why it was cancelled
 
     class Meta:
         ordering = ["at", "id"]
@@ -385,6 +393,50 @@ class OutboxMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class PrintStatus(models.TextChoices):
+    QUEUED = "queued", _("Chờ tạo")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class InvitationPrint(TimeStampedModel):
+    """A point's printed invitations built in the background: every active invitation the
+    requester may print, in one PDF, or in a zip of parts when there are too many for one file.
+
+    The file holds every invitee's personal link: it is served only to those who may change the
+    point, never from a public address, and only a point's latest print is kept.
+    """
+
+    SCOPE_PATH = "point__unit__path"
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="prints")
+    point = models.ForeignKey(BridgePoint, on_delete=models.CASCADE, related_name="prints")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=PrintStatus.choices, default=PrintStatus.QUEUED)
+    total = models.PositiveIntegerField(_("số giấy mời"), default=0)
+    parts = models.PositiveSmallIntegerField(_("số tệp"), default=1)
+    file = models.FileField(upload_to="giay-moi/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_running_print_per_point",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name or f"{self.point_id}: {self.total}"
 
 
 class Material(TimeStampedModel):

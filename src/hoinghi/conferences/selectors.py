@@ -7,20 +7,25 @@ Who sees what:
 - invitations: those of people in the actor's grants, plus the rosters of points they operate.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoinghi.accounts import selectors as accounts
 from hoinghi.conferences.eligibility import eligibility_compute, rule_match_counts
 from hoinghi.conferences.models import (
     BridgePoint,
     Conference,
+    ConferenceStatus,
     EligibilityRule,
     Invitation,
     InvitationOverride,
+    InvitationPrint,
     InvitationStatus,
     Material,
     OutboxMessage,
@@ -49,6 +54,12 @@ def conference_get(*, actor, pk: int) -> Conference:
     return conference
 
 
+def conference_is_deletable(*, conference: Conference) -> bool:
+    """A draft whose invitations never went out (none was ever written) may be deleted; any
+    other is cancelled instead, so that what invitees received and did stays on record."""
+    return conference.status == ConferenceStatus.DRAFT and not conference.invitations.exists()
+
+
 def point_list(*, actor, conference: Conference) -> QuerySet[BridgePoint]:
     """The points the actor sees, with their active invitee counts."""
     points = BridgePoint.objects.filter(conference=conference).select_related("level", "unit")
@@ -68,6 +79,89 @@ def point_get(*, actor, conference: Conference, pk: int) -> BridgePoint:
     if point is None:
         raise _not_found()
     return point
+
+
+def operator_candidate_get(*, actor, conference: Conference, username: str):
+    """The active user `username` if the actor may name them an operator of a point of
+    `conference`, else None, whether or not the username exists: users holding a grant within
+    the actor's organising grants, those the actor made, and those already operating a point of
+    the conference the actor sees."""
+    points = scope(actor, "conferences.view", BridgePoint.objects.filter(conference=conference))
+    operating = get_user_model().objects.filter(is_active=True, operated_points__in=points.values("pk"))
+    candidates = accounts.user_list(actor=actor, action="conferences.change") | operating
+    return candidates.filter(username=username).distinct().first()
+
+
+# --- Operator accounts made in bulk --------------------------------------------------------------
+
+
+def points_without_operator(*, actor, conference: Conference) -> QuerySet[BridgePoint]:
+    """The points the actor may change that have no operator yet, in the points list's order."""
+    points = BridgePoint.objects.filter(conference=conference, operators=None)
+    return (
+        scope(actor, "conferences.change", points)
+        .select_related("level", "unit")
+        .order_by("-is_host", "level__rank", "name", "id")
+    )
+
+
+def point_codes(*, conference: Conference) -> dict[int, str]:
+    """Each point's code, as the operator accounts' usernames and their .xlsx name them: the code
+    of the unit that runs it, or, where a unit runs several points of the conference,
+    "<unit code>-<point id>" for each of them."""
+    rows = list(BridgePoint.objects.filter(conference=conference).values_list("pk", "unit__code"))
+    shared = {code for code, count in Counter(code for _pk, code in rows).items() if count > 1}
+    return {pk: f"{code}-{pk}" if code in shared else code for pk, code in rows}
+
+
+def _username_part(code: str) -> str:
+    from hoinghi.orgs.vietnamese import fold
+
+    return "-".join(re.findall(r"[a-z0-9]+", fold(code)))
+
+
+@dataclass(frozen=True)
+class PlannedOperator:
+    """An operator account `point_operators_create` makes: its point, username, what the .xlsx
+    said of the person, and the address its one-time password goes to ("": on the sheet)."""
+
+    point: BridgePoint
+    code: str
+    username: str
+    full_name: str = ""
+    phone: str = ""
+    email: str = ""
+    send_to: str = ""
+
+
+def operator_accounts_plan(
+    *, actor, conference: Conference, point_ids, details=None, send_email: bool = False
+) -> list[PlannedOperator]:
+    """The accounts that making operators for `point_ids` would make now: one for each of those
+    points the actor may change that still has no operator, named "dc-<conference>-<point code>"
+    (with the point's id added if that name is taken). `details` maps a point id to
+    (full name, phone, e-mail) from the .xlsx. With `send_email` the password goes to that
+    e-mail, else to the point's technical contact, and on the sheet for a point with neither.
+    The confirmation page shows this plan, and the service writes it."""
+    details = details or {}
+    codes = point_codes(conference=conference)
+    prefix = f"dc-{conference.pk}-"
+    taken = accounts.usernames_taken(prefix=prefix)
+    planned = []
+    for point in points_without_operator(actor=actor, conference=conference).filter(pk__in=list(point_ids)):
+        code = codes[point.pk]
+        username = f"{prefix}{_username_part(code) or point.pk}"[:150]
+        if username in taken:
+            username = f"{username[:140]}-{point.pk}"
+        suffix = 2
+        while username in taken:  # an account someone made by hand with these very names
+            username = f"{prefix}{point.pk}-{suffix}"
+            suffix += 1
+        taken.add(username)
+        full_name, phone, email = details.get(point.pk, ("", "", ""))
+        send_to = (email or point.contact_email) if send_email else ""
+        planned.append(PlannedOperator(point, code, username, full_name, phone, email, send_to))
+    return planned
 
 
 def invitation_list(
@@ -318,6 +412,43 @@ def document_place(*, conference: Conference, point: BridgePoint | None = None) 
         if candidate is not None and candidate.address:
             return candidate.address.rsplit(",", 1)[-1].strip()
     return ""
+
+
+def document_letterhead(*, conference: Conference, point: BridgePoint | None = None, day=None):
+    """The official header of a print-out of the conference: its organising unit, the place and
+    the day (by default the conference's)."""
+    from hoinghi.conferences.documents import Letterhead
+
+    return Letterhead(
+        issuer=conference.organising_unit.name,
+        department=_("Ban Tổ chức"),
+        place=document_place(conference=conference, point=point),
+        day=day or timezone.localdate(conference.starts_at),
+    )
+
+
+def invitation_letter(*, conference: Conference, point: BridgePoint, invitees):
+    """What the printed invitations of `point` show, for `invitees` (rows of `point_roster`)."""
+    from hoinghi.conferences.documents import InvitationLetter
+
+    return InvitationLetter(
+        letterhead=document_letterhead(
+            conference=conference, point=point, day=invitations_issued_on(conference=conference)
+        ),
+        conference_title=conference.title,
+        subject=conference.subject,
+        starts_at=timezone.localtime(conference.starts_at),
+        point_name=point.name,
+        point_address=point.address,
+        invitees=invitees,
+    )
+
+
+def invitation_prints(*, actor, point: BridgePoint):
+    """The point's background prints the actor may fetch (those who may change the point)."""
+    return scope(actor, "conferences.change", InvitationPrint.objects.filter(point=point)).order_by(
+        "-created_at", "-id"
+    )
 
 
 def invitations_issued_on(*, conference: Conference):

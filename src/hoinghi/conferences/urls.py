@@ -1,6 +1,14 @@
 from django.urls import path
 
-from hoinghi.conferences.views import conferences, documents, invitations, materials, personal, points
+from hoinghi.conferences.views import (
+    conferences,
+    documents,
+    invitations,
+    materials,
+    operators,
+    personal,
+    points,
+)
 
 app_name = "conferences"
 
@@ -11,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/", conferences.conference_detail, name="detail"),
     path("<int:pk>/sua/", conferences.conference_edit, name="edit"),
     path("<int:pk>/chuyen-giai-doan/", conferences.conference_transition, name="transition"),
+    path("<int:pk>/xoa/", conferences.conference_delete, name="delete"),
     path("<int:pk>/chuong-trinh/", conferences.programme, name="programme"),
     path("<int:pk>/chuong-trinh/them/", conferences.programme_item_create, name="programme_item_create"),
     path(
@@ -46,6 +55,23 @@ urlpatterns = [
         "<int:pk>/diem-cau/<int:point_pk>/san-sang/", points.point_readiness_mark, name="point_readiness_mark"
     ),
     path("<int:pk>/san-sang/", points.readiness, name="readiness"),
+    # Operator accounts made in bulk (views/operators.py)
+    path("<int:pk>/diem-cau/tai-khoan-van-hanh/", operators.operator_accounts, name="operator_accounts"),
+    path(
+        "<int:pk>/diem-cau/tai-khoan-van-hanh/tao/",
+        operators.operator_accounts_create,
+        name="operator_accounts_create",
+    ),
+    path(
+        "<int:pk>/diem-cau/tai-khoan-van-hanh/mau.xlsx",
+        operators.operator_template_xlsx,
+        name="operator_template_xlsx",
+    ),
+    path(
+        "<int:pk>/diem-cau/<int:point_pk>/van-hanh/<int:user_pk>/cap-lai-mat-khau/",
+        operators.operator_password_renew,
+        name="operator_password_renew",
+    ),
     path("<int:pk>/goi-y/don-vi/", points.unit_suggest, name="unit_suggest"),
     path("<int:pk>/goi-y/can-bo/", conferences.person_suggest, name="person_suggest"),
     # Eligibility rules, preview, issuing, invitations, e-mail (views/invitations.py)
@@ -73,6 +99,21 @@ urlpatterns = [
     # Print-outs and spreadsheets (views/documents.py)
     path("<int:pk>/chuong-trinh.pdf", documents.programme_pdf, name="programme_pdf"),
     path("<int:pk>/diem-cau/<int:point_pk>/giay-moi.pdf", documents.invitations_pdf, name="invitations_pdf"),
+    path(
+        "<int:pk>/diem-cau/<int:point_pk>/giay-moi/tao-tep/",
+        documents.invitation_print_request,
+        name="invitation_print_request",
+    ),
+    path(
+        "<int:pk>/diem-cau/<int:point_pk>/giay-moi/tien-do/",
+        documents.invitation_print_progress,
+        name="invitation_print_progress",
+    ),
+    path(
+        "<int:pk>/diem-cau/<int:point_pk>/giay-moi/<int:print_pk>/tai-ve/",
+        documents.invitation_print_download,
+        name="invitation_print_download",
+    ),
     path("<int:pk>/diem-cau/<int:point_pk>/danh-sach.xlsx", documents.roster_xlsx, name="roster_xlsx"),
     path("<int:pk>/diem-cau/<int:point_pk>/ky-ten.pdf", documents.signin_pdf, name="signin_pdf"),
     # Materials (views/materials.py)

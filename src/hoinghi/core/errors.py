@@ -84,15 +84,22 @@ def _label(instance: Model, name: str) -> str:
 
 
 def validate(
-    instance: Model, *, error_class: type[DomainError], code: str, exclude: list[str] | None = None
+    instance: Model,
+    *,
+    error_class: type[DomainError],
+    code: str,
+    exclude: list[str] | None = None,
+    validate_unique: bool = True,
 ) -> None:
     """`full_clean()` the instance; raise `error_class(code=code)` with its field errors if it fails.
 
     The message names every field and its problem, for a reader without a form (the API, an
     error page); `field_errors` keeps them apart, for a form to show each on its field.
+    `validate_unique=False` leaves out the uniqueness queries, for a caller that checked a whole
+    batch at once.
     """
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(exclude=exclude, validate_unique=validate_unique)
     except ValidationError as error:
         field_errors: FieldErrors = {}
         for name, errors in error.update_error_dict({}).items():

@@ -28,5 +28,6 @@ from hoinghi.attendance.services.presence import (  # noqa: F401
 )
 from hoinghi.attendance.services.questions import (  # noqa: F401
     question_ask,
+    question_item_move,
     question_moderate,
 )

@@ -14,7 +14,7 @@ from hoinghi.attendance.models import (
     QuestionStatus,
 )
 from hoinghi.attendance.services.checkin import _require_operator
-from hoinghi.conferences.models import BridgePoint, Invitation
+from hoinghi.conferences.models import BridgePoint, Invitation, ProgrammeItem
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
 
@@ -80,6 +80,35 @@ def question_moderate(
         obj=question,
         unit_path=question.conference.organising_unit.path,
         status=status,
+    )
+    events.questions_changed_on_commit(question.conference_id)
+    return question
+
+
+@transaction.atomic
+def question_item_move(*, actor, question: Question, item: ProgrammeItem | None) -> Question:
+    """Tie a question to another programme item, or to none (`item` None: a general question);
+    moderators do it when a question was sent under the wrong item, or under none. Its status
+    stays: an approved question shows on the board with its new item.
+
+    Raises `QuestionError(wrong_conference)` for an item of another conference."""
+    require(actor, "attendance.moderate", question.conference)
+    if item is not None and item.conference_id != question.conference_id:
+        raise QuestionError(
+            _("Mục chương trình không thuộc hội nghị này."), code=QuestionErrorCode.WRONG_CONFERENCE
+        )
+    previous = question.item_id
+    if previous == (item.pk if item is not None else None):
+        return question
+    question.item = item
+    question.save(update_fields=["item"])
+    audit(
+        actor=actor,
+        type="attendance.question.moved",
+        obj=question,
+        unit_path=question.conference.organising_unit.path,
+        from_item=previous,
+        to_item=question.item_id,
     )
     events.questions_changed_on_commit(question.conference_id)
     return question

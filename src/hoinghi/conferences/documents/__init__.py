@@ -46,6 +46,12 @@ from hoinghi.conferences.documents.layout import (  # noqa: F401
     draw_letterhead,
     when_line,
 )
+from hoinghi.conferences.documents.operators import (  # noqa: F401
+    OPERATOR_BLOCKS_PER_PAGE,
+    OperatorCredential,
+    OperatorSheet,
+    operator_sheet_pdf,
+)
 from hoinghi.conferences.documents.programme import (  # noqa: F401
     programme_pdf,
 )

@@ -1,6 +1,7 @@
 """Printed invitations with their personal QR codes (A4 PDF)."""
 
 import io
+from collections.abc import Callable
 
 import segno
 from django.utils.translation import gettext as _
@@ -75,8 +76,14 @@ def _labelled(canvas: Canvas, label: str, value: str, y: float, *, bold_value: b
     return y - 2
 
 
-def invitations_pdf(letter: InvitationLetter) -> bytes:
-    """One A4 invitation per invitee, each with the QR code of their personal link."""
+PROGRESS_EVERY = 50
+
+
+def invitations_pdf(letter: InvitationLetter, progress: Callable[[int], None] | None = None) -> bytes:
+    """One A4 invitation per invitee, each with the QR code of their personal link.
+
+    `progress(done)` is called every `PROGRESS_EVERY` invitations and at the end (a background
+    print reports how far it got)."""
     register_fonts()
     output = io.BytesIO()
     canvas = Canvas(output, pagesize=A4, pageCompression=1, initialFontName=REGULAR)
@@ -84,7 +91,7 @@ def invitations_pdf(letter: InvitationLetter) -> bytes:
     canvas.setAuthor(letter.letterhead.issuer)
     place = letter.point_name + (f" — {letter.point_address}" if letter.point_address else "")
     when = when_line(letter.starts_at)
-    for invitee in letter.invitees:
+    for number, invitee in enumerate(letter.invitees, start=1):
         y = draw_letterhead(canvas, letter.letterhead, PAGE_HEIGHT - TOP) - 22
         y = _centred_lines(canvas, _("GIẤY MỜI"), BOLD, 20, y) - 4
         y = _centred_lines(canvas, letter.conference_title, BOLD, 13, y) - 14
@@ -130,6 +137,8 @@ def invitations_pdf(letter: InvitationLetter) -> bytes:
         canvas.setFont(BOLD, 12.5)
         canvas.drawCentredString(signer_centre, qr_y + qr_size + 4, letter.signer or _("TM. BAN TỔ CHỨC"))
         canvas.showPage()
+        if progress is not None and (number % PROGRESS_EVERY == 0 or number == len(letter.invitees)):
+            progress(number)
     if not letter.invitees:
         register_fonts()
         canvas.setFont(ITALIC, 12)

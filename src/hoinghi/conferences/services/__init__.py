@@ -2,6 +2,7 @@
 
 from hoinghi.conferences.services.conference import (  # noqa: F401
     conference_create,
+    conference_delete,
     conference_transition,
     conference_update,
 )
@@ -21,6 +22,13 @@ from hoinghi.conferences.services.materials import (  # noqa: F401
     material_delete,
     material_upload,
 )
+from hoinghi.conferences.services.operators import (  # noqa: F401
+    OperatorAccount,
+    checkin_url,
+    operator_credentials_email,
+    point_operator_password_renew,
+    point_operators_create,
+)
 from hoinghi.conferences.services.points import (  # noqa: F401
     READINESS_ITEMS,
     person_assign_point,
@@ -33,6 +41,14 @@ from hoinghi.conferences.services.points import (  # noqa: F401
     point_serve_unit,
     point_unserve_unit,
     point_update,
+)
+from hoinghi.conferences.services.prints import (  # noqa: F401
+    INVITATIONS_IMMEDIATE,
+    invitation_print_build,
+    invitation_print_fail,
+    invitation_print_request,
+    invitations_per_file,
+    print_progress_key,
 )
 from hoinghi.conferences.services.programme import (  # noqa: F401
     presenter_add,

@@ -15,6 +15,7 @@ from hoinghi.conferences.models import (
     Invitation,
     InvitationStatus,
 )
+from hoinghi.conferences.selectors import conference_is_deletable
 from hoinghi.conferences.services._common import _PROGRAMME_OPEN, _require_stage, _validate
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
@@ -76,11 +77,15 @@ def conference_update(*, actor, conference: Conference, **changes) -> Conference
 
 
 @transaction.atomic
-def conference_transition(*, actor, conference: Conference, to_status: str) -> Conference:
+def conference_transition(*, actor, conference: Conference, to_status: str, reason: str = "") -> Conference:
     """Move the conference to its next stage (see `TRANSITIONS`), recording who and when.
 
     Issuing invitations goes through `conference_issue`, which also writes the invitations.
+    Cancelling needs a `reason`, kept with the move; the invitations stay (the invitees' pages
+    say the conference is cancelled) and nothing can change afterwards.
     The row is locked so that two organisers cannot move it at once.
+
+    Raises `ConferenceError`: `bad_transition`, `reason_required` (cancelling without a reason).
     """
     require(actor, "conferences.change", conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
@@ -90,6 +95,9 @@ def conference_transition(*, actor, conference: Conference, to_status: str) -> C
             code=ConferenceErrorCode.BAD_TRANSITION,
             params={"from": conference.get_status_display(), "to": ConferenceStatus(to_status).label},
         )
+    reason = reason.strip()
+    if to_status == ConferenceStatus.CANCELLED and not reason:
+        raise ConferenceError(_("Cần ghi lý do hủy hội nghị."), code=ConferenceErrorCode.REASON_REQUIRED)
     if to_status == ConferenceStatus.DRAFT:
         # Back to draft: invitations are withdrawn (kept, with their tokens) until issued again.
         Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE).update(
@@ -100,6 +108,7 @@ def conference_transition(*, actor, conference: Conference, to_status: str) -> C
         from_status=conference.status,
         to_status=to_status,
         actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason[:500],
     )
     previous, conference.status = conference.status, to_status
     conference.save(update_fields=["status", "updated_at"])
@@ -110,5 +119,34 @@ def conference_transition(*, actor, conference: Conference, to_status: str) -> C
         unit_path=conference.organising_unit.path,
         from_status=previous,
         to_status=to_status,
+        **({"reason": reason} if reason else {}),
     )
     return conference
+
+
+@transaction.atomic
+def conference_delete(*, actor, conference: Conference) -> None:
+    """Delete a draft conference with everything it holds (programme, points, rules).
+
+    Raises `ConferenceError(invitations_sent)` once its invitations went out (even if it went
+    back to draft since, which withdrew them): it is cancelled instead (`conference_transition`
+    to "cancelled"). The row is locked so that issuing cannot slip in between check and delete.
+    """
+    require(actor, "conferences.change", conference)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if not conference_is_deletable(conference=conference):
+        raise ConferenceError(
+            _(
+                "Giấy mời của hội nghị đã được phát hành nên không thể xóa hội nghị; "
+                "nếu hội nghị không diễn ra, hãy hủy hội nghị (giấy mời và lịch sử được giữ lại)."
+            ),
+            code=ConferenceErrorCode.INVITATIONS_SENT,
+        )
+    audit(
+        actor=actor,
+        type="conferences.conference.deleted",
+        obj=conference,
+        unit_path=conference.organising_unit.path,
+        conference=conference.pk,
+    )
+    conference.delete()

@@ -15,8 +15,10 @@ def organiser(small_tree, make_user, point_levels):
     PersonFactory(
         unit=small_tree.national, code="CB-0001", family_name="Nguyễn", middle_name="Đình", given_name="Khang"
     )
-    make_user(username="vanhanh", first_name="Vận", last_name="Hành")
-    return make_user(GrantRole.ORGANISER, small_tree.national, username="bantochuc")
+    organiser = make_user(GrantRole.ORGANISER, small_tree.national, username="bantochuc")
+    # An account the organiser made: the operator form finds only accounts within their reach.
+    make_user(username="vanhanh", first_name="Vận", last_name="Hành", created_by=organiser)
+    return organiser
 
 
 def test_organiser_builds_a_conference_and_its_bridge_point_becomes_ready(page_for, organiser, live_server):

@@ -192,7 +192,7 @@ def test_units_served_and_operators_are_added_and_removed(client, small_conferen
     assert set(BridgePointUnit.objects.filter(point=point).values_list("unit__code", flat=True)) == {"TLD"}
 
     response = client.post(_url(small_conference, "point_operators", point), {"username": "khong-co"})
-    assert response.status_code == 400 and "Không có tài khoản" in response.content.decode()
+    assert response.status_code == 400 and "Không tìm thấy tài khoản" in response.content.decode()
     client.post(_url(small_conference, "point_operators", point), {"username": "vanhanh-badinh"})
     assert list(point.operators.values_list("username", flat=True)) == ["vanhanh-badinh"]
     client.post(_url(small_conference, "point_operators", point), {"remove": people["operator"].pk})

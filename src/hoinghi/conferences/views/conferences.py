@@ -101,7 +101,18 @@ def conference_edit(request, pk: int):
 # --- Overview and life cycle ----------------------------------------------------------------------
 
 
-def _stepper(conference) -> list[dict]:
+def _stepper(conference, transitions) -> list[dict]:
+    """The life cycle's steps; a cancelled conference shows the stages it went through, then
+    "cancelled" in place of those it never reached."""
+    if conference.status == ConferenceStatus.CANCELLED:
+        cancelled_from = next(
+            (t.from_status for t in reversed(transitions) if t.to_status == ConferenceStatus.CANCELLED),
+            ConferenceStatus.DRAFT,
+        )
+        reached = STAGES[: STAGES.index(cancelled_from) + 1]
+        return [{"value": stage, "label": stage.label, "state": "done"} for stage in reached] + [
+            {"value": conference.status, "label": ConferenceStatus.CANCELLED.label, "state": "cancelled"}
+        ]
     current = STAGES.index(conference.status)
     return [
         {
@@ -121,7 +132,8 @@ def conference_detail(request, pk: int):
     summary = readiness.readiness_summary(actor=actor, conference=conference, include_rules=can_change)
     next_stages = [
         stage for stage in STAGES if stage in TRANSITIONS[conference.status]
-    ]  # in life-cycle order
+    ]  # in life-cycle order; cancelling has its own form, with the reason
+    transitions = list(conference.transitions.select_related("actor"))
     return render(
         request,
         "conferences/conference_detail.html",
@@ -131,10 +143,15 @@ def conference_detail(request, pk: int):
             "conference": conference,
             "totals": readiness.totals(actor=actor, conference=conference),
             "summary": summary,
-            "stepper": _stepper(conference),
-            "transitions": conference.transitions.select_related("actor"),
+            "stepper": _stepper(conference, transitions),
+            "transitions": transitions,
             "next_stages": next_stages,
             "can_change": can_change,
+            "can_cancel": ConferenceStatus.CANCELLED in TRANSITIONS[conference.status],
+            "is_deletable": can_change and selectors.conference_is_deletable(conference=conference),
+            "cancellation": next(
+                (t for t in reversed(transitions) if t.to_status == ConferenceStatus.CANCELLED), None
+            ),
         },
     )
 
@@ -151,11 +168,25 @@ def conference_transition(request, pk: int):
     if to_status == ConferenceStatus.INVITATIONS_ISSUED and conference.status == ConferenceStatus.DRAFT:
         # Issuing writes the invitations: it goes through the preview, never straight from here.
         return redirect("conferences:preview", pk=pk)
-    services.conference_transition(actor=actor, conference=conference, to_status=to_status)
+    services.conference_transition(
+        actor=actor, conference=conference, to_status=to_status, reason=request.POST.get("reason", "")
+    )
     messages.success(
         request, _("Hội nghị chuyển sang “%(stage)s”.") % {"stage": ConferenceStatus(to_status).label}
     )
     return redirect("conferences:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def conference_delete(request, pk: int):
+    """Delete a draft whose invitations never went out; any other is refused with the reason
+    (`invitations_sent`: cancel it instead), on the error page."""
+    actor = request.user
+    conference = selectors.conference_get(actor=actor, pk=pk)
+    services.conference_delete(actor=actor, conference=conference)
+    messages.success(request, _("Đã xóa hội nghị “%(title)s”.") % {"title": conference.title})
+    return redirect("conferences:list")
 
 
 # --- Programme ------------------------------------------------------------------------------------

@@ -6,28 +6,36 @@ sheet go to the organisers and viewers whose grants cover the point (with the in
 grants) and to the point's operators (all of its invitees); invitations carry each invitee's
 personal link, a credential, so only organisers who may change the point print them. Anything
 else is "not found".
+
+A point's invitations are never cut short: up to `services.INVITATIONS_IMMEDIATE` they are drawn
+in the request; above, the point's page asks for a background print (`services/prints.py`) and
+follows its progress, and its file says how many it holds.
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from hoinghi.conferences import documents, selectors
+from hoinghi.conferences import documents, selectors, services
+from hoinghi.conferences.models import PrintStatus
+from hoinghi.core.errors import DomainError, RequestErrorCode
 from hoinghi.core.permissions import require
+
+RUNNING_PRINTS = (PrintStatus.QUEUED, PrintStatus.RUNNING)
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _letterhead(conference, point=None, day=None) -> documents.Letterhead:
-    return documents.Letterhead(
-        issuer=conference.organising_unit.name,
-        department=_("Ban Tổ chức"),
-        place=selectors.document_place(conference=conference, point=point),
-        day=day or timezone.localdate(conference.starts_at),
-    )
+    return selectors.document_letterhead(conference=conference, point=point, day=day)
 
 
 def _file(content: bytes, content_type: str, file_name: str, *, attachment: bool) -> HttpResponse:
@@ -37,12 +45,6 @@ def _file(content: bytes, content_type: str, file_name: str, *, attachment: bool
     # Rosters name people: nothing in between may keep a copy.
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def invitation_parts(total: int, size: int = documents.INVITATIONS_PER_PART) -> list[tuple[int, int]]:
-    """The (from, to) ranges, 1-based and inclusive, to print a point's invitations in parts;
-    for the pages that link to them."""
-    return [(start, min(start + size - 1, total)) for start in range(1, total + 1, size)]
 
 
 @login_required
@@ -107,38 +109,101 @@ def roster_xlsx(request, pk: int, point_pk: int):
     return _file(content, XLSX, f"danh-sach-diem-cau-{point.pk}.xlsx", attachment=True)
 
 
-def _range(request, total: int) -> tuple[int, int]:
-    """?from=&to= (1-based, inclusive), at most one part long; by default the first part."""
+def _range(request, total: int) -> tuple[int, int] | None:
+    """?from=&to= (1-based, inclusive), at most one part long; None without them (every
+    invitation). A longer or impossible range is refused, never cut short."""
+    if not (request.GET.get("from") or request.GET.get("to")):
+        return None
     try:
-        start = max(1, int(request.GET.get("from") or 1))
-        end = int(request.GET.get("to") or start + documents.INVITATIONS_PER_PART - 1)
-    except ValueError as error:
-        raise Http404(_("Khoảng không hợp lệ.")) from error
-    end = min(end, start + documents.INVITATIONS_PER_PART - 1, max(total, start))
-    return start, max(start, end)
+        start = int(request.GET.get("from") or 1)
+        end = int(request.GET.get("to") or min(total, start + documents.INVITATIONS_PER_PART - 1))
+    except ValueError:
+        start = end = 0
+    if not (1 <= start <= end <= max(total, 1) and end - start < documents.INVITATIONS_PER_PART):
+        raise DomainError(
+            _("Khoảng giấy mời không hợp lệ: từ 1 đến %(total)s, mỗi lần tối đa %(part)s giấy."),
+            code=RequestErrorCode.BAD_REQUEST,
+            params={"total": total, "part": documents.INVITATIONS_PER_PART},
+        )
+    return start, end
 
 
 @login_required
 def invitations_pdf(request, pk: int, point_pk: int):
+    """Every invitation of the point, or the range asked for; a point with more than
+    `INVITATIONS_IMMEDIATE` is printed in the background instead (its page offers that)."""
     conference = selectors.conference_get(actor=request.user, pk=pk)
     point = selectors.point_get(actor=request.user, conference=conference, pk=point_pk)
     require(request.user, "conferences.change", point)
     roster = selectors.point_roster(
         actor=request.user, conference=conference, point=point, base_url=settings.HOINGHI_BASE_URL
     )
-    start, end = _range(request, len(roster))
-    issued_on = selectors.invitations_issued_on(conference=conference)
-    content = documents.invitations_pdf(
-        documents.InvitationLetter(
-            letterhead=_letterhead(conference, point, day=issued_on),
-            conference_title=conference.title,
-            subject=conference.subject,
-            starts_at=timezone.localtime(conference.starts_at),
-            point_name=point.name,
-            point_address=point.address,
-            invitees=roster[start - 1 : end],
+    chosen = _range(request, len(roster))
+    if chosen is None and len(roster) > services.INVITATIONS_IMMEDIATE:
+        messages.info(
+            request,
+            _("Điểm cầu có %(count)s giấy mời: hãy tạo tệp giấy mời, hệ thống báo khi tệp sẵn sàng.")
+            % {"count": len(roster)},
         )
-    )
-    response = _file(content, PDF, f"giay-moi-diem-cau-{point.pk}-{start}-{end}.pdf", attachment=False)
+        return redirect(reverse("conferences:point_detail", args=[pk, point_pk]) + "#invitation-prints")
+    if chosen is None:
+        invitees, name = roster, f"giay-moi-diem-cau-{point.pk}-{len(roster)}-giay.pdf"
+    else:
+        start, end = chosen
+        invitees, name = roster[start - 1 : end], f"giay-moi-diem-cau-{point.pk}-{start}-{end}.pdf"
+    letter = selectors.invitation_letter(conference=conference, point=point, invitees=invitees)
+    response = _file(documents.invitations_pdf(letter), PDF, name, attachment=False)
     response["X-Total-Count"] = str(len(roster))
+    return response
+
+
+@login_required
+@require_POST
+def invitation_print_request(request, pk: int, point_pk: int):
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    point = selectors.point_get(actor=request.user, conference=conference, pk=point_pk)
+    point.conference = conference
+    job = services.invitation_print_request(actor=request.user, point=point)
+    messages.success(
+        request,
+        _("Đang tạo tệp %(count)s giấy mời; trang này báo khi tệp sẵn sàng.") % {"count": job.total},
+    )
+    return redirect(reverse("conferences:point_detail", args=[pk, point_pk]) + "#invitation-prints")
+
+
+def print_context(actor, point) -> dict:
+    job = selectors.invitation_prints(actor=actor, point=point).first()
+    progress = cache.get(services.print_progress_key(job.pk)) if job is not None else None
+    return {"job": job, "progress": progress or {"done": 0, "total": job.total if job else 0}}
+
+
+@login_required
+def invitation_print_progress(request, pk: int, point_pk: int):
+    """The polled fragment: the latest print's progress; when it stops, the page reloads."""
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    point = selectors.point_get(actor=request.user, conference=conference, pk=point_pk)
+    require(request.user, "conferences.change", point)
+    context = {"conference": conference, "point": point, **print_context(request.user, point)}
+    response = render(request, "conferences/_invitation_print.html", context)
+    job = context["job"]
+    if request.headers.get("HX-Request") and (job is None or job.status not in RUNNING_PRINTS):
+        response["HX-Refresh"] = "true"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def invitation_print_download(request, pk: int, point_pk: int, print_pk: int):
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    point = selectors.point_get(actor=request.user, conference=conference, pk=point_pk)
+    job = selectors.invitation_prints(actor=request.user, point=point).filter(pk=print_pk).first()
+    if job is None or job.status != PrintStatus.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    content_type = PDF if job.file_name.endswith(".pdf") else "application/zip"
+    response = FileResponse(handle, as_attachment=True, filename=job.file_name, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -15,6 +15,7 @@ from hoinghi.conferences.forms import PointForm, PointOperatorForm, PointUnitFor
 from hoinghi.conferences.models import BridgePointLevel
 from hoinghi.conferences.readiness import point_rows, readiness_summary
 from hoinghi.conferences.views.conferences import require_change
+from hoinghi.conferences.views.documents import print_context
 from hoinghi.core.errors import RequestErrorCode
 from hoinghi.core.forms import add_domain_error
 from hoinghi.core.permissions import PermissionDeniedError, can
@@ -63,6 +64,10 @@ def point_list(request, pk: int):
         "levels": BridgePointLevel.objects.all(),
         "can_create": org_selectors.unit_grant_tops(actor=actor, action="conferences.change").exists(),
     }
+    if not request.headers.get("HX-Request"):
+        context["without_operator"] = selectors.points_without_operator(
+            actor=actor, conference=conference
+        ).count()
     template = (
         "conferences/point_list_rows.html"
         if request.headers.get("HX-Request")
@@ -102,6 +107,7 @@ def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=
     point = _point(actor, conference, point_pk)
     can_change = can(actor, "conferences.change", point)
     roster = selectors.invitation_list(actor=actor, conference=conference, point=point)
+    roster_total = roster.count()
     checklist = [(field, label, getattr(point, field)) for field, label in CHECKLIST]
     return render(
         request,
@@ -116,11 +122,13 @@ def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=
             "checklist": checklist,
             "ready_count": sum(1 for _field, _label, at in checklist if at),
             "roster": roster[:ROSTER_SHOWN],
-            "roster_total": roster.count(),
+            "roster_total": roster_total,
+            "prints_immediately": roster_total <= services.INVITATIONS_IMMEDIATE,
+            **(print_context(actor, point) if can_change else {}),
             "can_change": can_change,
             "can_tick": can(actor, "conferences.prepare_point", point),
             "unit_form": unit_form or PointUnitForm(actor=actor),
-            "operator_form": operator_form or PointOperatorForm(),
+            "operator_form": operator_form or PointOperatorForm(actor=actor, conference=conference),
         },
         status=400 if unit_form is not None or operator_form is not None else 200,
     )
@@ -204,7 +212,7 @@ def point_operators(request, pk: int, point_pk: int):
         messages.success(request, _("Đã bỏ người vận hành %(username)s.") % {"username": user.username})
     else:
         require_change(actor, point)
-        form = PointOperatorForm(request.POST)
+        form = PointOperatorForm(request.POST, actor=actor, conference=conference)
         if not form.is_valid():
             return point_detail(request, pk, point_pk, operator_form=form)
         user = form.cleaned_data["username"]
