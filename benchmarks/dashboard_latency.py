@@ -30,6 +30,7 @@ import os
 import re
 import time
 import uuid
+from collections import Counter
 from itertools import pairwise
 
 import httpx
@@ -69,7 +70,7 @@ class Dashboard:
         self.sizes: list[int] = []  # characters of each message: the first snapshot, then the updates
         self.socket = None
         self.task: asyncio.Task | None = None
-        self.closed_with: int | None = None
+        self.closed_with: str | None = None  # the server's close code, or what ended the socket here
 
     async def open(self) -> None:
         self.socket = await websockets.connect(
@@ -91,7 +92,10 @@ class Dashboard:
                 self.sizes.append(len(message))
                 self.received.append((time.perf_counter(), int(PEOPLE.search(message).group(1))))
         except websockets.ConnectionClosed as closed:
-            self.closed_with = closed.rcvd.code if closed.rcvd else None
+            if closed.rcvd:
+                self.closed_with = str(closed.rcvd.code)
+            else:  # no close frame from the server: our own (ping timeout: 1011) or a lost connection
+                self.closed_with = f"client {closed.sent.code}" if closed.sent else "lost"
 
 
 async def shown(dashboards: list, people, *, within: float) -> None:
@@ -255,7 +259,7 @@ async def measure(
         "window": window_end - window_start,
         "latencies": latencies,
         "errors": errors,
-        "closed": sum(1 for d in dashboards if d.closed_with is not None),
+        "closed": dict(Counter(d.closed_with for d in dashboards if d.closed_with is not None)),
     }
 
 
