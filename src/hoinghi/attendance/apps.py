@@ -19,7 +19,10 @@ class AttendanceConfig(AppConfig):
         )
         extensions.declare(
             "attendance.dashboard_snapshot",
-            signature="(*, conference, audience, now) -> JSON-ready value, under its key in every snapshot",
+            signature=(
+                "(*, conference, now) -> JSON-ready value, under its key in every snapshot: computed once "
+                "for all the audiences, so the same for each"
+            ),
             keyed=True,
         )
         extensions.declare(

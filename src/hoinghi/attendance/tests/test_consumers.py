@@ -1,6 +1,7 @@
 """The dashboard's WebSocket against the real ASGI stack (hoinghi.asgi.application)."""
 
 import json
+import math
 import time
 import uuid
 
@@ -64,7 +65,7 @@ def test_an_organiser_connects_and_gets_a_snapshot(crowd, make_user, small_tree)
     assert not live.broadcaster.groups
 
 
-def test_a_burst_of_fifty_check_ins_reaches_a_dashboard_as_at_most_two_snapshots(
+def test_a_burst_of_fifty_check_ins_reaches_a_dashboard_as_at_most_two_updates_a_second(
     crowd, make_user, small_tree
 ):
     organiser = make_user(GrantRole.ORGANISER, small_tree.national)
@@ -84,12 +85,13 @@ def test_a_burst_of_fifty_check_ins_reaches_a_dashboard_as_at_most_two_snapshots
         await database_sync_to_async(burst)()
         burst_took = time.monotonic() - started
         messages = await _messages_within(communicator, 1.5 - min(burst_took, 0.5))
+        took = time.monotonic() - started
         await communicator.disconnect()
-        return first, messages, burst_took
+        return first, messages, took
 
-    first, messages, burst_took = async_to_sync(scenario)()
+    first, messages, took = async_to_sync(scenario)()
     assert first["totals"]["present"] == 0
-    assert 1 <= len(messages) <= 2 + int(burst_took), (len(messages), burst_took)
+    assert 1 <= len(messages) <= 1 + took / live.MIN_INTERVAL, (len(messages), took)
     assert messages[-1]["totals"]["present"] == 50
     assert messages[-1]["version"] > first["version"]
 
@@ -245,14 +247,14 @@ def test_a_dashboard_outlives_a_quiet_spell_longer_than_the_layers_blocking_read
 
 def test_when_snapshots_overload_a_process_subtree_groups_slow_down_and_whole_ones_do_not():
     broadcaster = live.Broadcaster()
-    assert broadcaster.interval(whole=False) == live.MIN_INTERVAL  # idle: everyone once a second
+    assert broadcaster.interval(whole=False) == live.MIN_INTERVAL  # idle: everyone at the same pace
 
     # Snapshots took 3 s of the last 5: twice the budget.
     now = time.monotonic()
     broadcaster.spent.extend([(now, 1.5), (now, 1.5)])
     assert broadcaster.interval(whole=True) == live.MIN_INTERVAL
-    assert broadcaster.interval(whole=False) == 2
-    broadcaster.spent.extend([(now, 20.0)])
+    assert broadcaster.interval(whole=False) == 2 * live.MIN_INTERVAL
+    broadcaster.spent.extend([(now, 40.0)])
     assert broadcaster.interval(whole=False) == live.SLOWEST_INTERVAL
 
     # The claim holds a subtree group for the longer interval, a whole group for a second.
@@ -262,22 +264,18 @@ def test_when_snapshots_overload_a_process_subtree_groups_slow_down_and_whole_on
     subscriptions = {whole: (conference_id, None, True), subtree: (conference_id, None, False)}
     assert {due.group for due in broadcaster.claim(subscriptions, time.time())} == {whole, subtree}
     live.publish(conference_id)
-    time.sleep(live.MIN_INTERVAL + 0.2)
+    time.sleep(math.ceil(live.MIN_INTERVAL) + 0.2)  # the file cache (no REDIS_URL) keeps whole seconds
     assert {due.group for due in broadcaster.claim(subscriptions, time.time())} == {whole}
 
 
-def test_a_tick_claims_whole_groups_first_and_only_as_many_subtree_groups_as_its_work_allows():
-    broadcaster = live.Broadcaster()
+def test_a_tick_claims_every_due_group_at_once_so_that_another_process_takes_none_of_them():
+    """The groups of a subject are computed together (their audiences share the figures): one
+    process takes them all, not half each."""
+    here, there = live.Broadcaster(), live.Broadcaster()  # two server processes
     conference_id = 10**9 + 1
     live.publish(conference_id)
-    whole = f"live.test.{uuid.uuid4().hex}"
-    subtrees = [f"live.test.{uuid.uuid4().hex}" for _ in range(3)]
-    for group in subtrees:
-        broadcaster.cost[group] = 0.1  # their last snapshots took 100 ms each
-    subscriptions = {group: (conference_id, None, False) for group in subtrees}
-    subscriptions[whole] = (conference_id, None, True)
+    groups = [f"live.test.{uuid.uuid4().hex}" for _ in range(20)]
+    subscriptions = {group: (conference_id, None, n > 0) for n, group in enumerate(groups)}
 
-    first = [due.group for due in broadcaster.claim(subscriptions, time.time())]
-    assert first == [whole, subtrees[0]]  # 100 ms of subtree work fits in a tick, 200 ms does not
-    second = [due.group for due in broadcaster.claim(subscriptions, time.time())]
-    assert second == [subtrees[1]]  # the whole group is held for its second; the next subtree
+    assert [due.group for due in here.claim(subscriptions, time.time())] == groups
+    assert there.claim(subscriptions, time.time()) == []
