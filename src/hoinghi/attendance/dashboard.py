@@ -36,8 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMinute
+from django.db.models import Count, Func, IntegerField, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -220,7 +219,7 @@ class ConferenceFigures:
     points: list[dict]  # every point, as `_point_rows` gives them, in the order the lists show
     attended: dict[int, dict]  # point id -> present, guests, last check-in
     attendance: _Rows  # one row a (unit path of the person, point, minute)
-    arrivals: list[tuple[datetime, int, int]]  # a row's (minute, people, guests)
+    arrivals: list[tuple[int, int, int]]  # a row's (minute since 1970, people, guests)
     multi: dict[int, tuple[str, list[tuple[int, bool]]]]  # people present at 2+ points: path, (point, guest)
     incidents: list[dict]  # open, oldest first
     invitations: InvitationFigures
@@ -246,30 +245,30 @@ def conference_figures(conference: Conference, *, now: datetime | None = None) -
     points = _point_rows(conference)
     for row in points:
         row["invited"] = invitations.invited_at_point[row["id"]]
-    attended: dict[int, dict] = {}
-    paths, point_ids, arrivals = [], [], []
+    attendances = Attendance.objects.filter(conference=conference)
+    attended = {
+        row["point_id"]: row
+        for row in attendances.values("point_id")
+        .annotate(present=Count("id"), guests=Count("id", filter=Q(is_guest=True)), last=Max("checked_in_at"))
+        .order_by()
+    }
+    # Minutes as numbers, made dates only for the timeline's few: some 12,000 rows at the
+    # morning's end, which Django would otherwise turn into dates in the current zone one by one.
     rows = list(
-        Attendance.objects.filter(conference=conference)
-        .values("person__unit__path", "point_id", minute=TruncMinute("checked_in_at"))
-        .annotate(n=Count("id"), guests=Count("id", filter=Q(is_guest=True)), last=Max("checked_in_at"))
+        attendances.values_list("person__unit__path", "point_id", _EpochMinute("checked_in_at"))
+        .annotate(n=Count("id"), guests=Count("id", filter=Q(is_guest=True)))
         .order_by()
     )
-    # Sorted here, by code point: the database's collation may not sort "/" before the digits.
-    rows.sort(key=lambda row: (row["person__unit__path"], row["point_id"], row["minute"]))
-    for row in rows:
-        paths.append(row["person__unit__path"])
-        point_ids.append(row["point_id"])
-        arrivals.append((row["minute"], row["n"], row["guests"]))
-        at_point = attended.setdefault(row["point_id"], {"present": 0, "guests": 0, "last": row["last"]})
-        at_point["present"] += row["n"]
-        at_point["guests"] += row["guests"]
-        at_point["last"] = max(at_point["last"], row["last"])
+    rows.sort()  # by code point: the database's collation may not sort "/" before the digits
+    paths = [path for path, _point_id, _minute, _n, _guests in rows]
+    point_ids = [point_id for _path, point_id, _minute, _n, _guests in rows]
+    arrivals = [(minute, n, guests) for _path, _point_id, minute, n, guests in rows]
     # Who is present (for the invitees' figures) and who at several points (counted one by one).
-    seen_at = Counter(Attendance.objects.filter(conference=conference).values_list("person_id", flat=True))
+    seen_at = Counter(attendances.values_list("person_id", flat=True))
     multi: dict[int, tuple[str, list[tuple[int, bool]]]] = {}
     if twice := [person_id for person_id, n in seen_at.items() if n > 1]:
         for person_id, path, point_id, is_guest in (
-            Attendance.objects.filter(conference=conference, person_id__in=twice)
+            attendances.filter(person_id__in=twice)
             .values_list("person_id", "person__unit__path", "point_id", "is_guest")
             .order_by("person_id", "point_id")
         ):
@@ -299,6 +298,22 @@ def conference_figures(conference: Conference, *, now: datetime | None = None) -
             for key, build in extensions.keyed_parts("attendance.dashboard_snapshot")
         },
     )
+
+
+class _EpochMinute(Func):
+    """The minute of a date and time, counted from 1970 (UTC): what the arrivals are grouped by."""
+
+    output_field = IntegerField()
+    POSTGRESQL = "FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / 60)::bigint"
+    # Stored as UTC text ("2018-12-06 01:02:03.456789"), whose seconds from 1970 strftime's %s
+    # gives; "%" doubled twice: once for this template, once for the query's parameters.
+    SQLITE = "CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / 60"
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template=self.POSTGRESQL, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template=self.SQLITE, **extra)
 
 
 def _point_rows(conference: Conference) -> list[dict]:
@@ -476,11 +491,15 @@ def _people(figures: ConferenceFigures, audience: Audience, point_ids: set[int])
         guests -= sum(seen) - (1 if any(seen) else 0)
         multi_point += len(seen) >= 2
     latest = sorted(minutes, reverse=True)[:TIMELINE_MAX_MINUTES]
+    zone = timezone.get_current_timezone()  # dates in the current zone, as TruncMinute gives them
     return {
         "people": people,
         "guests": guests,
         "multi_point": multi_point,
-        "timeline": [{"t": _iso(minute), "n": minutes[minute]} for minute in reversed(latest)],
+        "timeline": [
+            {"t": datetime.fromtimestamp(minute * 60, zone).isoformat(), "n": minutes[minute]}
+            for minute in reversed(latest)
+        ],
     }
 
 
