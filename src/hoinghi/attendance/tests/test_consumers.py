@@ -27,12 +27,13 @@ def _cookie(user) -> bytes:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
 
 
-def _connector(conference_id: int, user=None):
-    """A factory of sockets for the user (the session is made here, outside the event loop)."""
+def _connector(conference_id: int, user=None, *, screen: str = "truc-tiep"):
+    """A factory of sockets for the user (the session is made here, outside the event loop), to
+    the dashboard, or to the presiding board ("chu-toa") or the moderators' page ("cau-hoi")."""
     headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
     if user is not None:
         headers.append((b"cookie", _cookie(user)))
-    return lambda: Socket(application, f"/ws/truc-tiep/{conference_id}/", headers=headers)
+    return lambda: Socket(application, f"/ws/{screen}/{conference_id}/", headers=headers)
 
 
 async def _messages_within(communicator, seconds: float) -> list[dict]:
@@ -279,3 +280,79 @@ def test_a_tick_claims_every_due_group_at_once_so_that_another_process_takes_non
 
     assert [due.group for due in here.claim(subscriptions, time.time())] == groups
     assert there.claim(subscriptions, time.time()) == []
+
+
+# --- Questions from the floor: the presiding board and the moderators ------------------------------
+
+
+def test_a_question_approved_reaches_a_connected_board_and_the_moderators(crowd, make_user, small_tree):
+    from hoinghi.attendance.services import question_ask, question_moderate
+
+    small = crowd.small
+    organiser = make_user(GrantRole.ORGANISER, small_tree.national)
+    viewer = make_user(GrantRole.VIEWER, small_tree.national)  # watches the board, does not moderate
+    board, moderators = (
+        _connector(small.conference.pk, viewer, screen="chu-toa"),
+        _connector(small.conference.pk, organiser, screen="cau-hoi"),
+    )
+
+    def ask_and_approve():
+        question = question_ask(
+            actor=crowd.operator, point=small.ba_dinh_point, text="Chỉ tiêu chia thế nào?"
+        )
+        return question_moderate(actor=organiser, question=question, status="approved")
+
+    async def scenario():
+        screen, moderation = board(), moderators()
+        assert (await screen.connect())[0] and (await moderation.connect())[0]
+        opening = await screen.receive_json_from(timeout=5)
+        opening_moderation = await moderation.receive_json_from(timeout=5)
+        started = time.monotonic()
+        question = await database_sync_to_async(ask_and_approve)()
+        on_board = None
+        while on_board is None and time.monotonic() - started < 5:
+            message = await screen.receive_json_from(timeout=5)
+            on_board = next((q for q in message["questions"] if q["id"] == question.pk), None)
+        took = time.monotonic() - started
+        told = await _messages_within(moderation, 1.5)
+        await screen.disconnect()
+        await moderation.disconnect()
+        return opening, opening_moderation, on_board, took, told
+
+    opening, opening_moderation, on_board, took, told = async_to_sync(scenario)()
+    assert opening["type"] == "snapshot" and opening["questions"] == [] and opening["current_item"] is None
+    assert on_board == {
+        "id": on_board["id"],
+        "item": None,
+        "text": "Chỉ tiêu chia thế nào?",
+        "asker": small.ba_dinh_point.name,
+        "answered": False,
+        "merged_points": [],
+    }
+    assert took < 2 * live.MIN_INTERVAL + 1
+    assert opening_moderation["counts"]["pending"] == 0
+    assert told[-1]["counts"]["approved"] == 1 and told[-1]["latest"] == on_board["id"]
+    assert told[-1]["version"] > opening_moderation["version"]
+
+
+@pytest.mark.parametrize("screen", ["chu-toa", "cau-hoi"])
+def test_who_may_not_watch_the_board_or_moderate_is_refused_with_4403(crowd, make_user, small_tree, screen):
+    # A viewer watches the board but does not moderate; a provincial organiser does neither.
+    user = (
+        make_user(GrantRole.ORGANISER, small_tree.hanoi)
+        if screen == "chu-toa"
+        else make_user(GrantRole.VIEWER, small_tree.national)
+    )
+    socket = _connector(crowd.small.conference.pk, user, screen=screen)
+
+    async def scenario():
+        communicator = socket()
+        await communicator.connect()
+        refusal = await communicator.receive_output(timeout=5)
+        closed = await communicator.receive_output(timeout=5)
+        await communicator.wait()
+        return refusal, closed
+
+    refusal, closed = async_to_sync(scenario)()
+    assert json.loads(refusal["text"])["code"] == "forbidden"
+    assert closed["type"] == "websocket.close" and closed["code"] == CLOSE_CODE_FORBIDDEN
