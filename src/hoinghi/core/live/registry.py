@@ -58,7 +58,7 @@ class LiveView:
     - `load(subject_id)`: the subject (a model instance with `pk`), or None once it is gone; the
       broadcaster reloads it for every snapshot, so titles and states stay current.
     - `snapshot(subject, audience)`: a JSON-ready dict with `"type": "snapshot"`, computed for one
-      audience at most once a second. Its `points`, if any, are a list of dicts with an `id`:
+      audience at most every `MIN_INTERVAL`. Its `points`, if any, are a list of dicts with an `id`:
       updates carry only the points' fields that changed (`broadcasting.update_message`).
     - or, for a view whose audiences see parts of the same figures, `shared(subject)` and
       `assemble(subject, shared, audience)` in its place: the figures every audience is cut from,
