@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Func, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Func, IntegerField, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,8 +232,9 @@ class ConferenceFigures:
 def conference_figures(conference: Conference, *, now: datetime | None = None) -> ConferenceFigures:
     """The conference's figures every audience's snapshot is cut from: the points, the attendance
     by (unit of the person, point, minute), the people present at several points one by one, the
-    open incidents, the invitees present by (unit, point, category). Seven queries (two more when
-    the invitations changed, one more when someone is present at two points), whatever the size."""
+    open incidents, the invitees present by (unit, point, category). Six queries and the stream's
+    (two more when the invitations changed), whatever the size: the attendance is counted as it
+    arrives (`_attendance_tally`), who is invited where kept (`_invitation_figures`)."""
     now = now or timezone.now()
     categories = {
         pk: (name, order)
@@ -245,41 +246,21 @@ def conference_figures(conference: Conference, *, now: datetime | None = None) -
     points = _point_rows(conference)
     for row in points:
         row["invited"] = invitations.invited_at_point[row["id"]]
-    attendances = Attendance.objects.filter(conference=conference)
-    attended = {
-        row["point_id"]: row
-        for row in attendances.values("point_id")
-        .annotate(present=Count("id"), guests=Count("id", filter=Q(is_guest=True)), last=Max("checked_in_at"))
-        .order_by()
-    }
-    # Minutes as numbers, made dates only for the timeline's few: some 12,000 rows at the
-    # morning's end, which Django would otherwise turn into dates in the current zone one by one.
-    rows = list(
-        attendances.values_list("person__unit__path", "point_id", _EpochMinute("checked_in_at"))
-        .annotate(n=Count("id"), guests=Count("id", filter=Q(is_guest=True)))
-        .order_by()
-    )
-    rows.sort()  # by code point: the database's collation may not sort "/" before the digits
-    paths = [path for path, _point_id, _minute, _n, _guests in rows]
-    point_ids = [point_id for _path, point_id, _minute, _n, _guests in rows]
-    arrivals = [(minute, n, guests) for _path, _point_id, minute, n, guests in rows]
-    # Who is present (for the invitees' figures) and who at several points (counted one by one).
-    seen_at = Counter(attendances.values_list("person_id", flat=True))
-    multi: dict[int, tuple[str, list[tuple[int, bool]]]] = {}
-    if twice := [person_id for person_id, n in seen_at.items() if n > 1]:
-        for person_id, path, point_id, is_guest in (
-            attendances.filter(person_id__in=twice)
-            .values_list("person_id", "person__unit__path", "point_id", "is_guest")
-            .order_by("person_id", "point_id")
-        ):
-            multi.setdefault(person_id, (path, []))[1].append((point_id, is_guest))
-    present = set(seen_at)
+    with _tallies_lock:
+        tally = _attendance_tally(conference)
+        # Sorted here, by code point: the database's collation may not sort "/" before the digits.
+        groups = sorted(tally.groups.items())
+        attended = {point_id: dict(counts) for point_id, counts in tally.at_point.items()}
+        multi = {person: (tally.visits[person][0], list(tally.visits[person][1])) for person in tally.multi}
+        present = set(tally.visits)
     return ConferenceFigures(
         conference=conference,
         points=points,
         attended=attended,
-        attendance=_Rows(paths, point_ids),
-        arrivals=arrivals,
+        attendance=_Rows(
+            [path for (path, _p, _m), _c in groups], [point for (_path, point, _m), _c in groups]
+        ),
+        arrivals=[(minute, n, guests) for (_path, _point, minute), (n, guests) in groups],
         multi=multi,
         incidents=list(
             Incident.objects.filter(point__conference=conference, closed_at__isnull=True)
@@ -314,6 +295,93 @@ class _EpochMinute(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(compiler, connection, template=self.SQLITE, **extra)
+
+
+# --- The attendance, counted as it arrives ----------------------------------------------------------
+
+# Rows are only ever added or deleted (check-in; undo, a replay's reset). Each round reads the rows
+# above the highest id counted minus TALLY_LOOKBACK (a row whose transaction commits after one
+# with a higher id) and checks the count and the sum of the ids against the table's, read in the
+# same statement: a row deleted, or one that committed later still, makes it count again from
+# nothing, as it does every TALLY_KEPT_FOR (a person moved to another unit).
+TALLY_LOOKBACK = 1000  # ids
+TALLY_KEPT_FOR = 300.0  # seconds
+_TALLY_ROW = (
+    "pk",
+    "person_id",
+    "person__unit__path",
+    "point_id",
+    # The minute as a number: dates for some 25,000 rows would cost Django a time zone look-up each.
+    _EpochMinute("checked_in_at"),
+    "is_guest",
+    "checked_in_at",
+)
+
+
+@dataclass
+class _Tally:
+    """A conference's attendance as this process counted it (`_attendance_tally`)."""
+
+    made_at: float  # time.monotonic() of the count from nothing
+    ids: set[int] = field(default_factory=set)
+    id_sum: int = 0
+    top: int = 0  # the highest id counted
+    # (unit path of the person, point, minute) -> [people, guests]
+    groups: dict[tuple[str, int, int], list[int]] = field(default_factory=dict)
+    at_point: dict[int, dict] = field(default_factory=dict)  # point -> present, guests, last check-in
+    # person -> (unit path, [(point, is guest there)])
+    visits: dict[int, tuple[str, list[tuple[int, bool]]]] = field(default_factory=dict)
+    multi: set[int] = field(default_factory=set)  # people present at two points or more
+
+    def add(self, rows) -> None:
+        for pk, person_id, path, point_id, minute, is_guest, checked_in_at in rows:
+            self.ids.add(pk)
+            self.id_sum += pk
+            self.top = max(self.top, pk)
+            counts = self.groups.setdefault((path, point_id, minute), [0, 0])
+            counts[0] += 1
+            counts[1] += is_guest
+            point = self.at_point.setdefault(point_id, {"present": 0, "guests": 0, "last": checked_in_at})
+            point["present"] += 1
+            point["guests"] += is_guest
+            point["last"] = max(point["last"], checked_in_at)
+            visits = self.visits.setdefault(person_id, (path, []))[1]
+            visits.append((point_id, is_guest))
+            if len(visits) > 1:
+                self.multi.add(person_id)
+
+
+_tallies: dict[tuple, _Tally] = {}  # (conference pk, creation time) -> its tally
+_tallies_lock = threading.Lock()
+
+
+def _attendance_tally(conference: Conference) -> _Tally:
+    """The conference's attendance, brought up to date with one query (the caller holds
+    `_tallies_lock`)."""
+    key = (conference.pk, conference.created_at)
+    attendances = Attendance.objects.filter(conference=conference)
+    tally = _tallies.get(key)
+    if tally is not None and time.monotonic() - tally.made_at < TALLY_KEPT_FOR:
+        totals = attendances.order_by().values("conference")
+        recent = list(
+            attendances.filter(pk__gt=tally.top - TALLY_LOOKBACK)
+            .annotate(
+                total=Subquery(totals.annotate(n=Count("id")).values("n")),
+                total_ids=Subquery(totals.annotate(n=Sum("id")).values("n")),
+            )
+            .values_list(*_TALLY_ROW, "total", "total_ids")
+        )
+        if recent:
+            total, total_ids = recent[0][-2:]
+            new = [row[:-2] for row in recent if row[0] not in tally.ids]
+            if len(tally.ids) + len(new) == total and tally.id_sum + sum(row[0] for row in new) == total_ids:
+                tally.add(new)
+                return tally
+        elif not tally.ids and not attendances.exists():
+            return tally
+    tally = _tallies[key] = _Tally(made_at=time.monotonic())
+    tally.add(attendances.values_list(*_TALLY_ROW).iterator(chunk_size=5000))
+    return tally
 
 
 def _point_rows(conference: Conference) -> list[dict]:

@@ -320,6 +320,36 @@ def test_a_change_of_the_invitations_shows_at_once_though_they_are_kept_between_
     assert withdrawn["totals"]["invited"] == 0 and _point(withdrawn, small.hcm_point)["invited"] == 0
 
 
+def test_the_attendance_counted_as_it_arrives_takes_late_commits_and_undone_check_ins(crowd):
+    """Rows whose transaction committed after one with a higher id, and rows deleted (an undone
+    check-in), count as a fresh count would."""
+    small, people, now = crowd.small, crowd.ba_dinh_people, timezone.now()
+    ba_dinh = Audience(everything=False, paths=(small.ba_dinh_point.unit.path,))
+
+    def assert_counted_as_afresh():
+        figures = conference_figures(small.conference, now=now)
+        for audience in (Audience(everything=True), ba_dinh):
+            fresh = snapshot_queried(audience=audience, conference=small.conference, now=now)
+            assert snapshot_assemble(figures, audience, now=now) == fresh
+
+    check_in(crowd.operator, small.ba_dinh_point, small.conference, *people[:3])
+    assert_counted_as_afresh()  # counted from nothing
+    last = Attendance.objects.filter(conference=small.conference).latest("pk")
+    for offset, person in ((20, people[10]), (10, people[11])):  # the higher id commits first
+        Attendance.objects.create(
+            id=last.pk + offset,
+            conference=small.conference,
+            person=person,
+            point=small.hcm_point,
+            checkin=last.checkin,
+            checked_in_at=now,
+        )
+        assert_counted_as_afresh()
+    Attendance.objects.filter(pk=last.pk + 10).delete()  # undone
+    assert_counted_as_afresh()
+    assert conference_figures(small.conference, now=now).attended[small.hcm_point.pk]["present"] == 1
+
+
 # --- Polling, and Redis going away ---------------------------------------------------------------
 
 REDIS_AWAY = "redis://127.0.0.1:1/0"  # nothing listens there

@@ -18,8 +18,10 @@ under a second needs the wait's p95 well under it), however many audiences watch
 
 When the snapshots take more than `SNAPSHOT_BUDGET` of a process's time, the groups of audiences
 that see only part of the subject are claimed for longer (up to `SLOWEST_INTERVAL`), in
-proportion to the overload, while those that see all of it keep `MIN_INTERVAL`: a safety valve,
-for views whose audiences share nothing; the dashboard's stay far below it.
+proportion to the overload, while those that see all of it keep `MIN_INTERVAL`: a safety valve
+for views whose audiences share nothing. A view with shared figures keeps every group at its
+pace: slowing a partial audience down would save only its cut, and cost the figures again in the
+tick it falls into.
 
 A page gets the whole snapshot once, when it connects (or polls); what the broadcaster sends is an
 update (`update_message`): every figure, but of the `points` only the fields that changed since
@@ -245,7 +247,11 @@ class Broadcaster:
         from channels.db import database_sync_to_async
         from channels.layers import get_channel_layer
 
-        subscriptions = {group: (s.topic, s.audience, s.whole) for group, s in self.groups.items()}
+        # A partial audience of a view with shared figures costs only its cut: it keeps the pace.
+        subscriptions = {
+            group: (sub.topic, sub.audience, sub.whole or sub.view.shared is not None)
+            for group, sub in self.groups.items()
+        }
         if not subscriptions:
             return
         # Taken now: a group may lose its last consumer while this tick awaits.
