@@ -56,7 +56,7 @@ TIMELINE_MAX_MINUTES = 600
 # Who is invited where changes rarely during the morning; the figures kept of it are checked
 # against the invitations' count and last change at every computation, and made again at least
 # this often for what that check cannot see (a person moved to another unit, a unit renamed).
-INVITATIONS_KEPT_FOR = 60.0  # seconds
+INVITATIONS_KEPT_FOR = 300.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -217,6 +217,7 @@ class ConferenceFigures:
 
     conference: Conference
     points: list[dict]  # every point, as `_point_rows` gives them, in the order the lists show
+    points_by_path: _Rows  # the same, by their unit's path
     attended: dict[int, dict]  # point id -> present, guests, last check-in
     attendance: _Rows  # one row a (unit path of the person, point, minute)
     arrivals: list[tuple[int, int, int]]  # a row's (minute since 1970, people, guests)
@@ -246,6 +247,7 @@ def conference_figures(conference: Conference, *, now: datetime | None = None) -
     points = _point_rows(conference)
     for row in points:
         row["invited"] = invitations.invited_at_point[row["id"]]
+    by_path = sorted((row["unit__path"], row["id"]) for row in points)
     with _tallies_lock:
         tally = _attendance_tally(conference)
         # Sorted here, by code point: the database's collation may not sort "/" before the digits.
@@ -256,6 +258,7 @@ def conference_figures(conference: Conference, *, now: datetime | None = None) -
     return ConferenceFigures(
         conference=conference,
         points=points,
+        points_by_path=_Rows([path for path, _pk in by_path], [pk for _path, pk in by_path]),
         attended=attended,
         attendance=_Rows(
             [path for (path, _p, _m), _c in groups], [point for (_path, point, _m), _c in groups]
@@ -500,11 +503,12 @@ def snapshot_assemble(
     stream's state)."""
     conference = conference or figures.conference
     now = now or timezone.now()
-    point_rows = [
-        row
-        for row in figures.points
-        if audience.everything or row["id"] in audience.operated or audience.sees_path(row["unit__path"])
-    ]
+    if audience.everything:
+        point_rows = figures.points
+    else:
+        index = figures.points_by_path
+        seen = {index.point_ids[row] for row in index.seen(audience, audience.operated)}
+        point_rows = [row for row in figures.points if row["id"] in seen]
     point_ids = {row["id"] for row in point_rows}
     incidents = [incident for incident in figures.incidents if incident["point_id"] in point_ids]
     incidents_by_point = Counter(incident["point_id"] for incident in incidents)
