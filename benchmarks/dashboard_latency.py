@@ -1,8 +1,11 @@
-"""From a check-in to the dashboards (issue 4): 400 live dashboards while check-ins arrive.
+"""From a check-in to the dashboards (issues 4 and 13): 400 live dashboards while check-ins arrive.
 
 On the 2018 conference (`demo_load`, scale 1), uvicorn (two workers on PostgreSQL, one on SQLite;
-Redis as cache and channel layer) serves 400 WebSocket dashboards (/ws/truc-tiep/<id>/), each
-signed in with the session cookie of an organiser granted on the national unit. Then check-ins
+Redis as cache and channel layer) serves 400 WebSocket dashboards (/ws/truc-tiep/<id>/). Of
+them, BENCH_AUDIENCES are subtree audiences: signed in as leaders ("organiser") of the national
+unit's direct children (85 in 2018: provincial federations and national sector unions), taken in
+turn, so 100 of them make 85 distinct audiences (channel groups) with 15 screens shared. The
+others are signed in as one organiser granted on the national unit (one audience). Then check-ins
 go through the HTTP API at a steady RATE a second for SECONDS seconds, in requests of BATCH scans
 of one point (the points in turn; a page sends what it has queued), each signed in as that
 point's operator: one request every BATCH/RATE s, whatever the answers.
@@ -11,8 +14,11 @@ Request n is sent at s_n and makes the count of people present the number of sca
 and including it (each scan is a different invitee). For each dashboard, the delay of request n
 is the time from s_n to the first snapshot whose `totals.people` is at least that count: it
 covers the request, the commit, the broadcaster's coalescing (at most one snapshot a second),
-the snapshot's queries and the delivery. Figures:
-p50/p95/max over every (request, dashboard) pair, messages received per dashboard per second,
+the snapshot's queries and the delivery. A subtree screen counts only the scans it sees (at a
+point of its subtree, or of a person of its subtree, as `attendance.dashboard.Audience` decides),
+and its delays are those of the requests holding at least one such scan. Figures, national and
+subtree screens apart: p50/p95/max over every (request, dashboard) pair, messages received per
+dashboard per second,
 their size (the first is the whole snapshot, the others updates), the server's peak RSS (process
 group, sampled every 100 ms). Then BENCH_ISOLATED single check-ins, 2.5 s apart, each waited for:
 the delay of a change that meets no coalescing (the page's "a change shows within 1 s").
@@ -24,6 +30,7 @@ import os
 import re
 import time
 import uuid
+from collections import Counter
 from itertools import pairwise
 
 import httpx
@@ -49,20 +56,21 @@ DEFLATE = os.environ.get("BENCH_WS_DEFLATE", "1") != "0"
 # Then single check-ins this far apart: a change after a quiet spell is sent without waiting.
 ISOLATED = int(os.environ.get("BENCH_ISOLATED", "10"))
 ISOLATED_EVERY = 2.5  # seconds
-# Of the dashboards, this many belong to leaders of the national unit's direct children (one each,
-# BENCH_AUDIENCES channel groups besides the national one); delays are measured on the others.
+# Of the dashboards, this many belong to leaders of the national unit's direct children, taken in
+# turn (at most 85 distinct audiences in 2018, each its own channel group).
 AUDIENCES = int(os.environ.get("BENCH_AUDIENCES", "0"))
 PEOPLE = re.compile(r'"people": (\d+)')  # in "totals"; the only key of that name in a snapshot
 
 
 class Dashboard:
-    def __init__(self, url: str, cookie: str, origin: str):
+    def __init__(self, url: str, cookie: str, origin: str, path: str = ""):
         self.url, self.cookie, self.origin = url, cookie, origin
+        self.path = path  # the subtree a leader's screen shows; "" for the national screens
         self.received: list[tuple[float, int]] = []  # (when, people) of every snapshot
         self.sizes: list[int] = []  # characters of each message: the first snapshot, then the updates
         self.socket = None
         self.task: asyncio.Task | None = None
-        self.closed_with: int | None = None
+        self.closed_with: str | None = None  # the server's close code, or what ended the socket here
 
     async def open(self) -> None:
         self.socket = await websockets.connect(
@@ -84,12 +92,17 @@ class Dashboard:
                 self.sizes.append(len(message))
                 self.received.append((time.perf_counter(), int(PEOPLE.search(message).group(1))))
         except websockets.ConnectionClosed as closed:
-            self.closed_with = closed.rcvd.code if closed.rcvd else None
+            if closed.rcvd:
+                self.closed_with = str(closed.rcvd.code)
+            else:  # no close frame from the server: our own (ping timeout: 1011) or a lost connection
+                self.closed_with = f"client {closed.sent.code}" if closed.sent else "lost"
 
 
-async def shown(dashboards: list, people: int, *, within: float) -> None:
+async def shown(dashboards: list, people, *, within: float) -> None:
+    """Wait until every dashboard shows `people` (a number, or a function of the dashboard)."""
+    expected = people if callable(people) else (lambda _dashboard: people)
     deadline = time.monotonic() + within
-    while time.monotonic() < deadline and any(d.received[-1][1] < people for d in dashboards):
+    while time.monotonic() < deadline and any(d.received[-1][1] < expected(d) for d in dashboards):
         await asyncio.sleep(0.05)
 
 
@@ -107,17 +120,29 @@ def delays_of(sent: list[tuple[float, int]], dashboards: list) -> tuple[list[flo
     return delays, missing
 
 
+def seen_by(path: str, places: dict[int, tuple[str, str]], invitation_ids: list[int]) -> int:
+    """How many of these scans a screen of the subtree at `path` counts: those at a point of the
+    subtree or of a person of it. `places`: invitation id -> (its point's unit path, its person's)."""
+    return sum(1 for i in invitation_ids if places[i][0].startswith(path) or places[i][1].startswith(path))
+
+
 async def measure(
-    server_url: str, conference_id: int, organiser: dict, sessions: dict, batches: list, leaders: list
+    server_url: str,
+    conference_id: int,
+    organiser: dict,
+    sessions: dict,
+    batches: list,
+    leaders: list,
+    places: dict,
 ) -> dict:
     from django.conf import settings
 
     ws_url = server_url.replace("http://", "ws://") + f"/ws/truc-tiep/{conference_id}/"
     cookie = "; ".join(f"{k}={v}" for k, v in organiser["cookies"].items())
-    national = [Dashboard(ws_url, cookie, server_url) for _ in range(DASHBOARDS - len(leaders))]
+    national = [Dashboard(ws_url, cookie, server_url) for _ in range(DASHBOARDS - AUDIENCES)]
     subtrees = [
-        Dashboard(ws_url, f"{settings.SESSION_COOKIE_NAME}={session_key}", server_url)
-        for session_key in leaders
+        Dashboard(ws_url, f"{settings.SESSION_COOKIE_NAME}={session_key}", server_url, path)
+        for session_key, path in (leaders[n % len(leaders)] for n in range(AUDIENCES))
     ]
     dashboards = national + subtrees
     connecting = time.perf_counter()
@@ -131,16 +156,21 @@ async def measure(
         for point_id, session in sessions.items()
     }
     sent: list[tuple[float, int]] = []  # (send time, people present once it is in)
+    sent_batches: list[int] = []  # the index in `batches` of each request of `sent`
     errors: list[str] = []
     latencies: list[float] = []
 
-    async def check_in(point_id: int, invitation_ids: list[int], count_after: int, log=sent) -> None:
+    async def check_in(
+        point_id: int, invitation_ids: list[int], count_after: int, log=sent, index: int | None = None
+    ) -> None:
         scans = [
             {"id": str(uuid.uuid4()), "method": "search", "invitation_id": i, "scanned_at": now_iso()}
             for i in invitation_ids
         ]
         began = time.perf_counter()
         log.append((began, count_after))
+        if index is not None:
+            sent_batches.append(index)
         try:
             response = await clients[point_id].post(f"/api/points/{point_id}/scans", json={"scans": scans})
         except httpx.HTTPError as error:
@@ -159,11 +189,20 @@ async def measure(
         if delay > 0:
             await asyncio.sleep(delay)
         final += len(invitation_ids)
-        requests.append(asyncio.create_task(check_in(point_id, invitation_ids, final)))
+        requests.append(asyncio.create_task(check_in(point_id, invitation_ids, final, index=n)))
     await asyncio.gather(*requests)
     window_end = time.perf_counter()
+    # What each subtree screen must count after each request (the requests in send order).
+    paths = {d.path for d in subtrees}
+    cumulative = {path: [] for path in paths}
+    for path in paths:
+        count = 0
+        for _point_id, invitation_ids in batches[:total]:
+            count += seen_by(path, places, invitation_ids)
+            cumulative[path].append(count)
     # Wait for the last snapshots (the broadcaster sends at most once a second).
     await shown(national, final, within=15)
+    await shown(subtrees, lambda d: cumulative[d.path][-1] if cumulative[d.path] else 0, within=15)
 
     # Single check-ins after quiet spells, each waited for.
     isolated: list[tuple[float, int]] = []
@@ -178,6 +217,17 @@ async def measure(
     # Request n (in send order) makes the count its `count_after` once it and those before are in.
     delays, missing = delays_of(sent, national)
     isolated_delays, isolated_missing = delays_of(isolated, national)
+    subtree_delays, subtree_missing = [], 0
+    for dashboard in subtrees:
+        counts = cumulative[dashboard.path]
+        seen = [
+            (began, counts[index])
+            for (began, _count), index in zip(sent, sent_batches, strict=True)
+            if counts[index] > (counts[index - 1] if index else 0)
+        ]
+        found, lost = delays_of(seen, [dashboard])
+        subtree_delays += found
+        subtree_missing += lost
     rates, subtree_rates, subtree_gaps = [], [], []
     for dashboard in dashboards:
         in_window = [r for r in dashboard.received[1:] if window_start <= r[0] <= window_end + 1.5]
@@ -197,22 +247,25 @@ async def measure(
         "update_kb_max": round(max(updates, default=0) / 1000, 1),
         "connected_in": connected_in,
         "delays": delays,
+        "subtree_delays": subtree_delays,
         "isolated_delays": isolated_delays,
         "rates": rates,
         "subtree_rates": subtree_rates,
         "subtree_gaps": subtree_gaps,
         "missing": missing + isolated_missing,
+        "subtree_missing": subtree_missing,
         "sent": sum(len(ids) for _point, ids in batches[:total]),
         "requests": len(sent),
         "window": window_end - window_start,
         "latencies": latencies,
         "errors": errors,
-        "closed": sum(1 for d in dashboards if d.closed_with is not None),
+        "closed": dict(Counter(d.closed_with for d in dashboards if d.closed_with is not None)),
     }
 
 
 def subtree_leaders(count: int) -> list:
-    """Users granted "organiser" on each of the first `count` children of the national unit."""
+    """(user, unit path) of users granted "organiser" on each of the first `count` children of the
+    national unit (every child when `count` is larger)."""
     from hoinghi.accounts.models import Grant, User
     from hoinghi.orgs.models import Unit
 
@@ -224,11 +277,12 @@ def subtree_leaders(count: int) -> list:
             user.set_unusable_password()
             user.save()
             Grant.objects.create(user=user, role="organiser", unit=unit)
-        leaders.append(user)
+        leaders.append((user, unit.path))
     return leaders
 
 
 def main() -> None:
+    load_at_start = os.getloadavg()
     scene = prepare()
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from django.db import connection
@@ -238,26 +292,36 @@ def main() -> None:
 
     # Requests of BATCH people of one point each, the points taken in turn.
     by_point: dict[int, list[int]] = {}
-    for point_id, invitation_id in Invitation.objects.filter(
+    places: dict[int, tuple[str, str]] = {}  # invitation id -> (point's unit path, person's unit path)
+    for point_id, invitation_id, point_path, person_path in Invitation.objects.filter(
         conference=scene.conference, status=InvitationStatus.ACTIVE
-    ).values_list("point_id", "pk"):
+    ).values_list("point_id", "pk", "point__unit__path", "person__unit__path"):
         by_point.setdefault(point_id, []).append(invitation_id)
+        places[invitation_id] = (point_path, person_path)
     batches = []
     for start in range(0, max(len(i) for i in by_point.values()), BATCH):
         for point_id, invitation_ids in sorted(by_point.items()):
             if invitation_ids[start : start + BATCH]:
                 batches.append((point_id, invitation_ids[start : start + BATCH]))
-    leaders = [session_cookie(user) for user in subtree_leaders(AUDIENCES)]
+    leaders = [(session_cookie(user), path) for user, path in subtree_leaders(AUDIENCES)]
     with running(**server_options(connection.vendor)) as server:
         organiser = login(server.url, scene.organiser.username, PASSWORD)
         sessions = operator_sessions(scene, organiser)
         with PeakMemory(server) as memory:
             outcome = asyncio.run(
-                measure(server.url, scene.conference.pk, organiser, sessions, batches, leaders)
+                measure(server.url, scene.conference.pk, organiser, sessions, batches, leaders, places)
             )
-    delays = outcome["delays"]
+    delays, subtree_delays = outcome["delays"], outcome["subtree_delays"]
+
+    def ms(samples: list[float], fraction: float | None = None) -> int | None:
+        if not samples:
+            return None
+        return round((max(samples) if fraction is None else percentile(samples, fraction)) * 1000)
+
     report(
         benchmark="dashboard_latency",
+        load_1_5_15_at_start=[round(x, 2) for x in load_at_start],
+        load_1_5_15_at_end=[round(x, 2) for x in os.getloadavg()],
         dashboards=DASHBOARDS,
         deflate=DEFLATE,
         connect_all_s=round(outcome["connected_in"], 1),
@@ -267,20 +331,25 @@ def main() -> None:
         checkins_per_s=round(outcome["sent"] / outcome["window"]),
         request_p50_ms=round(percentile(outcome["latencies"], 0.5), 1),
         request_p99_ms=round(percentile(outcome["latencies"], 0.99), 1),
-        delay_p50_ms=round(percentile(delays, 0.5) * 1000),
-        delay_p95_ms=round(percentile(delays, 0.95) * 1000),
-        delay_max_ms=round(max(delays) * 1000),
+        national_dashboards=DASHBOARDS - AUDIENCES,
+        delay_p50_ms=ms(delays, 0.5),
+        delay_p95_ms=ms(delays, 0.95),
+        delay_max_ms=ms(delays),
         target_p95_ms="< 1000",
+        subtree_dashboards=AUDIENCES,
+        subtree_audiences=len(leaders),
+        subtree_delay_p50_ms=ms(subtree_delays, 0.5),
+        subtree_delay_p95_ms=ms(subtree_delays, 0.95),
+        subtree_delay_max_ms=ms(subtree_delays),
         isolated_checkins=ISOLATED,
-        isolated_delay_p50_ms=round(percentile(outcome["isolated_delays"], 0.5) * 1000),
-        isolated_delay_p95_ms=round(percentile(outcome["isolated_delays"], 0.95) * 1000),
-        isolated_delay_max_ms=round(max(outcome["isolated_delays"]) * 1000),
+        isolated_delay_p50_ms=ms(outcome["isolated_delays"], 0.5),
+        isolated_delay_p95_ms=ms(outcome["isolated_delays"], 0.95),
+        isolated_delay_max_ms=ms(outcome["isolated_delays"]),
         snapshots_per_dashboard_per_s=round(sum(outcome["rates"]) / len(outcome["rates"]), 2),
         snapshots_per_dashboard_per_s_max=round(max(outcome["rates"]), 2),
         first_message_kb=outcome["first_message_kb"],
         update_kb_mean=outcome["update_kb_mean"],
         update_kb_max=outcome["update_kb_max"],
-        subtree_audiences=AUDIENCES,
         subtree_updates_per_s=round(sum(outcome["subtree_rates"]) / len(outcome["subtree_rates"]), 2)
         if outcome["subtree_rates"]
         else None,
@@ -288,6 +357,7 @@ def main() -> None:
         if outcome["subtree_gaps"]
         else None,
         never_shown=outcome["missing"],
+        subtree_never_shown=outcome["subtree_missing"],
         sockets_closed=outcome["closed"],
         server_peak_rss_mib=memory.mib,
         errors=len(outcome["errors"]),

@@ -180,11 +180,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "hoinghi.core.cache.SharedPoolRedisCache", "LOCATION": REDIS_URL}}
 else:
-    # Shared between the web server and the task worker, which are separate processes.
+    # Shared between the web server and the task worker, which are separate processes. Past
+    # MAX_ENTRIES files Django deletes a third of them at random, live versions and locks too (a
+    # page would see a version go back, two processes take one lock): far more than a demo makes.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 

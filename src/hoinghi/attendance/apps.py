@@ -8,7 +8,7 @@ class AttendanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hoinghi.attendance import dashboard
+        from hoinghi.attendance import dashboard, questions
         from hoinghi.attendance.views.checkin import points_to_operate_card
         from hoinghi.core import extensions, live
 
@@ -19,7 +19,10 @@ class AttendanceConfig(AppConfig):
         )
         extensions.declare(
             "attendance.dashboard_snapshot",
-            signature="(*, conference, audience, now) -> JSON-ready value, under its key in every snapshot",
+            signature=(
+                "(*, conference, now) -> JSON-ready value, under its key in every snapshot: computed once "
+                "for all the audiences, so the same for each"
+            ),
             keyed=True,
         )
         extensions.declare(
@@ -33,3 +36,4 @@ class AttendanceConfig(AppConfig):
         # What this app adds below it, and its live view.
         extensions.extend("orgs.home", points_to_operate_card)
         live.register_view(dashboard.LIVE_VIEW)
+        live.register_view(questions.LIVE_VIEW)

@@ -2,14 +2,17 @@
 
 `DashboardConsumer` serves /ws/truc-tiep/<conference_id>/: a signed-in user who can see the
 conference joins the channel group of their audience (`dashboard.Audience`), gets a fresh
-snapshot at once and then whatever the broadcaster sends to the group, at most once a second.
-Anyone else gets the refusal as the API writes it (`{"type": "error", "code", "message",
-"params"}`) and is closed with 4403. Everything but the authorisation is the live layer's
-(`core.live.consumers.LiveConsumer`).
+snapshot at once and then whatever the broadcaster sends to the group, at most twice a second.
+`BoardConsumer` (/ws/chu-toa/<conference_id>/) and `ModerationConsumer` (/ws/cau-hoi/<id>/) do
+the same for the questions from the floor (`questions.LIVE_VIEW`), for who may watch the
+presiding board and who moderates. Anyone else gets the refusal as the API writes it (`{"type":
+"error", "code", "message", "params"}`) and is closed with 4403. Everything but the
+authorisation is the live layer's (`core.live.consumers.LiveConsumer`).
 """
 
 from django.utils.translation import gettext as _
 
+from hoinghi.attendance import questions
 from hoinghi.attendance.dashboard import audience_for
 from hoinghi.conferences.selectors import conference_get
 from hoinghi.core.errors import NotFoundError, PermissionCode
@@ -30,3 +33,19 @@ class DashboardConsumer(LiveConsumer):
 
     def authorise(self, user, *, conference_id):
         return _subscription(user, int(conference_id))
+
+
+class BoardConsumer(LiveConsumer):
+    view = "attendance.questions"
+
+    def authorise(self, user, *, conference_id):
+        conference = questions.conference_for_board(actor=user, pk=int(conference_id))
+        return conference, questions.QuestionsAudience("board")
+
+
+class ModerationConsumer(LiveConsumer):
+    view = "attendance.questions"
+
+    def authorise(self, user, *, conference_id):
+        conference = questions.conference_for_moderation(actor=user, pk=int(conference_id))
+        return conference, questions.QuestionsAudience("moderation")

@@ -4,7 +4,8 @@ Services never talk to dashboards directly: they publish the conference's topic 
 the live layer (`core.live`) turns any number of changes within a second into one snapshot per
 audience (DESIGN.md: "a burst of 1,000 check-ins costs one aggregate query and one message per
 dashboard"). The functions name what changed, for the reader of a service; every one of them
-refreshes the whole dashboard, whose snapshot shows all of it.
+but the questions' refreshes the whole dashboard, whose snapshot shows all of it; questions
+refresh the presiding board and the moderators' page (`questions_topic`).
 """
 
 from datetime import timedelta
@@ -20,6 +21,12 @@ def topic(conference_id: int) -> str:
     return f"attendance.{conference_id}"
 
 
+def questions_topic(conference_id: int) -> str:
+    """The topic the presiding board and the moderators' page of a conference follow
+    (`questions.LIVE_VIEW`): the dashboard shows no question, so questions do not refresh it."""
+    return f"attendance.questions.{conference_id}"
+
+
 def attendance_changed_on_commit(conference_id: int) -> None:
     live.publish_on_commit(topic(conference_id))
 
@@ -33,7 +40,7 @@ def incidents_changed_on_commit(conference_id: int) -> None:
 
 
 def questions_changed_on_commit(conference_id: int) -> None:
-    live.publish_on_commit(topic(conference_id))
+    live.publish_on_commit(questions_topic(conference_id))
 
 
 def stream_changed_on_commit(conference_id: int) -> None:

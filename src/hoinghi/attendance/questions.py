@@ -8,18 +8,25 @@ Who sees which questions:
 A provincial organiser of a national conference is none of these: the pages say "not found".
 
 Kept apart from `selectors.py` (the check-in reads) so that the two can change independently.
+
+The board and the moderators' page follow the questions live (`LIVE_VIEW`, "attendance.questions",
+on the topic the question services publish, `events.questions_topic`): the board draws its list
+from the snapshot; the moderators' page, whose list is forms, reloads it when a snapshot says that
+something changed. Both poll only while their socket is down.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoinghi.attendance import events
 from hoinghi.attendance.models import Question, QuestionStatus
 from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.models import Conference, ProgrammeItem
+from hoinghi.core import live
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import require
 
@@ -130,8 +137,11 @@ def programme_item_get(*, conference: Conference, pk: int) -> ProgrammeItem:
 def current_item(*, conference: Conference, now: datetime | None = None) -> ProgrammeItem | None:
     """The programme item going on now: the one whose planned time holds `now`, else the last
     one that started, else the first one."""
-    now = now or timezone.now()
-    items = programme(conference=conference)
+    return item_going_on(programme(conference=conference), now or timezone.now())
+
+
+def item_going_on(items: list[ProgrammeItem], now: datetime) -> ProgrammeItem | None:
+    """`current_item` among `items` (the programme, in order)."""
     started = [item for item in items if item.planned_start and item.planned_start <= now]
     for item in reversed(started):
         if item.planned_end is None or now < item.planned_end:
@@ -149,6 +159,7 @@ class BoardQuestion:
     is_answered: bool
     answer: str
     merged_points: list[str]  # the points of the questions merged into this one
+    item_id: int | None = None
     is_general: bool = False  # asked about no programme item in particular ("Chung")
 
 
@@ -158,14 +169,18 @@ def board_questions(*, conference: Conference, item: ProgrammeItem | None) -> li
     Oldest first so the newest is at the bottom. Two queries: the questions, and the points of
     those merged into them."""
     of_item = Q(item__isnull=True) if item is None else Q(item__isnull=True) | Q(item=item)
-    questions = list(
-        Question.objects.filter(of_item, conference=conference, status__in=ON_BOARD)
+    return _on_board(Question.objects.filter(of_item, conference=conference))
+
+
+def _on_board(questions: QuerySet[Question]) -> list[BoardQuestion]:
+    on_board = list(
+        questions.filter(status__in=ON_BOARD)
         .select_related("point", "invitation__person")
         .order_by("asked_at", "id")
     )
     merged: dict[int, list[str]] = {}
     for target_id, point in (
-        Question.objects.filter(merged_into__in=questions, status=QuestionStatus.MERGED)
+        Question.objects.filter(merged_into__in=on_board, status=QuestionStatus.MERGED)
         .order_by("asked_at", "id")
         .values_list("merged_into_id", "point__name")
     ):
@@ -178,9 +193,10 @@ def board_questions(*, conference: Conference, item: ProgrammeItem | None) -> li
             is_answered=question.status == QuestionStatus.ANSWERED,
             answer=question.answer,
             merged_points=merged.get(question.pk, []),
+            item_id=question.item_id,
             is_general=question.item_id is None,
         )
-        for question in questions
+        for question in on_board
     ]
 
 
@@ -202,3 +218,86 @@ def point_questions(*, point) -> QuerySet[Question]:
 def invitation_questions(*, invitation) -> QuerySet[Question]:
     """What an invitee sent from their personal page, newest first."""
     return Question.objects.filter(invitation=invitation).select_related("item").order_by("-asked_at", "-id")
+
+
+# --- The live view: the board and the moderators' page ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionsAudience:
+    """Who follows the questions: the presiding board ("board": what `conference_for_board` lets
+    see) or the moderators ("moderation": `conference_for_moderation`). Everyone allowed a screen
+    sees the same on it, so the kind is the whole key."""
+
+    kind: str  # "board" or "moderation"
+
+    @property
+    def key(self) -> str:
+        return self.kind
+
+    def covers(self, conference: Conference) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class QuestionFigures:
+    """What both screens are cut from (`questions_shared`)."""
+
+    programme: list[ProgrammeItem]
+    on_board: list[BoardQuestion]  # every item's
+    counts: dict[str, int]  # questions by status
+    latest: int | None  # the newest question's id
+
+
+def questions_shared(conference: Conference) -> QuestionFigures:
+    """The conference's programme, the questions on the board (every item's), and the questions
+    by status: four queries, for every board and moderator watching."""
+    questions = Question.objects.filter(conference=conference)
+    return QuestionFigures(
+        programme=programme(conference=conference),
+        on_board=_on_board(questions),
+        counts=status_counts(conference=conference),
+        latest=questions.aggregate(latest=Max("pk"))["latest"],
+    )
+
+
+def questions_snapshot(
+    conference: Conference, figures: QuestionFigures, audience: QuestionsAudience, *, now=None
+) -> dict:
+    """The board's snapshot: the programme (`label` as the board's heading writes it), the item
+    going on now, and the questions on the board with their item, oldest first; or the moderators':
+    the questions by status and the newest one's id (their page reloads its list when a snapshot
+    differs from what it shows)."""
+    if audience.kind == "moderation":
+        return {"type": "snapshot", "counts": figures.counts, "latest": figures.latest}
+    going_on = item_going_on(figures.programme, now or timezone.now())
+    return {
+        "type": "snapshot",
+        "conference": {"id": conference.pk, "title": conference.title},
+        "current_item": going_on.pk if going_on else None,
+        "items": [{"id": item.pk, "label": f"{item.order}. {item.title}"} for item in figures.programme],
+        "questions": [
+            {
+                "id": question.pk,
+                "item": question.item_id,
+                "text": question.text,
+                "asker": question.asker,
+                "answered": question.is_answered,
+                "merged_points": question.merged_points,
+            }
+            for question in figures.on_board
+        ],
+    }
+
+
+def _conference_by_id(conference_id: int) -> Conference | None:
+    return Conference.objects.filter(pk=conference_id).first()
+
+
+LIVE_VIEW = live.LiveView(
+    name="attendance.questions",
+    topic=events.questions_topic,
+    load=_conference_by_id,
+    shared=questions_shared,
+    assemble=questions_snapshot,
+)

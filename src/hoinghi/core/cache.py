@@ -8,6 +8,7 @@ the clients over them: Django makes a `redis.Redis` per command, whose construct
 of some 200 response callbacks (a third of a millisecond per check-in); a client is thread-safe
 and holds no connection of its own, so one per pool serves every thread."""
 
+import math
 import threading
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -49,12 +50,37 @@ class SharedPoolRedisCache(RedisCache):
         key = self.make_and_validate_key(key)
         return self._cache.get_client(key, write=True).incr(key)
 
+    def locks_take(self, seconds_by_key: dict[str, float]) -> set[str]:
+        """Take each lock nobody holds, for its number of seconds to the millisecond (SET NX PX),
+        in one round trip and one MULTI: a process ticking at the same moment takes all or none of
+        a batch, so the groups of one subject are not split between two processes."""
+        if not seconds_by_key:
+            return set()
+        pipeline = self._cache.get_client(write=True).pipeline(transaction=True)
+        for key, seconds in seconds_by_key.items():
+            pipeline.set(self.make_and_validate_key(key), 1, nx=True, px=max(1, round(seconds * 1000)))
+        return {key for key, taken in zip(seconds_by_key, pipeline.execute(), strict=True) if taken}
+
+
+# The two functions below take `django.core.cache.cache` as well as a backend: that is a proxy to
+# the backend of the current context, which `isinstance` does not see through, so they ask for the
+# method instead (the proxy forwards attributes).
+
+
+def locks_take(cache, seconds_by_key: dict[str, float]) -> set[str]:
+    """Take each lock of `seconds_by_key` (key -> seconds to hold it) that nobody holds; return the
+    keys taken. On Redis, to the millisecond (`SharedPoolRedisCache.locks_take`); other caches
+    (the demo's files) keep timeouts in whole seconds, so there a lock lasts the seconds rounded up."""
+    if take := getattr(cache, "locks_take", None):
+        return take(seconds_by_key)
+    return {key for key, seconds in seconds_by_key.items() if cache.add(key, 1, timeout=math.ceil(seconds))}
+
 
 def counter_bump(cache, key: str) -> int:
     """`SharedPoolRedisCache.bump` on any cache: the demo's file cache has no atomic increment
     that creates a key, so there it is `incr`, or `set` the first time."""
-    if isinstance(cache, SharedPoolRedisCache):
-        return cache.bump(key)
+    if bump := getattr(cache, "bump", None):
+        return bump(key)
     try:
         return cache.incr(key)
     except ValueError:

@@ -7,7 +7,7 @@ it; the apps above fill it in theirs::
     # attendance/apps.py — the owner
     extensions.declare(
         "attendance.dashboard_snapshot",
-        signature="(*, conference, audience, now) -> JSON-ready value, under its key in every snapshot",
+        signature="(*, conference, now) -> JSON-ready value, under its key in every audience's snapshot",
         keyed=True,
     )
     # streaming/apps.py — an app above

@@ -27,7 +27,7 @@ def stream_of(conference: Conference) -> Stream | None:
     return Stream.objects.filter(conference=conference).first()
 
 
-def stream_summary(*, conference: Conference, audience=None, now: datetime | None = None) -> dict:
+def stream_summary(*, conference: Conference, now: datetime | None = None) -> dict:
     """The stream's part of the live dashboard: its state since when, and the last refusal."""
     now = now or timezone.now()
     stream = Stream.objects.filter(conference_id=conference.pk).first()

@@ -1,4 +1,9 @@
+import socket
+import threading
+import time
+
 import pytest
+import uvicorn
 
 from hoinghi.conferences import services as conferences
 
@@ -19,3 +24,24 @@ def ba_dinh_operator(issued, make_user, superuser):
     user = make_user()
     conferences.point_operator_add(actor=superuser, point=issued.ba_dinh_point, user=user)
     return user
+
+
+@pytest.fixture
+def asgi_server(live_server):
+    """The ASGI application on a free port; yields its base URL."""
+    from hoinghi.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -2,15 +2,12 @@
 
 pytest-django's live server speaks WSGI only; the dashboard needs WebSockets, so these tests
 run hoinghi.asgi.application under uvicorn in a thread of the test process (the same test
-database, as the live server does).
+database, as the live server does: the `asgi_server` fixture of conftest.py).
 """
 
-import socket
-import threading
 import time
 
 import pytest
-import uvicorn
 from playwright.sync_api import expect
 
 from hoinghi.attendance.tests.live_fixtures import check_in, crowd_fixture  # noqa: F401
@@ -18,27 +15,6 @@ from hoinghi.conftest import screenshot
 from hoinghi.core.permissions import GrantRole
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def asgi_server(live_server):
-    """The ASGI application on a free port; yields its base URL."""
-    from hoinghi.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def _login(page, base_url, user):

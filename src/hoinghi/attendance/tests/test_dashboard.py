@@ -3,17 +3,27 @@
 import uuid
 from datetime import timedelta
 
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hoinghi.attendance.dashboard import dashboard_snapshot
+from hoinghi.attendance.dashboard import (
+    LIVE_VIEW,
+    Audience,
+    audience_for,
+    conference_figures,
+    dashboard_snapshot,
+    snapshot_assemble,
+)
 from hoinghi.attendance.events import topic
 from hoinghi.attendance.models import Attendance, PointPresence
-from hoinghi.attendance.services import ScanInput, checkins_record, incident_open
+from hoinghi.attendance.services import ScanInput, checkins_record, headcount_report, incident_open
+from hoinghi.attendance.tests.dashboard_reference import snapshot_queried
 from hoinghi.attendance.tests.live_fixtures import check_in, crowd_fixture  # noqa: F401
 from hoinghi.conferences import services as conferences
-from hoinghi.conferences.models import BridgePoint
+from hoinghi.conferences.models import BridgePoint, InvitationStatus
 from hoinghi.core import live
 from hoinghi.core.permissions import GrantRole
 from hoinghi.orgs.tests.factories import PersonFactory, UnitFactory
@@ -173,6 +183,171 @@ def test_the_snapshot_costs_a_handful_of_queries_whatever_the_number_of_points(
         snapshot = dashboard_snapshot(actor=organiser, conference=small.conference)
     assert snapshot["totals"]["points"] == 43
     assert snapshot["totals"]["online"] == 40
+
+
+# --- Every audience cut from figures computed once (issue 13) --------------------------------------
+
+
+def _morning_in_several_provinces(crowd, superuser, small_tree):
+    """Check-ins at every point, over several minutes, from people of Hà Nội, Hồ Chí Minh and the
+    national unit, some at a point of another province, two at two points, a walk-in guest from
+    elsewhere, an invitee by name (no category), one invitee sent to another province's point;
+    heartbeats, headcounts and incidents."""
+    small, people, now = crowd.small, crowd.ba_dinh_people, timezone.now()
+    conferences.override_set(
+        actor=superuser, conference=small.conference, person=small.people["chair-b"], kind="include"
+    )
+    conferences.invitations_reapply(actor=superuser, conference=small.conference)
+    conferences.person_assign_point(
+        actor=superuser, conference=small.conference, person=people[49], point=small.hcm_point
+    )
+    for minutes, batch in ((40, people[:6]), (12, people[6:15]), (3, people[15:20])):
+        check_in(
+            crowd.operator, small.ba_dinh_point, small.conference, *batch, at=now - timedelta(minutes=minutes)
+        )
+    check_in(
+        crowd.hcm_operator, small.hcm_point, small.conference, *people[:2], at=now - timedelta(minutes=2)
+    )
+    check_in(crowd.hcm_operator, small.hcm_point, small.conference, small.people["HCM"], people[49])
+    check_in(
+        crowd.operator, small.ba_dinh_point, small.conference, small.people["HCM-Q1"], small.people["chair-b"]
+    )
+    check_in(superuser, small.host, small.conference, small.people["TLD"], small.people["HN"])
+    walk_in = PersonFactory(unit=small_tree.district_1)
+    checkins_record(
+        actor=crowd.operator,
+        point=small.ba_dinh_point,
+        scans=[ScanInput(id=uuid.uuid4(), method="search", person_id=walk_in.pk, scanned_at=now)],
+    )
+    PointPresence.objects.create(point=small.host, last_seen_at=now, first_seen_at=now)
+    PointPresence.objects.create(
+        point=small.hcm_point, last_seen_at=now - timedelta(minutes=2), first_seen_at=now - timedelta(hours=1)
+    )
+    headcount_report(actor=crowd.operator, point=small.ba_dinh_point, present=30)
+    incident_open(actor=crowd.operator, point=small.ba_dinh_point, kind="no_sound")
+    incident_open(actor=crowd.hcm_operator, point=small.hcm_point, kind="link_down")
+    return now
+
+
+def test_every_audience_cut_from_the_shared_figures_sees_exactly_what_its_own_queries_gave(
+    crowd, superuser, make_user, small_tree
+):
+    small, tree = crowd.small, small_tree
+    now = _morning_in_several_provinces(crowd, superuser, tree)
+    audiences = [
+        Audience(everything=True),
+        Audience(everything=False, paths=(tree.national.path,)),
+        Audience(everything=False, paths=(tree.hanoi.path,)),
+        Audience(everything=False, paths=(tree.hcm.path,)),
+        Audience(everything=False, paths=(tree.ba_dinh.path,)),
+        Audience(everything=False, paths=(tree.district_1.path,)),
+        Audience(everything=False, paths=(tree.grassroots_b.path, tree.hanoi.path)),
+        Audience(everything=False, operated=(small.ba_dinh_point.pk,)),
+        Audience(everything=False, paths=(tree.district_1.path,), operated=(small.ba_dinh_point.pk,)),
+        Audience(everything=False),
+        audience_for(actor=make_user(GrantRole.ORGANISER, tree.hcm), conference=small.conference),
+        audience_for(actor=crowd.operator, conference=small.conference),
+    ]
+    figures = conference_figures(small.conference, now=now)
+
+    for audience in audiences:
+        assert snapshot_assemble(figures, audience, now=now) == snapshot_queried(
+            audience=audience, conference=small.conference, now=now
+        ), audience
+    # The scenario reaches what it is meant to: several provinces, categories, minutes and points.
+    national = snapshot_assemble(figures, audiences[0], now=now)
+    assert {row["name"] for row in national["provinces"]} == {"Trung ương", "Hà Nội", "Hồ Chí Minh"}
+    assert {row["name"] for row in national["categories"]} >= {"Mời thêm", small.committee_rule.name}
+    assert len(national["timeline"]) >= 4 and national["totals"]["multi_point"] == 2
+    assert national["totals"]["guests"] == 1 and national["totals"]["incidents_open"] == 2
+    hcm = snapshot_assemble(figures, audiences[3], now=now)
+    # At its point: two of Ba Đình, its own member, the invitee sent there; at Ba Đình: three of Quận 1.
+    assert hcm["totals"]["people"] == 7
+    assert {row["name"] for row in hcm["provinces"]} == {"Hồ Chí Minh"}
+
+
+def test_many_audiences_cost_the_queries_of_one(crowd, superuser, small_tree, django_assert_num_queries):
+    small, tree = crowd.small, small_tree
+    _morning_in_several_provinces(crowd, superuser, tree)
+    audiences = [
+        Audience(everything=True),
+        *(
+            Audience(everything=False, paths=(unit.path,))
+            for unit in (
+                tree.national,
+                tree.hanoi,
+                tree.ba_dinh,
+                tree.hcm,
+                tree.district_1,
+                tree.grassroots_b,
+            )
+        ),
+        Audience(everything=False, operated=(small.ba_dinh_point.pk,)),
+    ]
+    conference = LIVE_VIEW.load(small.conference.pk)  # as the broadcaster loads it
+    LIVE_VIEW.messages(conference, audiences[:1])  # the invitations' figures, kept from now on
+
+    live.publish(topic(conference.pk))  # a new version: the figures are computed again
+    with CaptureQueriesContext(connection) as one:
+        (alone,) = LIVE_VIEW.messages(conference, audiences[:1])
+    live.publish(topic(conference.pk))
+    with django_assert_num_queries(len(one.captured_queries)):
+        together = LIVE_VIEW.messages(conference, audiences)
+
+    assert len(together) == len(audiences)
+    assert together[0]["totals"] == alone["totals"]
+    assert len(one.captured_queries) <= 10
+
+
+def test_a_change_of_the_invitations_shows_at_once_though_they_are_kept_between_snapshots(
+    crowd, superuser, small_tree
+):
+    small = crowd.small
+    everyone = Audience(everything=True)
+    before = snapshot_assemble(conference_figures(small.conference), everyone)
+    assert _point(before, small.hcm_point)["invited"] == 2
+
+    conferences.person_assign_point(
+        actor=superuser, conference=small.conference, person=crowd.ba_dinh_people[0], point=small.hcm_point
+    )
+    moved = snapshot_assemble(conference_figures(small.conference), everyone)
+    assert _point(moved, small.hcm_point)["invited"] == 3
+    assert _point(moved, small.ba_dinh_point)["invited"] == _point(before, small.ba_dinh_point)["invited"] - 1
+
+    conferences.conference_transition(actor=superuser, conference=small.conference, to_status="draft")
+    assert small.conference.invitations.filter(status=InvitationStatus.ACTIVE).count() == 0
+    withdrawn = snapshot_assemble(conference_figures(small.conference), everyone)
+    assert withdrawn["totals"]["invited"] == 0 and _point(withdrawn, small.hcm_point)["invited"] == 0
+
+
+def test_the_attendance_counted_as_it_arrives_takes_late_commits_and_undone_check_ins(crowd):
+    """Rows whose transaction committed after one with a higher id, and rows deleted (an undone
+    check-in), count as a fresh count would."""
+    small, people, now = crowd.small, crowd.ba_dinh_people, timezone.now()
+    ba_dinh = Audience(everything=False, paths=(small.ba_dinh_point.unit.path,))
+
+    def assert_counted_as_afresh():
+        figures = conference_figures(small.conference, now=now)
+        for audience in (Audience(everything=True), ba_dinh):
+            fresh = snapshot_queried(audience=audience, conference=small.conference, now=now)
+            assert snapshot_assemble(figures, audience, now=now) == fresh
+
+    check_in(crowd.operator, small.ba_dinh_point, small.conference, *people[:3])
+    assert_counted_as_afresh()  # counted from nothing
+    last = Attendance.objects.filter(conference=small.conference).latest("pk")
+    for offset, person in ((20, people[10]), (10, people[11])):  # the higher id commits first
+        Attendance.objects.create(
+            id=last.pk + offset,
+            conference=small.conference,
+            person=person,
+            point=small.hcm_point,
+            checkin=last.checkin,
+            checked_in_at=now,
+        )
+        assert_counted_as_afresh()
+    Attendance.objects.filter(pk=last.pk + 10).delete()  # undone
+    assert_counted_as_afresh()
+    assert conference_figures(small.conference, now=now).attended[small.hcm_point.pk]["present"] == 1
 
 
 # --- Polling, and Redis going away ---------------------------------------------------------------

@@ -108,3 +108,20 @@ def test_playing_marks_the_link_tested_once_and_keeps_an_operators_tick(issued, 
     services.point_heartbeat(actor=superuser, point=host, playback=services.Playback(state="playing"))
     host.refresh_from_db()
     assert host.link_tested_at == ticked
+
+
+def test_questions_refresh_the_board_and_the_moderators_on_commit_and_not_the_dashboard(
+    issued, ba_dinh_operator, superuser, django_capture_on_commit_callbacks
+):
+    from hoinghi.attendance.events import questions_topic, topic
+    from hoinghi.core import live
+
+    conference = issued.conference
+    board, dashboard = live.version(questions_topic(conference.pk)), live.version(topic(conference.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        question = services.question_ask(actor=ba_dinh_operator, point=issued.ba_dinh_point, text="Xin hỏi")
+        assert live.version(questions_topic(conference.pk)) == board  # not before the commit
+    with django_capture_on_commit_callbacks(execute=True):
+        services.question_moderate(actor=superuser, question=question, status=QuestionStatus.APPROVED)
+    assert live.version(questions_topic(conference.pk)) == board + 2
+    assert live.version(topic(conference.pk)) == dashboard

@@ -5,28 +5,35 @@
 - An invitee sends them from `moi/<token>/cau-hoi/`: no login, the token is the credential, as
   on the personal page; a question goes to the invitee's own point.
 - Organisers moderate at `hoi-nghi/<pk>/cau-hoi/`: every action posts with htmx and gets back
-  the list (with the counts by status), so a merge also updates the question merged into.
-- The presiding board's screen `hoi-nghi/<pk>/chu-toa/` polls its list every 3 s. Without
-  `?muc=` it follows the programme: the item going on now (`questions.current_item`).
+  the list (with the counts by status), so a merge also updates the question merged into. The
+  page follows the questions' live view (/ws/cau-hoi/<pk>/) and reloads its list when another
+  moderator or a point changed something.
+- The presiding board's screen `hoi-nghi/<pk>/chu-toa/` draws the questions its socket sends
+  (/ws/chu-toa/<pk>/, `questions.LIVE_VIEW`). Without `?muc=` it follows the programme: the item
+  going on now (`questions.current_item`).
+- Both poll (the board its snapshot, `board_snapshot`; the moderators their list) every
+  FALLBACK_POLL_SECONDS only while their socket is down, as the live dashboard does.
 """
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hoinghi.attendance import questions, selectors, services
+from hoinghi.attendance import events, questions, selectors, services
 from hoinghi.attendance.errors import CheckInError
 from hoinghi.attendance.models import QuestionStatus
 from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.decorators import personal_page
+from hoinghi.core import live
 from hoinghi.core.errors import NotFoundError
 
-BOARD_POLL_SECONDS = 3
+FALLBACK_POLL_SECONDS = 5  # the board's and the moderators' pages, while their socket is down
 
 
 def _is_htmx(request) -> bool:
@@ -154,6 +161,8 @@ def _moderation_list_context(conference, data, *, error: str = "") -> dict:
         "item_id": item_id,
         "statuses": QuestionStatus.choices,
         "error": error,
+        # Read before the list: a change the list misses has a later version, which reloads it.
+        "version": live.version(events.questions_topic(conference.pk)),
     }
 
 
@@ -163,6 +172,11 @@ def moderation(request, pk: int):
     conference = questions.conference_for_moderation(actor=request.user, pk=pk)
     context = _moderation_list_context(conference, request.GET)
     context["programme"] = questions.programme(conference=conference)
+    context["config"] = {
+        "socket": f"/ws/cau-hoi/{conference.pk}/",
+        "list": reverse("attendance:question_moderation", args=[conference.pk]),
+        "every": FALLBACK_POLL_SECONDS * 1000,
+    }
     template = (
         "attendance/question_moderation_list.html"
         if _is_htmx(request)
@@ -238,26 +252,22 @@ def board(request, pk: int):
             "is_pinned": is_pinned,
             "programme": questions.programme(conference=conference),
             "questions": questions.board_questions(conference=conference, item=item),
-            "poll_seconds": BOARD_POLL_SECONDS,
+            "config": {
+                "socket": f"/ws/chu-toa/{conference.pk}/",
+                "poll": reverse("attendance:question_board_snapshot", args=[conference.pk]),
+                "every": FALLBACK_POLL_SECONDS * 1000,
+                "pinned": item.pk if is_pinned else None,
+            },
         },
     )
 
 
 @login_required
-def board_list(request, pk: int):
-    """What the board's screen polls: the list, and the current item's title."""
+def board_snapshot(request, pk: int):
+    """What the board's screen polls while its socket is down: the snapshot the socket sends."""
     conference = questions.conference_for_board(actor=request.user, pk=pk)
-    item, _is_pinned = _board_item(request, conference)
-    response = render(
-        request,
-        "attendance/question_board_list.html",
-        {
-            "conference": conference,
-            "item": item,
-            "questions": questions.board_questions(conference=conference, item=item),
-            "oob": True,
-        },
-    )
+    snapshot = live.polled_message(questions.LIVE_VIEW, conference, questions.QuestionsAudience("board"))
+    response = JsonResponse(snapshot)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -268,5 +278,5 @@ urlpatterns = [
     path("hoi-nghi/<int:pk>/cau-hoi/", moderation, name="question_moderation"),
     path("hoi-nghi/<int:pk>/cau-hoi/<int:question_pk>/", moderate, name="question_moderate"),
     path("hoi-nghi/<int:pk>/chu-toa/", board, name="question_board"),
-    path("hoi-nghi/<int:pk>/chu-toa/cau-hoi/", board_list, name="question_board_list"),
+    path("hoi-nghi/<int:pk>/chu-toa/cau-hoi/", board_snapshot, name="question_board_snapshot"),
 ]

@@ -100,8 +100,9 @@ def conference_transition(*, actor, conference: Conference, to_status: str, reas
         raise ConferenceError(_("Cần ghi lý do hủy hội nghị."), code=ConferenceErrorCode.REASON_REQUIRED)
     if to_status == ConferenceStatus.DRAFT:
         # Back to draft: invitations are withdrawn (kept, with their tokens) until issued again.
+        now = timezone.now()  # `updated_at` too: `update` skips auto_now, and the dashboard reads it
         Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE).update(
-            status=InvitationStatus.WITHDRAWN, withdrawn_at=timezone.now()
+            status=InvitationStatus.WITHDRAWN, withdrawn_at=now, updated_at=now
         )
     ConferenceTransition.objects.create(
         conference=conference,

@@ -77,6 +77,7 @@ def _apply(conference: Conference) -> dict[str, int]:
                         withdrawn_at=now,
                         point_id=row["point_id"],
                         is_explicit=row["is_explicit"],
+                        updated_at=now,
                     )
                 )
             continue
@@ -98,12 +99,15 @@ def _apply(conference: Conference) -> dict[str, int]:
                     withdrawn_at=None,
                     point_id=candidate.point_id,
                     is_explicit=candidate.is_explicit,
+                    updated_at=now,
                 )
             )
         links += [Through(invitation_id=row["id"], eligibilityrule_id=r) for r in candidate.rule_ids - have]
         unlink += [(row["id"], r) for r in have - candidate.rule_ids]
+    # `updated_at` by hand: bulk updates skip `auto_now`, and the live dashboard keeps who is
+    # invited where until the invitations' last change moves (attendance.dashboard).
     Invitation.objects.bulk_update(
-        updates, ["status", "withdrawn_at", "point_id", "is_explicit"], batch_size=1000
+        updates, ["status", "withdrawn_at", "point_id", "is_explicit", "updated_at"], batch_size=1000
     )
     for invitation_id, rule_id in unlink:
         Through.objects.filter(invitation_id=invitation_id, eligibilityrule_id=rule_id).delete()

@@ -149,7 +149,10 @@ def person_assign_point(*, actor, conference: Conference, person: Person, point:
         PersonPointAssignment.objects.update_or_create(
             conference=conference, person=person, defaults={"point": point}
         )
-        Invitation.objects.filter(conference=conference, person=person).update(point=point)
+        Invitation.objects.filter(conference=conference, person=person).update(
+            point=point,
+            updated_at=timezone.now(),  # `update` skips auto_now; the dashboard reads it
+        )
     audit(
         actor=actor,
         type="conferences.person.point_assigned",

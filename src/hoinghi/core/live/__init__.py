@@ -8,9 +8,9 @@ would add an INSTALLED_APPS entry and nothing else.
 How it works (DESIGN.md: "live views are snapshots pushed about once a second"): a service
 publishes a *topic* on commit; that bumps the topic's version in the cache and nothing else.
 Each server process runs one broadcaster, which every 0.1 s looks at the versions of the topics
-its sockets follow and, at most once a second per channel group, computes one snapshot per
-*audience* and sends it to the group (an update: every figure, and of the `points` only what
-changed). Pages that lose the socket poll. Details and figures: `broadcasting`.
+its sockets follow and, at most every `MIN_INTERVAL` (half a second) per channel group, computes
+one snapshot per *audience* and sends it to the group (an update: every figure, and of the
+`points` only what changed). Pages that lose the socket poll. Details and figures: `broadcasting`.
 
 The interface, for an app that owns a live view (the attendance dashboard is the first; learning
 reports will show marking progress and resolutions their target values the same way):
@@ -50,6 +50,11 @@ reports will show marking progress and resolutions their target values the same 
    first render); `live.polled_message(MARKING, conference, audience)` is what a polling endpoint
    returns; `MARKING.group(conference, audience)` is the audience's channel group.
 
+   When many audiences see parts of the same figures (the attendance dashboard: the nation, and
+   each province's leaders), give `shared(subject)` and `assemble(subject, shared, audience)`
+   instead of `snapshot`: the live layer computes `shared` once per subject and version, and cuts
+   every audience's snapshot from it (`LiveView.messages`).
+
 4. A consumer — authorise, the base does the rest::
 
        from hoinghi.core.live.consumers import LiveConsumer
@@ -70,7 +75,6 @@ from hoinghi.core.live.broadcasting import (
     REFRESH_EVERY,
     SLOWEST_INTERVAL,
     SNAPSHOT_BUDGET,
-    SUBTREE_WORK_PER_TICK,
     TICK,
     Broadcaster,
     broadcaster,
@@ -78,16 +82,23 @@ from hoinghi.core.live.broadcasting import (
     update_message,
 )
 from hoinghi.core.live.publishing import publish, publish_on_commit, version
-from hoinghi.core.live.registry import Audience, LiveView, group_name, register_view, view
+from hoinghi.core.live.registry import (
+    SHARED_KEEP_FOR,
+    Audience,
+    LiveView,
+    group_name,
+    register_view,
+    view,
+)
 
 __all__ = [
     "CLOSE_CODE_UNAVAILABLE",
     "LOAD_WINDOW",
     "MIN_INTERVAL",
     "REFRESH_EVERY",
+    "SHARED_KEEP_FOR",
     "SLOWEST_INTERVAL",
     "SNAPSHOT_BUDGET",
-    "SUBTREE_WORK_PER_TICK",
     "TICK",
     "Audience",
     "Broadcaster",

@@ -1,4 +1,4 @@
-"""Coalescing of live updates: many changes in a second become one snapshot per audience.
+"""Coalescing of live updates: many changes in a moment become one snapshot per audience.
 
 Services publish a topic on commit (`publishing`): that only bumps the topic's version in the
 cache, so a check-in never waits for, or fails because of, the channel layer.
@@ -7,16 +7,21 @@ The `Broadcaster` runs as one asyncio task per server process, started by the fi
 consumer and ended when the last one leaves. Every `TICK` it looks at the groups its consumers
 joined (one group per view, subject and audience, see `registry.group_name`) and, for a group
 whose topic changed (or whose last snapshot is older than `REFRESH_EVERY`, so that silent
-points turn silent on screen), it claims the group for `MIN_INTERVAL` with `cache.add`. The one
-process that wins computes the snapshot once and sends it with `group_send`; the layer delivers
-it to that group's consumers in every process. So a burst of 1,000 check-ins costs one snapshot
-(a handful of aggregate queries) and one message per dashboard and second.
+points turn silent on screen), it claims the group for `MIN_INTERVAL` (a Redis lock to the
+millisecond; every due group of the tick in one round trip, so the groups of one subject go to
+one process). The process that wins computes the snapshots of all the groups of a subject it
+claimed in one pass (`LiveView.messages`: a view whose audiences share their figures computes
+them once) and sends each with `group_send`; the layer delivers it to that group's consumers in
+every process. So a burst of 1,000 check-ins costs one set of queries and one message per
+dashboard every `MIN_INTERVAL` (half a second: a check-in waits for the next update, and p95
+under a second needs the wait's p95 well under it), however many audiences watch.
 
-Every audience costs its own snapshot each second. When the snapshots take more than
-`SNAPSHOT_BUDGET` of a process's time, the groups of audiences that see only part of the subject
-are claimed for longer (up to `SLOWEST_INTERVAL`), in proportion to the overload, while those that
-see all of it keep one update a second: with a province's leaders watching too, the national
-screen and the check-ins stay fast and the provincial screens fall a few seconds behind.
+When the snapshots take more than `SNAPSHOT_BUDGET` of a process's time, the groups of audiences
+that see only part of the subject are claimed for longer (up to `SLOWEST_INTERVAL`), in
+proportion to the overload, while those that see all of it keep `MIN_INTERVAL`: a safety valve
+for views whose audiences share nothing. A view with shared figures keeps every group at its
+pace: slowing a partial audience down would save only its cut, and cost the figures again in the
+tick it falls into.
 
 A page gets the whole snapshot once, when it connects (or polls); what the broadcaster sends is an
 update (`update_message`): every figure, but of the `points` only the fields that changed since
@@ -41,30 +46,27 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from hoinghi.core.cache import redis_outage
+from hoinghi.core.cache import locks_take, redis_outage
 from hoinghi.core.live.publishing import VERSION_KEY, version
 from hoinghi.core.live.registry import Audience, LiveView
 
 logger = logging.getLogger("hoinghi.core.live")
 
 SENT_KEY = "live:sent:{group}"  # (version, time) of the last snapshot sent to a group
-LOCK_KEY = "live:lock:{group}"  # held by the process sending to a group, for MIN_INTERVAL
+LOCK_KEY = "live:lock:{group}"  # held by the process sending to a group, for its interval
 LAST_KEY = "live:last:{group}"  # (version, JSON text) of the last snapshot sent to a group
 POINTS_KEY = "live:points:{group}"  # (version, {point id: point}) of the last update sent to a group
 
 TICK = 0.1  # seconds between looks at the versions
-MIN_INTERVAL = 1  # seconds: at most one snapshot a second per group (cache timeouts are whole seconds)
+MIN_INTERVAL = 0.5  # seconds: at most two updates a second per group
 REFRESH_EVERY = 15.0  # seconds: resend even without changes (points fall silent without an event)
 # Snapshots may take this share of a process's time (averaged over LOAD_WINDOW) before the groups
 # of partial audiences (a province's leaders) slow down, in proportion; the groups that see the
-# whole subject keep MIN_INTERVAL. 85 subtree audiences would otherwise take 3 s of work a
-# second at the morning's end, starving check-ins (docs/benchmarks.md, dashboard_audiences).
+# whole subject keep MIN_INTERVAL.
 SNAPSHOT_BUDGET = 0.3
 LOAD_WINDOW = 5.0  # seconds
-SLOWEST_INTERVAL = 10  # seconds: a partial audience's screen is never further behind than this
-# Partial groups claimed in one tick, by their last snapshot's cost: a tick computes its groups one
-# after the other, and the whole-subject groups must not wait behind eighty provinces.
-SUBTREE_WORK_PER_TICK = 0.15  # seconds
+SLOWEST_INTERVAL = 10.0  # seconds: a partial audience's screen is never further behind than this
+KEEP_LAST_FOR = max(1, math.ceil(MIN_INTERVAL))  # whole seconds: the cache's timeouts
 CLOSE_CODE_UNAVAILABLE = 4503  # the client polls and reconnects with backoff
 POLL_KEEP_FOR = 1.0  # seconds a process keeps a polled snapshot per group and version
 
@@ -82,16 +84,17 @@ def group_seen(group: str, version: int) -> None:
 
 
 def remember_snapshot(group: str, version: int, text: str) -> None:
-    """Keep the snapshot just sent (for MIN_INTERVAL): pages connecting meanwhile start from it."""
+    """Keep the snapshot just sent (a second): pages connecting meanwhile start from it if nothing
+    changed since (the version says)."""
     try:
-        cache.set(LAST_KEY.format(group=group), (version, text), timeout=MIN_INTERVAL)
+        cache.set(LAST_KEY.format(group=group), (version, text), timeout=KEEP_LAST_FOR)
     except Exception:  # noqa: BLE001
         pass
 
 
 def recent_snapshot(group: str, topic: str) -> str | None:
-    """The JSON text of the group's snapshot sent less than MIN_INTERVAL ago, if nothing changed
-    since (same version of `topic`): 400 pages opening together then cost one snapshot, not 400."""
+    """The JSON text of the group's snapshot sent less than a second ago, if nothing changed since
+    (same version of `topic`): 400 pages opening together then cost one snapshot, not 400."""
     try:
         last = cache.get(LAST_KEY.format(group=group))
         if last is not None and last[0] == version(topic):
@@ -103,7 +106,8 @@ def recent_snapshot(group: str, topic: str) -> str | None:
 
 def opening_text(live_view: LiveView, subject, audience: Audience, group: str) -> str:
     """The snapshot a consumer sends when its page connects, as JSON text: the one the broadcaster
-    sent less than a second ago if nothing changed since, else a fresh one."""
+    sent less than a second ago if nothing changed since, else a fresh one (whose shared figures
+    this process may have computed for another audience within the second)."""
     text = recent_snapshot(group, live_view.topic(subject.pk))
     if text is None:
         snapshot = live_view.message(subject, audience)
@@ -155,16 +159,26 @@ def update_message(snapshot: dict, previous: tuple[int, dict] | None) -> dict:
     return update
 
 
-def swap_points(group: str, version: int, points: list[dict]) -> tuple[int, dict] | None:
-    """Keep the points of the update about to be sent and return those of the previous one. Kept
+def swap_points(snapshots: list[tuple[str, dict]]) -> dict[str, tuple[int, dict]]:
+    """Keep the points of the updates about to be sent, (group, snapshot) each, and return those
+    of the previous update of each group that had one: two round trips for all the groups. Kept
     for four refresh periods: a group nobody watched for a minute starts again from a snapshot."""
-    key = POINTS_KEY.format(group=group)
+    keys = {group: POINTS_KEY.format(group=group) for group, _snapshot in snapshots}
     try:
-        previous = cache.get(key)
-        cache.set(key, (version, {point["id"]: point for point in points}), timeout=int(4 * REFRESH_EVERY))
-        return previous
+        previous = cache.get_many(list(keys.values()))
+        cache.set_many(
+            {
+                keys[group]: (
+                    snapshot["version"],
+                    {point["id"]: point for point in snapshot.get("points", [])},
+                )
+                for group, snapshot in snapshots
+            },
+            timeout=int(4 * REFRESH_EVERY),
+        )
     except Exception:  # noqa: BLE001 - without the cache the update is the whole snapshot
-        return None
+        return {}
+    return {group: previous[key] for group, key in keys.items() if key in previous}
 
 
 # --- The broadcaster -------------------------------------------------------------------------------
@@ -196,7 +210,6 @@ class Broadcaster:
         self.task: asyncio.Task | None = None
         self.local_sent: dict[str, float] = {}  # when the cache is away: our own pace
         self.spent: deque[tuple[float, float]] = deque()  # (finished at, seconds) of snapshots
-        self.cost: dict[str, float] = {}  # group -> seconds its last snapshot took
 
     def subscribe(
         self, consumer, *, group: str, view: LiveView, subject_id: int, audience: Audience, whole: bool = True
@@ -217,7 +230,6 @@ class Broadcaster:
         if not subscription.consumers:
             del self.groups[group]
             self.local_sent.pop(group, None)
-            self.cost.pop(group, None)
 
     async def run(self) -> None:
         while self.groups:
@@ -235,32 +247,43 @@ class Broadcaster:
         from channels.db import database_sync_to_async
         from channels.layers import get_channel_layer
 
-        subscriptions = {group: (s.topic, s.audience, s.whole) for group, s in self.groups.items()}
+        # A partial audience of a view with shared figures costs only its cut: it keeps the pace.
+        subscriptions = {
+            group: (sub.topic, sub.audience, sub.whole or sub.view.shared is not None)
+            for group, sub in self.groups.items()
+        }
         if not subscriptions:
             return
         # Taken now: a group may lose its last consumer while this tick awaits.
         sources = {group: (s.view, s.subject_id) for group, s in self.groups.items()}
         due = await sync_to_async(self.claim, thread_sensitive=False)(subscriptions, time.time())
-        layer = get_channel_layer()
+        by_source: dict[tuple[LiveView, int], list[Due]] = {}
         for item in due:
+            by_source.setdefault(sources[item.group], []).append(item)
+        layer = get_channel_layer()
+        for (live_view, subject_id), items in by_source.items():
             started = time.monotonic()
             try:
-                message = await database_sync_to_async(_snapshot_by_id)(*sources[item.group], item.audience)
+                messages = await database_sync_to_async(_snapshots_by_id)(
+                    live_view, subject_id, [item.audience for item in items]
+                )
             except Exception:  # noqa: BLE001
-                logger.exception("live: snapshot of %s failed", item.group)
-                await sync_to_async(_forget_sent, thread_sensitive=False)(item.group)
+                logger.exception("live: snapshots of %s %s failed", live_view.name, subject_id)
+                await sync_to_async(_forget_sent, thread_sensitive=False)([item.group for item in items])
                 continue
             finally:
-                self.cost[item.group] = time.monotonic() - started
-                self.spent.append((time.monotonic(), self.cost[item.group]))
-            if message is None:  # the subject is gone
+                self.spent.append((time.monotonic(), time.monotonic() - started))
+            if messages is None:  # the subject is gone
                 continue
-            text = await sync_to_async(_update_text, thread_sensitive=False)(item.group, message)
-            try:
-                await layer.group_send(item.group, {"type": "live.snapshot", "text": text})
-            except Exception as error:  # noqa: BLE001 - Redis away: the pages fall back to polling
-                redis_outage.failed(f"live: sending to {item.group} (its sockets are closed)", error)
-                await self.close_group(item.group)
+            texts = await sync_to_async(_update_texts, thread_sensitive=False)(
+                [(item.group, message) for item, message in zip(items, messages, strict=True)]
+            )
+            for item, text in zip(items, texts, strict=True):
+                try:
+                    await layer.group_send(item.group, {"type": "live.snapshot", "text": text})
+                except Exception as error:  # noqa: BLE001 - Redis away: the pages fall back to polling
+                    redis_outage.failed(f"live: sending to {item.group} (its sockets are closed)", error)
+                    await self.close_group(item.group)
 
     def load(self) -> float:
         """The share of this process's time that snapshots took over the last LOAD_WINDOW."""
@@ -269,13 +292,12 @@ class Broadcaster:
             self.spent.popleft()
         return sum(seconds for _finished, seconds in self.spent) / LOAD_WINDOW
 
-    def interval(self, *, whole: bool) -> int:
-        """Seconds between two snapshots of a group (whole, as the cache's lock timeouts are)."""
+    def interval(self, *, whole: bool) -> float:
+        """Seconds between two snapshots of a group: MIN_INTERVAL, or a multiple of it for a partial
+        audience while snapshots take more than SNAPSHOT_BUDGET of this process."""
         if whole:
             return MIN_INTERVAL
-        return min(
-            SLOWEST_INTERVAL, max(MIN_INTERVAL, math.ceil(MIN_INTERVAL * self.load() / SNAPSHOT_BUDGET))
-        )
+        return min(SLOWEST_INTERVAL, MIN_INTERVAL * max(1, math.ceil(self.load() / SNAPSHOT_BUDGET)))
 
     def claim(self, subscriptions: dict[str, tuple[str, Audience, bool]], now: float) -> list[Due]:
         """The groups this process should send to now, claimed against the other processes.
@@ -292,23 +314,24 @@ class Broadcaster:
                     self.local_sent[group] = now
                     due.append(Due(group, topic, audience, 0))
             return due
-        candidates = []
+        candidates = {}
         for group, (topic, audience, whole) in subscriptions.items():
             current = int(versions.get(VERSION_KEY.format(topic=topic)) or 0)
             last = sent.get(SENT_KEY.format(group=group))
             if last is not None and last[0] == current and now - last[1] < REFRESH_EVERY:
                 continue
-            candidates.append((not whole, last[1] if last else 0.0, group, topic, audience, current))
-        candidates.sort(key=lambda candidate: candidate[:2])  # whole groups first, then the longest waiting
-        due, work = [], 0.0
-        for is_partial, _last, group, topic, audience, current in candidates:
-            cost = self.cost.get(group, 0.0) if is_partial else 0.0
-            if work and work + cost > SUBTREE_WORK_PER_TICK:
-                break  # the others wait for the next tick
-            if cache.add(LOCK_KEY.format(group=group), 1, timeout=self.interval(whole=not is_partial)):
-                cache.set(SENT_KEY.format(group=group), (current, now), timeout=3600)
-                due.append(Due(group, topic, audience, current))
-                work += cost  # a group another process holds costs this one nothing
+            candidates[group] = (Due(group, topic, audience, current), self.interval(whole=whole))
+        # Every lock in one round trip: the groups of a subject are computed together, in one process.
+        taken = locks_take(
+            cache, {LOCK_KEY.format(group=group): seconds for group, (_due, seconds) in candidates.items()}
+        )
+        due = [
+            item for group, (item, _seconds) in candidates.items() if LOCK_KEY.format(group=group) in taken
+        ]
+        if due:
+            cache.set_many(
+                {SENT_KEY.format(group=item.group): (item.version, now) for item in due}, timeout=3600
+            )
         return due
 
     async def close_group(self, group: str) -> None:
@@ -320,25 +343,35 @@ class Broadcaster:
                 pass
 
 
-def _snapshot_by_id(live_view: LiveView, subject_id: int, audience: Audience) -> dict | None:
+def _snapshots_by_id(live_view: LiveView, subject_id: int, audiences: list[Audience]) -> list[dict] | None:
     subject = live_view.load(subject_id)
     if subject is None:
         return None
-    return live_view.message(subject, audience)
+    return live_view.messages(subject, audiences)
 
 
-def _update_text(group: str, snapshot: dict) -> str:
-    """The update for `group` as JSON text, encoded once here rather than once per consumer (400
-    dashboards would otherwise make 400 copies through the layer and 400 `json.dumps`). The whole
-    snapshot is kept for pages connecting within the second, and its points for the next update."""
-    remember_snapshot(group, snapshot["version"], json.dumps(snapshot))
-    previous = swap_points(group, snapshot["version"], snapshot.get("points", []))
-    return json.dumps(update_message(snapshot, previous))
-
-
-def _forget_sent(group: str) -> None:
+def _update_texts(snapshots: list[tuple[str, dict]]) -> list[str]:
+    """The update for each (group, snapshot) as JSON text, encoded once here rather than once per
+    consumer (400 dashboards would otherwise make 400 copies through the layer and 400
+    `json.dumps`). The whole snapshots are kept for pages connecting within the second, and their
+    points for the next updates."""
     try:
-        cache.delete(SENT_KEY.format(group=group))
+        cache.set_many(
+            {
+                LAST_KEY.format(group=group): (snapshot["version"], json.dumps(snapshot))
+                for group, snapshot in snapshots
+            },
+            timeout=KEEP_LAST_FOR,
+        )
+    except Exception:  # noqa: BLE001
+        pass
+    previous = swap_points(snapshots)
+    return [json.dumps(update_message(snapshot, previous.get(group))) for group, snapshot in snapshots]
+
+
+def _forget_sent(groups: list[str]) -> None:
+    try:
+        cache.delete_many([SENT_KEY.format(group=group) for group in groups])
     except Exception:  # noqa: BLE001
         pass
 

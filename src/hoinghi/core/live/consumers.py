@@ -5,7 +5,7 @@ An app subclasses `LiveConsumer`, names its registered view and says who may wat
 (`authorise`); the base does the rest: an anonymous or refused user gets the refusal as the API
 writes it (`core.errors.error_event`) and is closed with 4403; a watcher gets a fresh snapshot at
 once (a reconnecting page starts from it) and then whatever the broadcaster sends to the group,
-at most once a second. Clients only listen.
+at most every `MIN_INTERVAL` (half a second). Clients only listen.
 """
 
 from channels.db import database_sync_to_async

@@ -75,14 +75,54 @@ class NotesConsumer(LiveConsumer):
         return Board(board_id), Readers("all")
 
 
+_tallies: list[int] = []  # one entry a computation of TALLY's shared figures
+
+
+def _tally_shared(board: Board) -> dict:
+    _tallies.append(board.pk)
+    return {"notes": AuditEntry.objects.filter(type=f"tests.note.{board.pk}").count()}
+
+
+TALLY = live.register_view(
+    live.LiveView(
+        name="tests.tally",
+        topic=lambda board_id: f"tests.{board_id}",
+        load=Board,
+        shared=_tally_shared,
+        assemble=lambda board, shared, readers: {
+            "type": "snapshot",
+            "notes": shared["notes"],
+            "for": readers.kind,
+        },
+    )
+)
+
+
+class TallyConsumer(LiveConsumer):
+    """Every reader is an audience of their own, cut from the same tally."""
+
+    view = "tests.tally"
+
+    def authorise(self, user, *, board_id):
+        return Board(board_id), Readers(user.username)
+
+
 def _socket(board_id: int, user):
-    router = URLRouter([path("ws/tests/<int:board_id>/", NotesConsumer.as_asgi())])
+    router = URLRouter(
+        [
+            path("ws/tests/<int:board_id>/", NotesConsumer.as_asgi()),
+            path("ws/tests/<int:board_id>/tally/", TallyConsumer.as_asgi()),
+        ]
+    )
 
     async def with_user(scope, receive, send):  # what AuthMiddlewareStack does from the session
         return await router({**scope, "user": user}, receive, send)
 
-    scope = {"type": "websocket", "path": f"/ws/tests/{board_id}/", "headers": [], "subprotocols": []}
-    return ApplicationCommunicator(with_user, scope)
+    return ApplicationCommunicator(with_user, _scope(f"/ws/tests/{board_id}/"))
+
+
+def _scope(url: str) -> dict:
+    return {"type": "websocket", "path": url, "headers": [], "subprotocols": []}
 
 
 def _board() -> Board:
@@ -136,6 +176,48 @@ def test_a_registered_view_reaches_its_group_after_a_commit_and_never_after_a_ro
     assert update["notes"] == 1 and update["version"] == opening["version"] + 1
     assert took < live.MIN_INTERVAL + 0.5
     assert not live.broadcaster.groups
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audiences_cut_from_shared_figures_cost_one_computation_per_change_however_many_watch():
+    board = _board()
+    readers = [SimpleNamespace(is_authenticated=True, username=f"reader{n}") for n in range(5)]
+    router = URLRouter([path("ws/tests/<int:board_id>/tally/", TallyConsumer.as_asgi())])
+
+    def socket_of(user):
+        async def with_user(scope, receive, send):
+            return await router({**scope, "user": user}, receive, send)
+
+        return ApplicationCommunicator(with_user, _scope(f"/ws/tests/{board.pk}/tally/"))
+
+    async def scenario():
+        sockets = [socket_of(user) for user in readers]
+        openings = []
+        for socket in sockets:
+            await socket.send_input({"type": "websocket.connect"})
+            assert (await socket.receive_output(5))["type"] == "websocket.accept"
+            openings.append(json.loads((await socket.receive_output(5))["text"]))
+        opened_with = len([pk for pk in _tallies if pk == board.pk])
+
+        await sync_to_async(note_add)(board=board)
+        updates = [json.loads((await socket.receive_output(3))["text"]) for socket in sockets]
+        for socket in sockets:
+            await socket.send_input({"type": "websocket.disconnect", "code": 1000})
+            await socket.wait(1)
+        return openings, opened_with, updates
+
+    openings, opened_with, updates = async_to_sync(scenario)()
+    assert [opening["for"] for opening in openings] == [user.username for user in readers]
+    assert opened_with == 1  # five pages opening within the second: one computation
+    assert [update["for"] for update in updates] == [user.username for user in readers]
+    assert {update["notes"] for update in updates} == {1}
+    assert len([pk for pk in _tallies if pk == board.pk]) == 2  # and one for the five updates
+
+
+def test_a_view_gives_a_snapshot_or_shared_figures_with_their_assembly_not_both():
+    for parts in ({}, {"snapshot": _notes, "shared": _tally_shared}, {"shared": _tally_shared}):
+        with pytest.raises(ImproperlyConfigured):
+            live.LiveView(name="tests.wrong", topic=str, load=Board, **parts)
 
 
 REDIS_AWAY = "redis://127.0.0.1:1/0"  # nothing listens there

@@ -1,7 +1,7 @@
 /* The live dashboard: draws a snapshot, follows the WebSocket, polls while it is down.
  *
  * The server sends a whole snapshot (attendance/dashboard.py) on connect and to every poll, so a
- * reconnecting page simply draws the fresh one. Then, at most once a second, an update: every
+ * reconnecting page simply draws the fresh one. Then, at most twice a second, an update: every
  * figure, but only the fields of the points that changed (core/live/broadcasting.py, `update_message`).
  * An update computed against a newer snapshot than the page holds (`base`) means one was missed:
  * the page fetches a fresh snapshot rather than apply it. While the socket is closed the page
