@@ -213,10 +213,12 @@ def _morning_in_several_provinces(crowd, superuser, small_tree):
         crowd.operator, small.ba_dinh_point, small.conference, small.people["HCM-Q1"], small.people["chair-b"]
     )
     check_in(superuser, small.host, small.conference, small.people["TLD"], small.people["HN"])
+    # A walk-in of Quận 1 is a guest at the point serving their unit (a point may name by search
+    # only the people of the units it serves).
     walk_in = PersonFactory(unit=small_tree.district_1)
     checkins_record(
-        actor=crowd.operator,
-        point=small.ba_dinh_point,
+        actor=crowd.hcm_operator,
+        point=small.hcm_point,
         scans=[ScanInput(id=uuid.uuid4(), method="search", person_id=walk_in.pk, scanned_at=now)],
     )
     PointPresence.objects.create(point=small.host, last_seen_at=now, first_seen_at=now)

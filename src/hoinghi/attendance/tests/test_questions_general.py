@@ -8,7 +8,7 @@ import pytest
 
 from hoinghi.attendance import questions, services
 from hoinghi.attendance.errors import QuestionError, QuestionErrorCode
-from hoinghi.attendance.events import topic
+from hoinghi.attendance.events import questions_topic
 from hoinghi.attendance.models import QuestionStatus
 from hoinghi.conferences.models import ProgrammeItem
 from hoinghi.core import live
@@ -68,7 +68,7 @@ def test_a_moderator_moves_a_general_question_to_an_item_and_back(
     opening, topic_one = programme
     organiser = make_user(GrantRole.ORGANISER, small_tree.national)
     question = _approved(superuser, ba_dinh_operator, issued.ba_dinh_point, "Hỏi chung")
-    before = live.version(topic(issued.conference.pk))
+    before = live.version(questions_topic(issued.conference.pk))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.question_item_move(actor=organiser, question=question, item=topic_one)
@@ -76,7 +76,7 @@ def test_a_moderator_moves_a_general_question_to_an_item_and_back(
     assert (question.item, question.status) == (topic_one, QuestionStatus.APPROVED)
     assert _board(issued.conference, topic_one) == ["Hỏi chung"]
     assert _board(issued.conference, opening) == []
-    assert live.version(topic(issued.conference.pk)) == before + 1
+    assert live.version(questions_topic(issued.conference.pk)) == before + 1
     entry = AuditEntry.objects.get(type="attendance.question.moved")
     assert (entry.actor, entry.data) == (organiser, {"from_item": None, "to_item": topic_one.pk})
 
