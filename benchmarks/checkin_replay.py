@@ -13,12 +13,15 @@ answer before sending again. Three runs, each on an emptied attendance:
    batches of up to PAGE_BATCH: the latency a morning sees.
 2. saturation with one scan a request (as a page without batching would), for
    BENCH_SINGLE_SECONDS (60 s): the clients stop sending then.
+3. the same with every scan a QR code (what a handheld scanner sends: the link the code holds,
+   one request a scan), the figure to set beside other check-in systems.
 
 Figures: check-ins per second (scans acknowledged / time from the first request to the last
 answer), requests per second, mean batch, request latency p50/p95/p99 (client side), and the
-server's peak RSS (the sum over uvicorn's process group, sampled every 100 ms). After each run
-the database must hold exactly the acknowledged scans and as many people present, the full run
-24,814, and no request may have failed. BENCH_RUNS=0,1 picks runs.
+server's peak RSS (the sum over uvicorn's process group, sampled every 100 ms), and the CPU time
+per request of the app server (uvicorn's processes) and of PostgreSQL (its processes), from
+/proc. After each run the database must hold exactly the acknowledged scans and as many people
+present, the full run 24,814, and no request may have failed. BENCH_RUNS=0,1 picks runs.
 """
 
 import asyncio
@@ -36,7 +39,7 @@ from benchmarks._live import PASSWORD, PeakMemory, now_iso, operator_sessions, p
 SQUEEZE_SECONDS = float(os.environ.get("BENCH_REPLAY_SECONDS", "8"))
 BUSIEST_SECONDS = float(os.environ.get("BENCH_BUSIEST_SECONDS", "60"))
 SINGLE_SECONDS = float(os.environ.get("BENCH_SINGLE_SECONDS", "60"))
-RUNS = os.environ.get("BENCH_RUNS", "0,1,2")
+RUNS = os.environ.get("BENCH_RUNS", "0,1,2,3")
 PEOPLE = 24_814
 PAGE_BATCH = int(os.environ.get("BENCH_BATCH", "200"))  # BATCH of attendance/.../checkin/page.js
 
@@ -49,6 +52,39 @@ def morning_scans(conference) -> list[tuple[float, int, dict]]:
     scans = [step for step in morning_plan(conference) if step.kind == "scan"]
     first = scans[0].at
     return [((s.at - first).total_seconds(), s.point_id, s.scan_fields()) for s in scans]
+
+
+def as_qr_codes(scans, base_url: str) -> list[tuple[float, int, dict]]:
+    """The same scans, each sent as what the invitee's QR code holds (their personal link)."""
+    from hoinghi.conferences.models import Invitation
+
+    ids = [fields["invitation_id"] for _at, _point, fields in scans if "invitation_id" in fields]
+    tokens = dict(Invitation.objects.filter(pk__in=ids).values_list("pk", "token"))
+    coded = []
+    for at, point_id, fields in scans:
+        token = fields.get("token") or tokens[fields["invitation_id"]]
+        coded.append((at, point_id, {"method": "qr", "token": f"{base_url}/moi/{token}/"}))
+    return coded
+
+
+def database_cpu_seconds() -> float:
+    """CPU time (user + system) of PostgreSQL's processes on this machine, with the children the
+    postmaster has reaped (connections that closed), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                name, rest = stat.read().split(" (", 1)[1].rsplit(")", 1)
+            if name != "postgres":
+                continue
+            fields = rest.split()
+            total += sum(int(value) for value in fields[11:15])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / ticks
 
 
 def by_point(scans) -> dict[int, list[tuple[float, dict]]]:
@@ -141,7 +177,7 @@ async def replay(url: str, sessions: dict, plan: dict, batch: int, stop_after: f
     }
 
 
-def runs(scans) -> list[dict]:
+def runs(scans, qr_scans) -> list[dict]:
     """Saturation with the page's batches (the throughput), the busiest minutes of the morning at
     their real pace (the latency of a morning), and saturation with one scan a request for a while."""
     return [
@@ -164,6 +200,13 @@ def runs(scans) -> list[dict]:
             "arrivals_over_s": SQUEEZE_SECONDS,
             "stop_after": SINGLE_SECONDS,
         },
+        {
+            "run": "saturation_qr",
+            "batch": 1,
+            "plan": squeezed(qr_scans, SQUEEZE_SECONDS),
+            "arrivals_over_s": SQUEEZE_SECONDS,
+            "stop_after": SINGLE_SECONDS,
+        },
     ]
 
 
@@ -179,14 +222,17 @@ def main() -> None:
     with running(**server_options(connection.vendor)) as server:
         organiser = login(server.url, scene.organiser.username, PASSWORD)
         sessions = operator_sessions(scene, organiser)
-        chosen = [runs(scans)[int(n)] for n in RUNS.split(",")]
+        chosen = [runs(scans, as_qr_codes(scans, server.url))[int(n)] for n in RUNS.split(",")]
         for number, run in enumerate(chosen):
             if number:
                 reset(scene)
             plan = run["plan"]
             planned = sum(len(s) for s in plan.values())
+            cpu_before, database_before = server.cpu_seconds(), database_cpu_seconds()
             with PeakMemory(server) as memory:
                 outcome = asyncio.run(replay(server.url, sessions, plan, run["batch"], run.get("stop_after")))
+            app_cpu = server.cpu_seconds() - cpu_before
+            database_cpu = database_cpu_seconds() - database_before
             present = (
                 Attendance.objects.filter(conference=scene.conference).values("person").distinct().count()
             )
@@ -208,6 +254,9 @@ def main() -> None:
                 p50_ms=round(percentile(latencies, 0.5), 1),
                 p95_ms=round(percentile(latencies, 0.95), 1),
                 p99_ms=round(percentile(latencies, 0.99), 1),
+                server_cpu_ms_per_request=round(app_cpu * 1000 / max(1, len(latencies)), 2),
+                database_cpu_ms_per_request=round(database_cpu * 1000 / max(1, len(latencies)), 2),
+                load_1min=round(os.getloadavg()[0], 2),
                 server_peak_rss_mib=memory.mib,
                 present=present,
                 stored=stored,

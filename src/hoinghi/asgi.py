@@ -3,11 +3,66 @@
 import asyncio
 import os
 import weakref
+from contextlib import closing
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import sync_to_async
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.core.handlers.base import BaseHandler
+from django.http import FileResponse
+from django.urls import set_script_prefix
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoinghi.settings")
-django_application = get_asgi_application()  # sets Django up before the consumers are imported
+django.setup(set_prefix=False)  # before the consumers are imported
+
+
+class OneThreadASGIHandler(ASGIHandler):
+    """Django's ASGI handler, with the whole of a request's synchronous work in one thread hop.
+
+    Every view and middleware of hoinghi is synchronous. Django's own handler runs the middleware
+    chain in async mode: the request-started signal in a thread, the sync middlewares in a thread,
+    back to the event loop for the view's async adapter, into a thread again for the view, and the
+    response's close in a thread once more: six hand-overs between the event loop and a thread for
+    a page (tests/test_asgi.py counts them), about 0.8 ms of a check-in's 9 ms of CPU
+    (docs/benchmarks.md). Here the body is read on the event loop, then signal, middleware, view
+    and close run in one call to the request's thread, and the answer is sent from the event loop.
+
+    What this gives up: Django's handler notices a client that disconnects while an *async* view
+    runs and cancels it; a synchronous view runs to the end in either handler.
+    """
+
+    def __init__(self):
+        BaseHandler.__init__(self)
+        self.load_middleware(is_async=False)
+
+    async def handle(self, scope, receive, send):
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        with closing(body_file):
+            response = await sync_to_async(self._respond, thread_sensitive=True)(scope, body_file)
+            await self.send_response(response, send)
+            if response.streaming:
+                await sync_to_async(response.close, thread_sensitive=True)()
+
+    def _respond(self, scope, body_file):
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self.get_response(request)
+            response._handler_class = self.__class__
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            response.close()  # the content is in memory; closing ends the request (signals)
+        return response
+
+
+django_application = OneThreadASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

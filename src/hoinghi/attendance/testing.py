@@ -43,6 +43,26 @@ def database_url(connection) -> str:
     )
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _group_cpu_seconds(group: int) -> float:
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != group:
+                continue
+            with open(f"/proc/{entry.name}/stat") as stat:
+                # Fields after the command's closing parenthesis: utime and stime are the 12th, 13th.
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return total / CLOCK_TICKS
+
+
 class Server:
     """A uvicorn process serving hoinghi on the database Django is connected to."""
 
@@ -52,6 +72,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
+            "HOINGHI_BASE_URL": self.url,  # where it is reached, unless the caller says otherwise
             **os.environ,
             "DATABASE_URL": database_url(connection),
             "HOINGHI_TASKS": "immediate",
@@ -113,6 +134,10 @@ class Server:
             except (OSError, ValueError, IndexError):
                 continue  # gone meanwhile
         return total
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) spent so far by the server's live processes, from /proc."""
+        return _group_cpu_seconds(self.process.pid) if self.process else 0.0
 
     def kill(self) -> None:
         """SIGKILL the whole process group: no clean shutdown, in-flight requests die."""

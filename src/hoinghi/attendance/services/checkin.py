@@ -166,7 +166,9 @@ def checkins_record(
         return []
     _validate_batch(scans)
     scans = _unique(scans)
-    stored = {row.id: row for row in CheckIn.objects.filter(id__in=[scan.id for scan in scans])}
+    stored = {
+        row.id: row for row in CheckIn.objects.filter(id__in=[scan.id for scan in scans]).only(*STORED_FIELDS)
+    }
     fresh = [scan for scan in scans if scan.id not in stored]
     people = _People.load(point, fresh)
     operator = actor if getattr(actor, "pk", None) else None
@@ -195,6 +197,23 @@ def _unique(scans: list[ScanInput]) -> list[ScanInput]:
     return unique
 
 
+# What a retry is compared with (`_same_payload`); a fresh scan finds nothing.
+STORED_FIELDS = ("id", "point_id", "method", "token", "guest_name", "invitation_id", "person_id", "outcome")
+
+# What a scan's answer and decision read of the invitation that names someone: loading only
+# these (not every column of the invitation, its person and its point) is a third of the query.
+INVITATION_FIELDS = (
+    "id",
+    "token",
+    "status",
+    "person__id",
+    "person__full_name",
+    "person__unit",
+    "point__id",
+    "point__name",
+)
+
+
 @dataclass
 class _People:
     """Who the fresh scans of a batch name, and which of them are present at the point already.
@@ -220,10 +239,11 @@ class _People:
         invitations = (
             Invitation.objects.filter(conference_id=conference_id)
             .select_related("person", "point")
+            .only(*INVITATION_FIELDS)
             .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("person_id"))))
         )
         # Named by id, a person's unit says whether the point serves them.
-        by_ids = invitations.select_related("person__unit")
+        by_ids = invitations.select_related("person__unit").only(*INVITATION_FIELDS, "person__unit__path")
         by_token = {i.token: i for i in invitations.filter(token__in=tokens)} if tokens else {}
         by_id = {i.pk: i for i in by_ids.filter(pk__in=invitation_ids)} if invitation_ids else {}
         by_person = {i.person_id: i for i in by_ids.filter(person_id__in=person_ids)} if person_ids else {}
