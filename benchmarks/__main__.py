@@ -28,6 +28,7 @@ BENCHMARKS = {
     "conference_scale": ("benchmarks.conference_scale", ["postgres"]),
     # Live operations (issue 4): real uvicorn processes with Redis as cache and channel layer.
     "checkin_replay": ("benchmarks.checkin_replay", ["postgres"]),
+    "checkin_cpu": ("benchmarks.checkin_cpu", ["postgres"]),
     "dashboard_latency": ("benchmarks.dashboard_latency", ["postgres"]),
     "dashboard_audiences": ("benchmarks.dashboard_audiences", ["postgres"]),
     # Live video (issue 5): nginx-rtmp, ffmpeg and Chromium; the database only answers callbacks.
