@@ -12,7 +12,7 @@ it; the apps above fill it in theirs::
     )
     # streaming/apps.py — an app above
     extensions.extend("attendance.dashboard_snapshot", selectors.stream_summary, key="stream")
-    # attendance/dashboard.py — the owner reads it
+    # attendance/dashboard/figures.py — the owner reads it
     for key, build in extensions.keyed_parts("attendance.dashboard_snapshot"): ...
 
 Django runs the `ready` methods in INSTALLED_APPS order, which is the dependency order, so a

@@ -15,10 +15,10 @@ from django.db.models.functions import TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoinghi.attendance.dashboard import (
+from hoinghi.attendance.dashboard import Audience
+from hoinghi.attendance.dashboard.snapshot import (
     TIMELINE_MAX_MINUTES,
     VIDEO_TROUBLE,
-    Audience,
     _incident,
     _iso,
     _levels,
