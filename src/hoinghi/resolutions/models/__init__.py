@@ -4,8 +4,8 @@ reports that feed them: data sets, periods, values, submissions and roll-ups (`r
 from hoinghi.resolutions.models.reporting import (
     DataSet,
     DataValue,
-    Periodicity,
     Period,
+    Periodicity,
     RollUp,
     Submission,
     SubmissionState,
