@@ -256,3 +256,25 @@ def upload_get(*, actor, pk: int) -> ValueUpload:
     if upload is None:
         raise _not_found()
     return upload
+
+
+def subtree_values(
+    *, actor, dataset: DataSet, unit: Unit, period: Period
+) -> tuple[list[Unit], dict[int, dict]]:
+    """The units of the subtree that report the data set (parents before their children) and
+    their stored values by key, for the Excel template."""
+    unit = unit_get(actor=actor, pk=unit.pk)
+    units = list(
+        scope(
+            actor, "resolutions.view", Unit.objects.filter(dataset_unit_q(dataset), path__under=unit.path)
+        ).order_by("path")
+    )
+    codes = {element.pk: element.code for element in dataset.elements.all()}
+    values: dict[int, dict[Key, object]] = {u.pk: {} for u in units}
+    rows = DataValue.objects.filter(
+        period=period, element_id__in=list(codes), unit__path__under=unit.path
+    ).values_list("unit_id", "element_id", "option", "value")
+    for unit_id, element_id, option, value in rows:
+        if unit_id in values:
+            values[unit_id][(codes[element_id], option)] = value
+    return units, values

@@ -17,6 +17,7 @@ from hoinghi.resolutions.services.submissions import (
     submission_submit,
     submission_unlock,
 )
+from hoinghi.resolutions.services.uploads import value_upload_apply, value_upload_check
 from hoinghi.resolutions.services.values import datavalues_save
 
 __all__ = [
@@ -33,4 +34,6 @@ __all__ = [
     "submission_return",
     "submission_submit",
     "submission_unlock",
+    "value_upload_apply",
+    "value_upload_check",
 ]

@@ -223,14 +223,19 @@ def values_write(
     return len(created) + len(updated) + len(removed)
 
 
-def entry_check(*, dataset: DataSet, unit, period: Period) -> None:
-    """Refuse a period of another periodicity and a unit that does not report the data set."""
+def period_check(*, dataset: DataSet, period: Period) -> None:
+    """Refuse a period of another periodicity than the data set's."""
     if period.periodicity != dataset.periodicity:
         raise ResolutionsError(
             _("Kỳ %(period)s không phải là kỳ của bộ báo cáo này."),
             code=ResolutionsErrorCode.WRONG_PERIOD,
             params={"period": str(period)},
         )
+
+
+def entry_check(*, dataset: DataSet, unit, period: Period) -> None:
+    """Refuse a period of another periodicity and a unit that does not report the data set."""
+    period_check(dataset=dataset, period=period)
     if not unit_reports(dataset=dataset, unit=unit):
         raise ResolutionsError(
             _("Đơn vị “%(unit)s” không báo cáo bộ số liệu này."),
