@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import scope
+from hoinghi.core.tree import path_ids
 from hoinghi.orgs.models import Unit
 from hoinghi.resolutions.models import (
     DataElement,
@@ -33,6 +34,11 @@ def key_label(key: Key) -> str:
 def key_parse(label: str) -> Key:
     code, _sep, option = label.partition(":")
     return code.strip(), option.strip()
+
+
+def plain(value) -> str:
+    """A number without trailing zeros and without thousands separators: "10", "2.5"."""
+    return format(value.normalize(), "f")
 
 
 def _not_found() -> NotFoundError:
@@ -108,6 +114,12 @@ def unit_get(*, actor, pk: int, action: str = "resolutions.view") -> Unit:
     return unit
 
 
+def unit_ancestors(*, actor, unit: Unit) -> list[Unit]:
+    """The ancestors of `unit` the actor sees, from the top down (breadcrumbs)."""
+    ids = path_ids(unit.path)[:-1]
+    return list(scope(actor, "resolutions.view", Unit.objects.filter(pk__in=ids)).order_by("depth"))
+
+
 def unit_top(*, actor) -> Unit | None:
     """The highest unit the actor sees the resolutions of (their dashboard's start)."""
     return scope(actor, "resolutions.view", Unit.objects.all()).order_by("depth", "pk").first()
@@ -165,6 +177,11 @@ class EntryRow:
     value: object = None
     comment: str = ""
     previous: object = None
+
+    @property
+    def value_text(self) -> str:
+        """The value as typed back into its field: plain, never localised ("1234.5")."""
+        return plain(self.value) if self.value is not None else ""
 
 
 @dataclass
