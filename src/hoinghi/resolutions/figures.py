@@ -72,7 +72,7 @@ def _side(indicator: Indicator, side: str, units: list[Unit], period: Period) ->
             _periods_q(indicator, period),
             unit__in=[unit.pk for unit in units],
             element_id=getattr(indicator, f"{side}_element_id"),
-            option=getattr(indicator, f"{side}_option"),
+            option__in=getattr(indicator, f"{side}_option").split(","),
         )
         .values("unit_id")
         .annotate(total=Sum("value"))

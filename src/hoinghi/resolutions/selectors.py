@@ -295,3 +295,7 @@ def subtree_values(
         if unit_id in values:
             values[unit_id][(codes[element_id], option)] = value
     return units, values
+
+
+def period_has_values(*, dataset: DataSet, period: Period) -> bool:
+    return DataValue.objects.filter(period=period, element__in=dataset.elements.all()).exists()

@@ -68,7 +68,9 @@ def dashboard(request, unit_pk: int):
             board = figures.dashboard_get(actor=actor, resolution=resolution, unit=unit, period=period)
             rank_code = request.GET.get("xep", "")
             ranked = next((row for row in board.rows if row.indicator.code == rank_code), None)
-            ranked = ranked or next((row for row in board.rows if row.children), None)
+            # By default the first ratio: a count ranks the large provinces first, whatever they do.
+            ranked = ranked or next((row for row in board.rows if row.indicator.is_ratio), None)
+            ranked = ranked if ranked and ranked.children else None
             context.update(
                 board=board,
                 ranked=ranked,

@@ -140,8 +140,9 @@ def _source_constraints(side: str) -> list[models.CheckConstraint]:
 
 
 class Indicator(models.Model):
-    """numerator / denominator × factor, each side a data element (one option of it, or its total)
-    or a count of units (of a kind) in the subtree; compared with `target_value` in `direction`.
+    """numerator / denominator × factor, each side a data element (its value, or the sum of some
+    of its options: "A,B" for grade B or better) or a count of units (of a kind) in the subtree;
+    compared with `target_value` in `direction`.
 
     Ratios are computed from the summed numerator and denominator of the subtree, never from an
     average of the children's percentages. An indicator without denominator is a count
@@ -168,7 +169,7 @@ class Indicator(models.Model):
     numerator_element = models.ForeignKey(
         DataElement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    numerator_option = models.CharField(max_length=OPTION_MAX, blank=True)
+    numerator_option = models.CharField(max_length=100, blank=True)  # "A,B": the sum of options
     numerator_unit_kind = models.ForeignKey(
         "orgs.UnitKind", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -178,7 +179,7 @@ class Indicator(models.Model):
     denominator_element = models.ForeignKey(
         DataElement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    denominator_option = models.CharField(max_length=OPTION_MAX, blank=True)
+    denominator_option = models.CharField(max_length=100, blank=True)
     denominator_unit_kind = models.ForeignKey(
         "orgs.UnitKind", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

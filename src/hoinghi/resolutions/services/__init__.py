@@ -2,6 +2,7 @@
 rules, data sets and periods), `values` (a unit's entry), `submissions` (the way up the tree),
 `rollups` (the subtree totals) and `uploads` (Excel files). The public names are re-exported."""
 
+from hoinghi.resolutions.services.loading import datavalues_load
 from hoinghi.resolutions.services.rollups import rollups_add, rollups_recompute
 from hoinghi.resolutions.services.structure import (
     dataset_create,
@@ -22,6 +23,7 @@ from hoinghi.resolutions.services.values import datavalues_save
 
 __all__ = [
     "dataset_create",
+    "datavalues_load",
     "datavalues_save",
     "element_create",
     "indicator_create",

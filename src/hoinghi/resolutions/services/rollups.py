@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from hoinghi.core.models import audit
 from hoinghi.core.tree import path_ids
-from hoinghi.resolutions.models import DataValue, RollUp
+from hoinghi.resolutions.models import DataValue, Period, RollUp
 
 BATCH = 500
 
@@ -62,15 +62,16 @@ def rollups_add(deltas: Deltas) -> int:
     for unit_id, period_id, element_id, option in rows:
         by_group[(period_id, element_id, option)].add(unit_id)
     changed = []
-    groups = list(by_group.items())
-    for start in range(0, len(groups), 50):
-        condition = reduce(
-            or_,
-            (
-                Q(period_id=period_id, element_id=element_id, option=option, unit_id__in=sorted(units))
-                for (period_id, element_id, option), units in groups[start : start + 50]
-            ),
-        )
+    # One query per group of (period, element, option) and per thousand units: few for a form,
+    # and within the databases' limits on parameters for an upload of a province.
+    chunks = [
+        Q(period_id=period_id, element_id=element_id, option=option, unit_id__in=units[start : start + 1000])
+        for (period_id, element_id, option), unit_set in sorted(by_group.items())
+        for units in [sorted(unit_set)]
+        for start in range(0, len(units), 1000)
+    ]
+    for start in range(0, len(chunks), 20):
+        condition = reduce(or_, chunks[start : start + 20])
         for rollup in RollUp.objects.select_for_update().filter(condition).order_by("pk"):
             value, reporting = rows[(rollup.unit_id, rollup.period_id, rollup.element_id, rollup.option)]
             rollup.value += value
@@ -90,22 +91,31 @@ def rollup_totals(values: Iterable[tuple[str, int, int, str, Decimal]]) -> dict[
 
 
 @transaction.atomic
-def rollups_recompute(*, actor=None) -> int:
-    """Rebuild every roll-up row from the stored values (repair); returns the rows written.
+def rollups_recompute(*, actor=None, period: Period | None = None) -> int:
+    """Rebuild the roll-up rows from the stored values (repair), of every period or of one;
+    returns the rows written.
 
-    Takes the whole table: run it when nobody enters values (it is what the incremental
-    totals must always equal, `test_recompute_equals_the_incremental_totals`).
+    Takes the whole table (or period): run it when nobody enters values. The incremental totals
+    must always equal it (`test_the_recompute_command_equals_the_incremental_totals`).
     """
-    values = DataValue.objects.values_list("unit__path", "period_id", "element_id", "option", "value")
-    totals = rollup_totals(values.iterator(chunk_size=5000))
-    RollUp.objects.all().delete()
+    values = DataValue.objects.all()
+    rollups = RollUp.objects.all()
+    if period is not None:
+        values, rollups = values.filter(period=period), rollups.filter(period=period)
+    rows = values.values_list("unit__path", "period_id", "element_id", "option", "value")
+    totals = rollup_totals(rows.iterator(chunk_size=5000))
+    rollups.delete()
     RollUp.objects.bulk_create(
         [
             RollUp(unit_id=u, period_id=p, element_id=e, option=o, value=value, reporting=reporting)
             for (u, p, e, o), (value, reporting) in totals.items()
-            if reporting
         ],
         batch_size=BATCH,
     )
-    audit(actor=actor, type="resolutions.rollup.recomputed", rows=len(totals))
+    audit(
+        actor=actor,
+        type="resolutions.rollup.recomputed",
+        rows=len(totals),
+        period=period.code if period is not None else "",
+    )
     return len(totals)
