@@ -33,11 +33,10 @@ def _require_approver(actor, submission: Submission) -> None:
 
 def _locked(submission: Submission) -> Submission:
     """The submission's row, locked (`select_for_update`) and read again."""
-    return (
-        Submission.objects.select_for_update()
-        .select_related("unit", "unit__parent", "dataset", "period")
-        .get(pk=submission.pk)
-    )
+    # of=("self",): the unit's parent is an outer join (a root has none), which PostgreSQL
+    # refuses to lock; the submission's row is the lock anyway.
+    related = Submission.objects.select_related("unit", "unit__parent", "dataset", "period")
+    return related.select_for_update(of=("self",)).get(pk=submission.pk)
 
 
 def _wrong_state(submission: Submission) -> ResolutionsError:
