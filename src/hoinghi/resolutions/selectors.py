@@ -69,10 +69,21 @@ class Layout:
     elements: list[DataElement]
     columns: dict[Key, Column]
     rules: list[ValidationRule] = field(default_factory=list)
+    # element code -> (kind ids, level ids) it applies to; both empty: every unit.
+    applies: dict[str, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
+
+    def applies_to(self, key: Key, unit: Unit) -> bool:
+        """Whether the unit reports this column: the element names its kind or level, or none."""
+        kinds, levels = self.applies.get(key[0], (frozenset(), frozenset()))
+        if not kinds and not levels:
+            return True
+        return unit.kind_id in kinds or unit.kind.level_id in levels
 
 
 def dataset_layout(dataset: DataSet) -> Layout:
-    elements = list(dataset.elements.prefetch_related("options").order_by("order", "code"))
+    elements = list(
+        dataset.elements.prefetch_related("options", "unit_kinds", "levels").order_by("order", "code")
+    )
     columns: dict[Key, Column] = {}
     for element in elements:
         options = list(element.options.all())
@@ -86,7 +97,14 @@ def dataset_layout(dataset: DataSet) -> Layout:
             "left_element", "right_element"
         )
     )
-    return Layout(dataset, elements, columns, rules)
+    applies = {
+        element.code: (
+            frozenset(kind.pk for kind in element.unit_kinds.all()),
+            frozenset(level.pk for level in element.levels.all()),
+        )
+        for element in elements
+    }
+    return Layout(dataset, elements, columns, rules, applies)
 
 
 def dataset_unit_q(dataset: DataSet, prefix: str = "") -> Q:
@@ -223,6 +241,7 @@ def entry_form(*, actor, dataset: DataSet, unit: Unit, period: Period) -> EntryF
             before[key].value if key in before else None,
         )
         for key, column in layout.columns.items()
+        if layout.applies_to(key, unit)
     ]
     submission = Submission.objects.filter(dataset=dataset, unit=unit, period=period).first()
     return EntryForm(dataset, unit, period, previous, submission, rows)

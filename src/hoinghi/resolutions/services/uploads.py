@@ -27,8 +27,8 @@ from hoinghi.resolutions.services.values import (
     period_check,
     stored_values,
     submissions_lock,
-    value_parse,
     values_check,
+    values_parse,
     values_write,
 )
 
@@ -68,7 +68,7 @@ def _plan(
         unit.code: unit
         for unit in Unit.objects.filter(
             dataset_unit_q(dataset), path__under=root.path, code__in=sorted(codes)
-        )
+        ).select_related("kind")
     }
     if submissions is None:
         found = Submission.objects.filter(
@@ -105,19 +105,14 @@ def _plan(
                 % {"state": submission.get_state_display()},
             )
             continue
-        changes, has_error = {}, False
-        for key, cell in raw.items():
+        parsed, reasons = values_parse(layout, raw, unit=unit)
+        for key, reason in reasons.items():
             letter, heading = table.columns[key]
-            try:
-                value = value_parse(cell)
-            except ValueError as error:
-                plan.error(
-                    number, letter, heading, _("“%(cell)s” %(reason)s.") % {"cell": cell, "reason": error}
-                )
-                has_error = True
-                continue
-            if value is not None:
-                changes[key] = value
+            plan.error(
+                number, letter, heading, _("“%(cell)s”: %(reason)s.") % {"cell": raw[key], "reason": reason}
+            )
+        has_error = bool(reasons)
+        changes = {key: value for key, value in parsed.items() if value is not None}
         if has_error:
             continue
         for key, message in values_check(layout.rules, merged(plan.stored[unit.pk], changes)).items():

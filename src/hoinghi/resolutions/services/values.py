@@ -65,18 +65,25 @@ def value_parse(raw) -> Decimal | None:
 
 
 def values_parse(
-    layout: Layout, raw: Mapping[Key, object]
+    layout: Layout, raw: Mapping[Key, object], *, unit
 ) -> tuple[dict[Key, Decimal | None], dict[Key, str]]:
-    """The values of a form or a row by key, and the reason for each one that cannot be read."""
+    """The values of a form or a row by key, and the reason for each one that cannot be read.
+    A blank cell of a column the unit does not report is left out; a filled one is an error."""
     values, errors = {}, {}
     for key, cell in raw.items():
         if key not in layout.columns:
             errors[key] = _("không có chỉ số này trong bộ báo cáo")
             continue
         try:
-            values[key] = value_parse(cell)
+            value = value_parse(cell)
         except ValueError as error:
             errors[key] = str(error)
+            continue
+        if not layout.applies_to(key, unit):
+            if value is not None:
+                errors[key] = _("chỉ số này không áp dụng cho đơn vị cấp này")
+            continue
+        values[key] = value
     return values, errors
 
 
@@ -284,7 +291,7 @@ def datavalues_save(
             _("Số liệu đã được người khác sửa sau khi anh/chị mở trang. Hãy tải lại trang rồi nhập lại."),
             code=ResolutionsErrorCode.STALE,
         )
-    changes, errors = values_parse(layout, values)
+    changes, errors = values_parse(layout, values, unit=unit)
     if errors:
         raise _field_errors(ResolutionsErrorCode.BAD_VALUE, _("Số liệu không hợp lệ: %(details)s"), errors)
     stored = stored_values(layout=layout, period=period, unit_ids=[unit.pk])

@@ -111,3 +111,15 @@ def test_a_file_without_the_table_is_refused(small_tree, reporting, superuser):
     with pytest.raises(ResolutionsError) as refused:
         upload(superuser, reporting, small_tree.hanoi, workbook)
     assert refused.value.code == ResolutionsErrorCode.UPLOAD_BAD_HEADERS
+
+
+def test_a_value_for_an_element_the_units_level_does_not_report_is_an_error(small_tree, reporting, superuser):
+    from hoinghi.orgs.models import Level
+
+    reporting.dataset.elements.get(code="workers").levels.set([Level.objects.get(code="grassroots")])
+    workbook = template(superuser, reporting, small_tree.hanoi)
+    workbook.active["C4"] = 40  # Ba Đình, a district: workers are the grassroots unions' figure
+    workbook.active["C5"] = 50
+    checked = upload(superuser, reporting, small_tree.hanoi, workbook)
+    assert [(error["row"], error["column"]) for error in checked.errors] == [(4, "C")]
+    assert "không áp dụng" in checked.errors[0]["message"]

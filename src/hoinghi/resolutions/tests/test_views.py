@@ -119,3 +119,28 @@ def test_the_excel_round_trip_through_the_pages(small_tree, reporting, client, h
     upload_pk = int(response["Location"].rstrip("/").split("/")[-1])
     client.post(reverse("resolutions:upload_apply", args=[upload_pk]))
     assert DataValue.objects.get(unit=small_tree.grassroots_a, element__code="workers").value == 77
+
+
+def test_the_entry_form_shows_only_the_elements_of_the_units_level(
+    small_tree, reporting, client, hanoi_reporter
+):
+    from hoinghi.orgs.models import Level
+
+    reporting.dataset.elements.get(code="workers").levels.set([Level.objects.get(code="grassroots")])
+    district = client.get(reverse("resolutions:entry", args=report_args(reporting, small_tree.ba_dinh)))
+    grassroots = client.get(
+        reverse("resolutions:entry", args=report_args(reporting, small_tree.grassroots_a))
+    )
+    assert 'name="v-workers"' not in district.content.decode()
+    assert 'name="v-workers"' in grassroots.content.decode()
+
+
+def test_the_national_dashboard_costs_a_bounded_number_of_queries(
+    small_tree, reporting, client, superuser, enter, django_assert_max_num_queries
+):
+    enter(small_tree.grassroots_a, {"enterprises": 2, "agreements:A": 1, "admitted": 3})
+    client.force_login(superuser)
+    url = reverse("resolutions:dashboard", args=[small_tree.national.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30):
+        assert client.get(url).status_code == 200
