@@ -395,6 +395,19 @@ def _quarter_values(rng: random.Random, unit: dict, step: int, lag: float) -> di
     }
 
 
+def _approve_bottom_up(units: list[dict], submitted: dict) -> None:
+    """A unit is approved only once all its children are (as `submission_approve` requires):
+    from the grassroots up, a unit with a child still waiting waits too."""
+    waiting: set[int] = set()
+    for unit in sorted(units, key=lambda unit: -len(path_ids(unit["path"]))):
+        state, when = submitted[unit["pk"]]
+        if unit["pk"] in waiting or state != SubmissionState.APPROVED:
+            submitted[unit["pk"]] = (SubmissionState.SUBMITTED, when)
+            ids = path_ids(unit["path"])
+            if len(ids) > 1:
+                waiting.add(ids[-2])
+
+
 def resolution_2018_values(*, actor, years: range, progress=None) -> int:
     """Generate and load every quarter of `years` not loaded yet, for every unit that reports the
     data set; returns the number of values written. Each quarter has its own seed."""
@@ -428,13 +441,17 @@ def resolution_2018_values(*, actor, years: range, progress=None) -> int:
                 lag = 0.75 if len(ids) > 1 and ids[1] in lagging else 1.0
                 values[unit["pk"]] = _quarter_values(rng, unit, step, lag)
                 late = rng.random() < (0.25 if lag < 1 else 0.05)
-                state = SubmissionState.APPROVED if rng.random() < 0.9 else SubmissionState.SUBMITTED
-                submitted[unit["pk"]] = (
-                    state,
+                when = (
                     due + timedelta(days=rng.randint(1, 20))
                     if late
-                    else due - timedelta(days=rng.randint(0, 14)),
+                    else due - timedelta(days=rng.randint(0, 14))
                 )
+                approved = rng.random() < 0.97
+                submitted[unit["pk"]] = (
+                    SubmissionState.APPROVED if approved else SubmissionState.SUBMITTED,
+                    when,
+                )
+            _approve_bottom_up(units, submitted)
             written += resolution_services.datavalues_load(
                 actor=actor, dataset=dataset, period=period, values=values, submitted=submitted
             )

@@ -36,3 +36,17 @@ def test_generated_quarters_roll_up_as_the_recompute_does(small_tree, superuser)
     )[small_tree.national.pk]
     admitted = DataValue.objects.filter(element__code="members_admitted").values_list("value", flat=True)
     assert value.value == sum(admitted, Decimal(0))
+
+
+def test_no_generated_unit_is_approved_before_its_children(small_tree, superuser):
+    from hoinghi.resolutions.models import Submission, SubmissionState
+
+    resolution_2018_create(actor=superuser)
+    resolution_2018_values(actor=superuser, years=range(2019, 2021))
+    approved = set(
+        Submission.objects.filter(state=SubmissionState.APPROVED).values_list("period_id", "unit_id")
+    )
+    for submission in Submission.objects.select_related("unit"):
+        parent = (submission.period_id, submission.unit.parent_id)
+        if parent in approved:
+            assert (submission.period_id, submission.unit_id) in approved
