@@ -5,12 +5,17 @@ from django.utils.functional import SimpleLazyObject
 from hoinghi.core.permissions import reach
 
 # Menu entry -> the action whose reach decides whether the entry is shown.
-MENU = {"people": "orgs.view", "import": "orgs.import", "export": "orgs.export"}
+MENU = {
+    "people": "orgs.view",
+    "import": "orgs.import",
+    "export": "orgs.export",
+    "resolutions": "resolutions.view",
+}
 
 
 def menu(request) -> dict:
-    """`may.people`, `may.import`, `may.export`: whether the actor may use that part at all (a
-    bridge point's operator holds none of them). Read only when a template asks."""
+    """`may.people`, `may.import`, `may.export`, `may.resolutions`: whether the actor may use that
+    part at all (a bridge point's operator holds none of them). Read only when a template asks."""
 
     def entries():
         user = getattr(request, "user", None)

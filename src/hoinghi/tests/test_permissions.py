@@ -52,6 +52,10 @@ MATRIX = {
     "attendance.view_board": (VIEWERS, False),
     "attendance.moderate": (ORGANISERS, False),
     "streaming.manage": (ORGANISERS, False),
+    "resolutions.view": (VIEWERS | {R.DATA_REPORTER}, False),
+    "resolutions.enter": (ORGANISERS | {R.DATA_REPORTER}, False),
+    "resolutions.approve": (ORGANISERS | {R.DATA_REPORTER}, False),
+    "resolutions.manage": (ORGANISERS, False),
 }
 
 # Where the target sits relative to the granted unit (the Hà Nội federation).

@@ -11,14 +11,16 @@ key officials stay as they are, so the invitation list is the same at every scal
 and the people table grow for benchmarks.
 
 By part: `tree` (the units and the map), `people`, `plan` (both drawn and made exact), `writing`
-(the bulk inserts), `logins` (the demo's staff users) and `conference` (the conference of
-6-12-2018). The public names are re-exported here.
+(the bulk inserts), `logins` (the demo's staff users), `conference` (the conference of
+6-12-2018) and `resolution` (the resolution it studied, its targets, generated quarters). The
+public names are re-exported here.
 """
 
 from hoinghi.demo.scenario.conference import CONFERENCE_TITLE, conference_2018_create
 from hoinghi.demo.scenario.logins import DEMO_LOGINS, DEMO_PASSWORD, demo_logins_ensure
 from hoinghi.demo.scenario.people import PlannedPerson, person_categories
 from hoinghi.demo.scenario.plan import TARGET_HOST_INVITEES, TARGET_INVITEES, Plan, build_plan
+from hoinghi.demo.scenario.resolution import resolution_2018_create, resolution_2018_values
 from hoinghi.demo.scenario.tree import (
     COMMITTEE_ROLES,
     HANOI_CODE,
@@ -49,6 +51,8 @@ __all__ = [
     "district_point_codes",
     "person_categories",
     "point_unit",
+    "resolution_2018_create",
+    "resolution_2018_values",
     "scenario_is_loaded",
     "scenario_write",
 ]

@@ -6,6 +6,7 @@ from hoinghi.demo.scenario import (
     build_plan,
     conference_2018_create,
     demo_logins_ensure,
+    resolution_2018_create,
     scenario_is_loaded,
     scenario_write,
 )
@@ -44,9 +45,15 @@ class Command(BaseCommand):
                 )
             )
         demo_logins_ensure()
-        if not no_conference:
-            from hoinghi.accounts.models import User
+        from hoinghi.accounts.models import User
 
+        started = time.perf_counter()
+        resolution = resolution_2018_create(actor=User.objects.get(username="admin"))
+        self.stdout.write(
+            f"Nghị quyết Đại hội XII: {resolution.indicators.count()} chỉ tiêu định lượng "
+            f"({time.perf_counter() - started:.1f} giây); số liệu các quý: hoinghi demo-resolution."
+        )
+        if not no_conference:
             started = time.perf_counter()
             conference = conference_2018_create(actor=User.objects.get(username="admin"))
             invited = conference.invitations.filter(status="active").count()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResolutionsConfig(AppConfig):
+    name = "hoinghi.resolutions"
+    verbose_name = _("Thực hiện nghị quyết")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,26 @@
+from enum import StrEnum
+
+from hoinghi.core.errors import DomainError
+
+
+class ResolutionsErrorCode(StrEnum):
+    NOT_FOUND = "not_found"
+    NOT_ASSIGNED = "not_assigned"  # the unit does not report this data set
+    WRONG_PERIOD = "wrong_period"  # a period of another periodicity than the data set's
+    UNKNOWN_ELEMENT = "unknown_element"  # an element (or option) the data set does not hold
+    BAD_VALUE = "bad_value"
+    RULE_FAILED = "rule_failed"
+    LOCKED = "locked"  # submitted or approved: the values cannot change
+    WRONG_STATE = "wrong_state"
+    CHILDREN_NOT_APPROVED = "children_not_approved"
+    PARENT_APPROVED = "parent_approved"
+    COMMENT_REQUIRED = "comment_required"
+    REASON_REQUIRED = "reason_required"
+    STALE = "stale"  # the form was read before someone else changed the values
+    UPLOAD_HAS_ERRORS = "upload_has_errors"
+    UPLOAD_APPLIED = "upload_applied"
+    UPLOAD_BAD_HEADERS = "upload_bad_headers"
+
+
+class ResolutionsError(DomainError):
+    """A refused change of a resolution's reports: a value, a submission, an upload."""

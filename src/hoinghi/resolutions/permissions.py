@@ -1,0 +1,38 @@
+"""What can be done with a resolution's targets and reports (collected by core.permissions).
+
+A grant on a unit holds the action in its subtree. Approving a unit's report is the level
+above's: the services require `resolutions.approve` on the unit's parent, so a district's
+reporter approves its grassroots unions but not the district's own report.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from hoinghi.core.permissions import Action, GrantRole, declare
+
+REPORTERS = frozenset({GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER, GrantRole.DATA_REPORTER})
+
+declare(
+    Action(
+        "resolutions.view",
+        _("Xem chỉ tiêu nghị quyết, số liệu và tiến độ của phạm vi mình"),
+        roles=REPORTERS | {GrantRole.VIEWER},
+    ),
+    Action(
+        "resolutions.enter",
+        _("Nhập và gửi số liệu báo cáo của đơn vị"),
+        roles=REPORTERS,
+        view="resolutions.view",
+    ),
+    Action(
+        "resolutions.approve",
+        _("Duyệt hoặc trả lại báo cáo của đơn vị cấp dưới"),
+        roles=REPORTERS,
+        view="resolutions.view",
+    ),
+    Action(
+        "resolutions.manage",
+        _("Quản lý nghị quyết, chỉ tiêu và bộ báo cáo"),
+        roles={GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER},
+        view="resolutions.view",
+    ),
+)

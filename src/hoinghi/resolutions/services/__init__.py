@@ -1,0 +1,41 @@
+"""Writes of the resolutions app, by part: `structure` (a resolution, its elements, indicators,
+rules, data sets and periods), `values` (a unit's entry), `submissions` (the way up the tree),
+`rollups` (the subtree totals) and `uploads` (Excel files). The public names are re-exported."""
+
+from hoinghi.resolutions.services.loading import datavalues_load
+from hoinghi.resolutions.services.rollups import rollups_add, rollups_recompute
+from hoinghi.resolutions.services.structure import (
+    dataset_create,
+    element_create,
+    indicator_create,
+    period_ensure,
+    resolution_create,
+    rule_create,
+)
+from hoinghi.resolutions.services.submissions import (
+    submission_approve,
+    submission_return,
+    submission_submit,
+    submission_unlock,
+)
+from hoinghi.resolutions.services.uploads import value_upload_apply, value_upload_check
+from hoinghi.resolutions.services.values import datavalues_save
+
+__all__ = [
+    "dataset_create",
+    "datavalues_load",
+    "datavalues_save",
+    "element_create",
+    "indicator_create",
+    "period_ensure",
+    "resolution_create",
+    "rollups_add",
+    "rollups_recompute",
+    "rule_create",
+    "submission_approve",
+    "submission_return",
+    "submission_submit",
+    "submission_unlock",
+    "value_upload_apply",
+    "value_upload_check",
+]

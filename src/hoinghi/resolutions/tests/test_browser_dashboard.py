@@ -1,0 +1,29 @@
+"""The dashboard and the entry form in Chromium: what a reporter sees, under the page's
+Content-Security-Policy (`page_for` fails on any refusal), at desktop and phone widths."""
+
+import pytest
+
+from hoinghi.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_reporter_enters_a_value_and_sees_it_on_the_dashboard(
+    page_for, live_server, small_tree, reporting, reporter, enter
+):
+    enter(small_tree.grassroots_b, {"enterprises": 4, "agreements:A": 3})
+    page = page_for(reporter(small_tree.national))
+    dataset, period = reporting.dataset.pk, reporting.year.pk
+    page.goto(f"{live_server.url}/chi-tieu/nhap/{dataset}/{small_tree.grassroots_a.pk}/{period}/")
+    page.fill('[name="v-enterprises"]', "2")
+    page.fill('[name="v-agreements:A"]', "1")
+    page.click('button[name="save"]')
+    page.wait_for_selector(".msg-success")
+    page.goto(f"{live_server.url}/chi-tieu/don-vi/{small_tree.national.pk}/?xep=agreements-a")
+    row = page.locator("tr", has_text="Tỷ lệ thỏa ước loại A").first
+    assert "66,7%" in row.inner_text()  # 4 of 6 enterprises, not the mean of 50 % and 75 %
+    screenshot(page, "resolutions-dashboard")
+    phone = page_for(reporter(small_tree.hanoi), width=390, height=844)
+    phone.goto(f"{live_server.url}/chi-tieu/nhap/{dataset}/{small_tree.grassroots_a.pk}/{period}/")
+    assert phone.input_value('[name="v-enterprises"]') == "2"
+    screenshot(phone, "resolutions-entry-phone")
