@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "hoinghi.conferences",
     "hoinghi.attendance",
     "hoinghi.streaming",
+    "hoinghi.learning_reports",
     "hoinghi.demo",
 ]
 
