@@ -52,6 +52,7 @@ MATRIX = {
     "attendance.view_board": (VIEWERS, False),
     "attendance.moderate": (ORGANISERS, False),
     "streaming.manage": (ORGANISERS, False),
+    "learning_reports.view_reports": (VIEWERS, False),
 }
 
 # Where the target sits relative to the granted unit (the Hà Nội federation).
