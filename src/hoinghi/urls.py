@@ -22,6 +22,7 @@ urlpatterns = [
     path("hoi-nghi/", include("hoinghi.conferences.urls")),
     path("truc-tiep/", include("hoinghi.attendance.urls")),
     path("truyen-hinh/", include("hoinghi.streaming.urls")),
+    path("bai-thu-hoach/", include("hoinghi.learning_reports.urls")),
     path("moi/", include((personal_urlpatterns, "personal"))),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

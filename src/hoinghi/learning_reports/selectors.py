@@ -160,3 +160,22 @@ def conflicts_open(*, report: Report) -> QuerySet[DraftConflict]:
 def notes_of(*, invitation: Invitation) -> dict[int, Note]:
     """The invitee's notes by programme item id."""
     return {note.item_id: note for note in Note.objects.filter(invitation=invitation)}
+
+
+def writer_assignment(*, token: str) -> tuple[Invitation, Assignment]:
+    """The invitation a personal token names and its conference's assignment; `NotFoundError`
+    for an unknown, revoked or withdrawn token, or a conference that asks for no report."""
+    invitation = conferences.invitation_by_token(token=token)
+    assignment = assignment_of(conference=invitation.conference)
+    if assignment is None:
+        raise NotFoundError(_("Hội nghị này không yêu cầu viết bài thu hoạch."), code="no_assignment")
+    return invitation, assignment
+
+
+def writer_item(*, token: str, item_id: int):
+    """The invitation a personal token names and one programme item of its conference."""
+    invitation = conferences.invitation_by_token(token=token)
+    item = conferences.programme_items(conference=invitation.conference).filter(pk=item_id).first()
+    if item is None:
+        raise _not_found()
+    return invitation, item

@@ -131,13 +131,13 @@ def _pdf_text(data: bytes, file_name: str) -> str:
         raise _broken(file_name) from error
 
 
-def document_text(*, file_name: str, data: bytes) -> tuple[str, str]:
+def document_text(*, file_name: str, data: bytes, size: int | None = None) -> tuple[str, str]:
     """(kind, text) of an uploaded report: kind "docx" or "pdf", the text cleaned (`clean_text`).
 
     Raises `UploadError`: `file_type` (another extension, or content that is not what the name
     says), `too_large`, `broken` (unreadable, encrypted), `empty` (no text at all: a scanned
     PDF holds only pictures)."""
-    kind = _kind(file_name, len(data), data[:8])
+    kind = _kind(file_name, len(data) if size is None else max(size, len(data)), data[:8])
     text = clean_text(_docx_text(data, file_name) if kind == "docx" else _pdf_text(data, file_name))
     if not syllable_count(text):
         raise UploadError(

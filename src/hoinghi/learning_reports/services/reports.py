@@ -256,16 +256,23 @@ def report_draft_save(
 
 
 def report_upload(
-    *, invitation: Invitation, assignment: Assignment, file_name: str, data: bytes, revision: int
+    *,
+    invitation: Invitation,
+    assignment: Assignment,
+    file_name: str,
+    data: bytes,
+    revision: int,
+    size: int | None = None,
 ) -> Report:
     """Replace the draft's text with the text of an uploaded .docx or .pdf, cut into the
     assignment's sections where a line starts with a section's title (else all in the first);
     the plan items typed on the page stay. The writer reviews it on the page, then submits.
 
     Raises `UploadError` (`file_type`, `too_large`, `broken`, `empty`) before writing anything,
-    then what `report_draft_save` raises."""
+    then what `report_draft_save` raises. `size` is the file's size when `data` holds only its
+    beginning (a caller reads no more than the limit)."""
     _require_same_conference(assignment, invitation)
-    kind, text = document_text(file_name=file_name, data=data)
+    kind, text = document_text(file_name=file_name, data=data, size=size)
     return report_draft_save(
         invitation=invitation,
         assignment=assignment,
