@@ -134,3 +134,12 @@ def test_a_conference_without_an_assignment_has_no_editor(client, small_conferen
         "learning-report"
         not in client.get(reverse("personal:invitation_page", args=[invitation.token])).content.decode()
     )
+
+
+def test_an_autosave_costs_a_fixed_number_of_queries(client, writing, django_assert_num_queries):
+    chi = writing.invitations["Chi"]
+    _put(client, _draft_url(chi), {"revision": 0, "sections": sections(), "plans": [plan()]})
+    # The token, the assignment; then, in a transaction, the locked report and its update.
+    with django_assert_num_queries(6):
+        answer = _put(client, _draft_url(chi), {"revision": 1, "sections": sections(), "plans": []})
+    assert answer.json()["revision"] == 2
