@@ -120,3 +120,14 @@ def test_a_point_operator_has_no_reports_page(client, writing, make_user, superu
     conferences.point_operator_add(actor=superuser, point=writing.conference.points.first(), user=operator)
     client.force_login(operator)
     assert client.get(reverse("learning_reports:manage", args=[writing.conference.pk])).status_code == 404
+
+
+def test_the_organiser_reads_a_submitted_report_with_its_section_titles(client, writing, superuser):
+    _write(client, writing.invitations["Chi"])
+    report = writing.assignment.reports.get()
+    client.force_login(superuser)
+    page = client.get(reverse("learning_reports:detail", args=[writing.conference.pk, report.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "1. Những nội dung tiếp thu được" in body
+    assert "Phát triển đoàn viên tại doanh nghiệp ngoài nhà nước" in body  # the plan item

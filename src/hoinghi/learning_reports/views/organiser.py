@@ -158,6 +158,7 @@ def report_detail(request, conference_id: int, report_id: int):
     if assignment is None:
         raise NotFoundError(_("Không tìm thấy."), code="not_found")
     report = selectors.report_get(actor=request.user, assignment=assignment, pk=report_id)
+    titles = {section["key"]: section["title"] for section in assignment.sections}
     return render(
         request,
         "learning_reports/report_detail.html",
@@ -166,8 +167,10 @@ def report_detail(request, conference_id: int, report_id: int):
             "tab": "learning_reports",
             "assignment": assignment,
             "report": report,
-            "titles": {section["key"]: section["title"] for section in assignment.sections},
-            "versions": selectors.report_versions(report=report),
+            "versions": [
+                (version, [(titles.get(key, key), text) for key, text in version.sections.items()])
+                for version in selectors.report_versions(report=report)
+            ],
         },
     )
 
