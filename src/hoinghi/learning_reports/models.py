@@ -200,10 +200,6 @@ class ReportVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.report_id} v{self.number}"
 
-    @property
-    def text(self) -> str:
-        return "\n\n".join(text for text in self.sections.values() if text)
-
 
 class PlanItem(models.Model):
     """One personal plan of a submitted version: the action, its deadline, how it will be measured

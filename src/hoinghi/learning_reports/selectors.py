@@ -179,3 +179,12 @@ def writer_item(*, token: str, item_id: int):
     if item is None:
         raise _not_found()
     return invitation, item
+
+
+def sections_in_order(*, assignment: Assignment, sections: dict[str, str]) -> list[tuple[str, str]]:
+    """(title, text) of each section in the assignment's order, then any the assignment no longer
+    names. A JSON object's keys come back in no set order (PostgreSQL's jsonb sorts them)."""
+    titles = {section["key"]: section["title"] for section in assignment.sections}
+    keys = [key for key in assignment.section_keys if key in sections]
+    keys += sorted(key for key in sections if key not in titles)
+    return [(titles.get(key, key), sections[key]) for key in keys]

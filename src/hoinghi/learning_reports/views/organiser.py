@@ -158,7 +158,6 @@ def report_detail(request, conference_id: int, report_id: int):
     if assignment is None:
         raise NotFoundError(_("Không tìm thấy."), code="not_found")
     report = selectors.report_get(actor=request.user, assignment=assignment, pk=report_id)
-    titles = {section["key"]: section["title"] for section in assignment.sections}
     return render(
         request,
         "learning_reports/report_detail.html",
@@ -168,7 +167,7 @@ def report_detail(request, conference_id: int, report_id: int):
             "assignment": assignment,
             "report": report,
             "versions": [
-                (version, [(titles.get(key, key), text) for key, text in version.sections.items()])
+                (version, selectors.sections_in_order(assignment=assignment, sections=version.sections))
                 for version in selectors.report_versions(report=report)
             ],
         },

@@ -48,7 +48,10 @@ def _editor_context(invitation, assignment) -> dict:
         for section in assignment.sections
     ]
     plans = list(report.draft_plans) if report and report.draft_plans else []
-    versions = list(selectors.report_versions(report=report)) if report else []
+    versions = [
+        (version, selectors.sections_in_order(assignment=assignment, sections=version.sections))
+        for version in (selectors.report_versions(report=report) if report else [])
+    ]
     notes = selectors.notes_of(invitation=invitation)
     programme = list(conferences.programme_items(conference=invitation.conference))
     return {

@@ -140,7 +140,11 @@ async function save() {
 function showConflict(params) {
   state.paused = true;
   state.server = params;
-  const texts = Object.values(params.sections || {}).join("\n\n");
+  // In the page's order of sections: a JSON object's keys come back in no set order.
+  const stored = params.sections || {};
+  const texts = Array.from(root.querySelectorAll("textarea[data-section]"), (area) => stored[area.dataset.section] || "")
+    .filter(Boolean)
+    .join("\n\n");
   $("conflict-text").textContent = texts;
   $("conflict").hidden = false;
   status(TEXT.conflict);
