@@ -133,11 +133,13 @@ def http_error(request: HttpRequest, error: HttpError):
 def _routers() -> None:
     from hoinghi.attendance.api import router as attendance
     from hoinghi.attendance.api_live import router as live
+    from hoinghi.learning_reports.api import router as learning_reports
     from hoinghi.streaming.api import router as streaming
 
     api.add_router("/", attendance)
     api.add_router("/", live)
     api.add_router("/", streaming)
+    api.add_router("/", learning_reports)
 
 
 _routers()

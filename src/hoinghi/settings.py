@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "hoinghi.attendance",
     "hoinghi.streaming",
     "hoinghi.resolutions",
+    "hoinghi.learning_reports",
     "hoinghi.demo",
 ]
 

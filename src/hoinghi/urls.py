@@ -23,6 +23,7 @@ urlpatterns = [
     path("truc-tiep/", include("hoinghi.attendance.urls")),
     path("truyen-hinh/", include("hoinghi.streaming.urls")),
     path("chi-tieu/", include("hoinghi.resolutions.urls")),
+    path("bai-thu-hoach/", include("hoinghi.learning_reports.urls")),
     path("moi/", include((personal_urlpatterns, "personal"))),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

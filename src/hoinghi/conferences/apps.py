@@ -15,3 +15,7 @@ class ConferencesConfig(AppConfig):
             "conferences.invitation_page",
             signature="(request, *, invitation, conference) -> HTML or '': a section of the invitee's page",
         )
+        extensions.declare(
+            "conferences.tabs",
+            signature="(request, *, conference, tab) -> HTML or '': a link in the conference's tab bar",
+        )

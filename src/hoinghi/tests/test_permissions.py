@@ -56,6 +56,7 @@ MATRIX = {
     "resolutions.enter": (ORGANISERS | {R.DATA_REPORTER}, False),
     "resolutions.approve": (ORGANISERS | {R.DATA_REPORTER}, False),
     "resolutions.manage": (ORGANISERS, False),
+    "learning_reports.view_reports": (VIEWERS, False),
 }
 
 # Where the target sits relative to the granted unit (the Hà Nội federation).

@@ -1,0 +1,22 @@
+"""What can be done with learning reports (collected by core.permissions).
+
+Setting a conference's assignment is organising the conference: the services require
+``conferences.change`` on it, declared by conferences. Reading reports is this app's own action:
+organisers and viewers read those of the invitees of their subtree (a report belongs to its
+writer's unit, ``Report.SCOPE_PATH``). A writer reaches their own report through their personal
+link, whose token is the credential (no grant, no account). Reviewers and marking come with the
+marking slice of issue 11.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from hoinghi.core.permissions import Action, GrantRole, declare
+
+declare(
+    Action(
+        "learning_reports.view_reports",
+        _("Xem bài thu hoạch của cán bộ trong phạm vi mình"),
+        roles={GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER, GrantRole.VIEWER},
+        view="conferences.view",
+    ),
+)

@@ -1,0 +1,190 @@
+"""Reads of learning reports: the assignment, who must write, the reports an actor may read and
+their figures, and what a writer sees through their personal link.
+
+Organisers' and viewers' reads start from `core.permissions.scope` with
+``learning_reports.view_reports`` (a report belongs to its writer's unit); a report outside it is
+not found, exactly like one that does not exist. A writer's reads take the invitation their
+token named and reach nothing else.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from hoinghi.attendance.models import Attendance
+from hoinghi.conferences import selectors as conferences
+from hoinghi.conferences.models import Conference, Invitation, InvitationStatus
+from hoinghi.core import extensions
+from hoinghi.core.errors import NotFoundError
+from hoinghi.core.permissions import reach, scope
+from hoinghi.learning_reports.models import (
+    Assignment,
+    DraftConflict,
+    Note,
+    Report,
+    ReportState,
+    ReportVersion,
+    WhoMustWrite,
+)
+
+ACTION = "learning_reports.view_reports"
+
+
+def _not_found() -> NotFoundError:
+    return NotFoundError(_("Không tìm thấy."), code="not_found")
+
+
+def assignment_of(*, conference: Conference) -> Assignment | None:
+    """The conference's assignment, or None when it asks for no report."""
+    return Assignment.objects.filter(conference=conference).first()
+
+
+def reports_conference(*, actor, pk: int) -> Conference:
+    """The conference, if the actor sees it (`conferences.view`) and may read reports somewhere
+    (organisers and viewers); `NotFoundError` otherwise (a point's operator included)."""
+    conference = conferences.conference_get(actor=actor, pk=pk)
+    if reach(actor, ACTION).is_empty:
+        raise _not_found()
+    return conference
+
+
+# --- Who must write ---------------------------------------------------------------------------------
+
+
+def _watched_invitation_ids(invitation_ids: list[int]) -> set[int]:
+    """Those who watched a recording later, from the apps that fill attendance's place
+    "attendance.watched_later" (streaming): any minute of any chapter counts."""
+    watched: set[int] = set()
+    for lookup in extensions.parts("attendance.watched_later"):
+        watched.update(pk for pk, items in lookup(invitation_ids).items() if any(items.values()))
+    return watched
+
+
+def required_invitations(*, assignment: Assignment) -> QuerySet[Invitation]:
+    """The active invitations whose invitee must write: those present at any point (check-in),
+    those present or who watched the recording later, or all invitees, as the assignment says."""
+    invitations = Invitation.objects.filter(
+        conference_id=assignment.conference_id, status=InvitationStatus.ACTIVE
+    )
+    if assignment.who_must_write == WhoMustWrite.ALL_INVITEES:
+        return invitations
+    present = Exists(
+        Attendance.objects.filter(conference_id=assignment.conference_id, person_id=OuterRef("person_id"))
+    )
+    if assignment.who_must_write == WhoMustWrite.PRESENT:
+        return invitations.filter(present)
+    absent_ids = list(invitations.exclude(present).values_list("pk", flat=True))
+    watched = _watched_invitation_ids(absent_ids) if absent_ids else set()
+    return invitations.filter(present | Q(pk__in=sorted(watched)))
+
+
+def is_required(*, assignment: Assignment, invitation: Invitation) -> bool:
+    return required_invitations(assignment=assignment).filter(pk=invitation.pk).exists()
+
+
+# --- Organisers and viewers ---------------------------------------------------------------------------
+
+
+def report_list(*, actor, assignment: Assignment, state: str = "") -> QuerySet[Report]:
+    """The reports of the assignment the actor may read, in Vietnamese order of the writers."""
+    reports = scope(actor, ACTION, Report.objects.filter(assignment=assignment))
+    if state:
+        reports = reports.filter(state=state)
+    return reports.select_related("invitation__person__unit").order_by(
+        "invitation__person__sort_key", "invitation_id"
+    )
+
+
+def report_get(*, actor, assignment: Assignment, pk: int) -> Report:
+    """One report of the assignment, if the actor may read it; `NotFoundError` otherwise."""
+    report = report_list(actor=actor, assignment=assignment).filter(pk=pk).first()
+    if report is None:
+        raise _not_found()
+    return report
+
+
+@dataclass
+class ReportCounts:
+    """The figures of the reports page, over what the actor may read."""
+
+    required: int
+    started: int
+    by_state: dict[str, int] = field(default_factory=dict)
+    late: int = 0
+
+    @property
+    def submitted(self) -> int:
+        """Every report submitted at least once (in marking, marked and released included)."""
+        return sum(n for state, n in self.by_state.items() if state != ReportState.DRAFT)
+
+    @property
+    def not_submitted(self) -> int:
+        return max(self.required - self.submitted, 0)
+
+    def rows(self) -> list[tuple[str, str, int]]:
+        return [(state, label, self.by_state.get(state, 0)) for state, label in ReportState.choices]
+
+
+def report_counts(*, actor, assignment: Assignment) -> ReportCounts:
+    """Required writers, reports by state and late ones, within the actor's scope. Three queries."""
+    required = scope(actor, ACTION, required_invitations(assignment=assignment)).count()
+    rows = (
+        scope(actor, ACTION, Report.objects.filter(assignment=assignment))
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
+    )
+    by_state, late = {}, 0
+    for row in rows:
+        by_state[row["state"]] = row["n"]
+        late += row["late"]
+    return ReportCounts(required=required, started=sum(by_state.values()), by_state=by_state, late=late)
+
+
+def report_versions(*, report: Report) -> QuerySet[ReportVersion]:
+    return report.versions.prefetch_related("plan_items").order_by("-number")
+
+
+# --- The writer, through their personal link ------------------------------------------------------------
+
+
+def report_of(*, invitation: Invitation, assignment: Assignment) -> Report | None:
+    return Report.objects.filter(assignment=assignment, invitation=invitation).first()
+
+
+def conflicts_open(*, report: Report) -> QuerySet[DraftConflict]:
+    return report.conflicts.filter(resolved_at__isnull=True).order_by("-created_at")
+
+
+def notes_of(*, invitation: Invitation) -> dict[int, Note]:
+    """The invitee's notes by programme item id."""
+    return {note.item_id: note for note in Note.objects.filter(invitation=invitation)}
+
+
+def writer_assignment(*, token: str) -> tuple[Invitation, Assignment]:
+    """The invitation a personal token names and its conference's assignment; `NotFoundError`
+    for an unknown, revoked or withdrawn token, or a conference that asks for no report."""
+    invitation = conferences.invitation_by_token(token=token)
+    assignment = assignment_of(conference=invitation.conference)
+    if assignment is None:
+        raise NotFoundError(_("Hội nghị này không yêu cầu viết bài thu hoạch."), code="no_assignment")
+    return invitation, assignment
+
+
+def writer_item(*, token: str, item_id: int):
+    """The invitation a personal token names and one programme item of its conference."""
+    invitation = conferences.invitation_by_token(token=token)
+    item = conferences.programme_items(conference=invitation.conference).filter(pk=item_id).first()
+    if item is None:
+        raise _not_found()
+    return invitation, item
+
+
+def sections_in_order(*, assignment: Assignment, sections: dict[str, str]) -> list[tuple[str, str]]:
+    """(title, text) of each section in the assignment's order, then any the assignment no longer
+    names. A JSON object's keys come back in no set order (PostgreSQL's jsonb sorts them)."""
+    titles = {section["key"]: section["title"] for section in assignment.sections}
+    keys = [key for key in assignment.section_keys if key in sections]
+    keys += sorted(key for key in sections if key not in titles)
+    return [(titles.get(key, key), sections[key]) for key in keys]

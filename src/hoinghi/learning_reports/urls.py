@@ -1,0 +1,15 @@
+from django.urls import path
+
+from hoinghi.learning_reports.views import organiser, personal
+
+app_name = "learning_reports"
+
+urlpatterns = [
+    # The writer, through their personal link (views/personal.py; autosave and notes in api.py)
+    path("moi/<str:token>/", personal.report_write, name="write"),
+    path("moi/<str:token>/nop/", personal.report_submit, name="submit"),
+    path("moi/<str:token>/tai-len/", personal.report_upload, name="upload"),
+    # The organisers (views/organiser.py)
+    path("hoi-nghi/<int:conference_id>/", organiser.reports_page, name="manage"),
+    path("hoi-nghi/<int:conference_id>/bai/<int:report_id>/", organiser.report_detail, name="detail"),
+]
