@@ -6,6 +6,8 @@ invitees of their subtree of a national conference, and nothing else of it can b
 """
 
 import secrets
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -79,6 +81,20 @@ class Conference(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def time_zone(self) -> ZoneInfo:
+        """The zone the conference is held in, in which its times are shown and its day ends.
+        Every conference today is held in the site's zone (`settings.TIME_ZONE`,
+        Asia/Ho_Chi_Minh); this is the one place to change when a conference gets a zone of its own."""
+        return ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def day_ends_at(self) -> datetime:
+        """Midnight after the conference's last day (the day it ends, else the day it starts), in
+        its own zone: "the end of the conference day" whatever the server's clock says."""
+        last = (self.ends_at or self.starts_at).astimezone(self.time_zone).date()
+        return datetime.combine(last + timedelta(days=1), time(0), tzinfo=self.time_zone)
 
 
 class ConferenceTransition(models.Model):
