@@ -15,6 +15,7 @@ from hoinghi.streaming.models import (
     ProcessingStatus,
     Stream,
     StreamEvent,
+    StreamKey,
     StreamSource,
     StreamState,
     Viewing,
@@ -25,6 +26,16 @@ VIEWER_FRESH_SECONDS = 45
 
 def stream_of(conference: Conference) -> Stream | None:
     return Stream.objects.filter(conference=conference).first()
+
+
+def stream_key_current(stream: Stream | None) -> StreamKey | None:
+    """The key an encoder starts with, or None (a stream not made yet): a read, unlike
+    `services.current_key`, which makes one when none is left."""
+    if stream is None or stream.pk is None:
+        return None
+    return (
+        stream.keys.filter(retired_at__isnull=True, revoked_at__isnull=True).order_by("-created_at").first()
+    )
 
 
 def stream_summary(*, conference: Conference, now: datetime | None = None) -> dict:
