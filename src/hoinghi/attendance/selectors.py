@@ -49,7 +49,7 @@ def points_to_operate(*, actor) -> list[BridgePoint]:
             conference__status__in=[ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE],
         )
         .select_related("conference")
-        .order_by("conference__starts_at", "name", "pk")
+        .order_by("conference__starts_at", "name_sort_key", "pk")
     )
 
 

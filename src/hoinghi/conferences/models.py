@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoinghi.core.models import TimeStampedModel
 from hoinghi.orgs.models import Level, Person, PositionRole, Unit, UnitKind
+from hoinghi.orgs.vietnamese import sort_key
 
 
 class ConferenceStatus(models.TextChoices):
@@ -221,11 +222,14 @@ class BridgePoint(TimeStampedModel):
     operator_confirmed_at = models.DateTimeField(_("người vận hành đã xác nhận"), null=True, blank=True)
     equipment_ready_at = models.DateTimeField(_("thiết bị sẵn sàng"), null=True, blank=True)
     link_tested_at = models.DateTimeField(_("đã thử đường truyền"), null=True, blank=True)
+    # The name's Vietnamese sort key (orgs.vietnamese.sort_key), set by `point_fill_derived`:
+    # lists of points order by it, identically on PostgreSQL and SQLite (docs/architecture.md).
+    name_sort_key = models.CharField(max_length=600, editable=False, default="")
 
     class Meta:
         verbose_name = _("điểm cầu")
         verbose_name_plural = _("điểm cầu")
-        ordering = ["conference", "-is_host", "level__rank", "name", "id"]
+        ordering = ["conference", "-is_host", "level__rank", "name_sort_key", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["conference"], condition=Q(is_host=True), name="one_host_point_per_conference"
@@ -235,6 +239,12 @@ class BridgePoint(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+def point_fill_derived(point: BridgePoint) -> BridgePoint:
+    """Set the columns computed from the point's own values (the name's Vietnamese sort key)."""
+    point.name_sort_key = sort_key(point.name)[:600]
+    return point
 
 
 class BridgePointUnit(models.Model):

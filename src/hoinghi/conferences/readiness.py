@@ -19,6 +19,7 @@ from hoinghi.conferences.models import (
 )
 from hoinghi.conferences.selectors import point_list
 from hoinghi.core.permissions import scope
+from hoinghi.orgs.vietnamese import sort_key
 
 
 @dataclass
@@ -192,7 +193,7 @@ def readiness_summary(*, actor, conference: Conference, include_rules: bool = Tr
         nobody = [rule for rule in conference.rules.all() if not counts.get(rule.pk)]
     return ReadinessSummary(
         readiness=result,
-        by_level=[levels[pk] for pk in sorted(levels, key=lambda pk: (rank[pk], levels[pk].name))],
+        by_level=[levels[pk] for pk in sorted(levels, key=lambda pk: (rank[pk], sort_key(levels[pk].name)))],
         not_ready=[row for row in result.points if not row.is_ready],
         missing_counts=missing.most_common(),
         rules_matching_nobody=nobody,

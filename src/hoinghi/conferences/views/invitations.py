@@ -265,7 +265,7 @@ def invitation_list(request, pk: int):
         "changeable": changeable,
         "points": selectors.point_list(actor=actor, conference=conference),
         "rules": conference.rules.only("id", "name"),
-        "provinces": Province.objects.only("id", "short_name").order_by("short_name"),
+        "provinces": org_selectors.province_list(),
         "statuses": InvitationStatus.choices,
     }
     if request.headers.get("HX-Request"):
