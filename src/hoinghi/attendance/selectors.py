@@ -126,6 +126,11 @@ def point_roster(*, actor, point: BridgePoint) -> list[RosterEntry]:
     ]
 
 
+def point_invited_count(*, actor, point: BridgePoint) -> int:
+    """The point's active invitees the actor sees: the length of its roster. One query."""
+    return conferences.invitation_list(actor=actor, conference=point.conference, point=point).count()
+
+
 def point_present_count(*, point: BridgePoint) -> int:
     """People present at the point: invitees, people invited elsewhere, guests of the units it
     serves, and the unlisted guests recorded by name. One query."""
