@@ -190,6 +190,14 @@ def format_offset(seconds: float | None) -> str:
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
+def _media_state(stream) -> selectors.MediaServerState | None:
+    """Our media server's state, checked, where the conference plays from it (not from a
+    broadcaster's HLS)."""
+    if stream is not None and stream.source == StreamSource.EXTERNAL:
+        return None
+    return selectors.media_server_state()
+
+
 def _manage_context(request, conference) -> dict:
     """What the stream page shows. A read: a conference whose stream was never made is shown
     with the defaults and a button that makes it (a GET changes nothing)."""
@@ -228,6 +236,7 @@ def _manage_context(request, conference) -> dict:
         "recordings": recordings,
         "form": StreamSettingsForm(initial=initial),
         "summary": selectors.stream_summary(conference=conference),
+        "media": _media_state(stream),
         "player": _live_player(request, conference=conference, report="", report_url="")
         or render_to_string(
             "streaming/_player.html",
@@ -272,6 +281,7 @@ def stream_status(request, conference_id: int):
             "conference": conference,
             "stream": stream,
             "summary": selectors.stream_summary(conference=conference),
+            "media": _media_state(stream),
         },
     )
 
