@@ -3,7 +3,8 @@
  *
  *   <form data-confirm="Xóa đơn vị này?">  asks first; "Cancel" leaves the form unsent;
  *   <select data-autosubmit>               sends its form as soon as another option is chosen;
- *   <a href="/" data-back>                 goes back a page (to its href when there is none).
+ *   <a href="/" data-back>                 goes back a page (to its href when there is none);
+ *   <button type="button" data-print>      prints the page (its print stylesheet decides what).
  *
  * The listeners sit on the document, so rows that htmx swaps in later behave the same. The
  * confirmation listens while the event travels down (capture), before any handler of the form
@@ -29,6 +30,10 @@
     if (!field.matches("[data-autosubmit]") || !field.form) return;
     if (field.form.requestSubmit) field.form.requestSubmit();
     else field.form.submit();
+  });
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) window.print();
   });
 
   document.addEventListener("click", (event) => {
