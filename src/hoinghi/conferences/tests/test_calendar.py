@@ -69,3 +69,13 @@ def test_the_personal_page_offers_the_event(client, small_conference, superuser)
     assert "LOCATION:Điểm cầu Hồ Chí Minh" in text
     assert f"/moi/{invitation.token}/" in text
     assert client.get(reverse("personal:invitation_calendar", args=["khong-co"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_personal_page_names_the_day_in_words(client, small_conference, superuser):
+    services.conference_issue(actor=superuser, conference=small_conference.conference)
+    invitation = Invitation.objects.get(
+        conference=small_conference.conference, person=small_conference.people["HCM"]
+    )
+    page = client.get(reverse("personal:invitation_page", args=[invitation.token])).content.decode()
+    assert "Thứ Năm, 06/12/2018" in page and "Thứ 5" not in page
