@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from hoinghi.conferences.eligibility import rule_match_counts
 from hoinghi.conferences.models import (
@@ -113,6 +113,27 @@ def readiness(*, actor, conference: Conference) -> Readiness:
         for point in points
     ]
     problems = []
+    crowded = [
+        row for row in rows if row.point.capacity is not None and row.invitee_count > row.point.capacity
+    ]
+    if crowded:
+        problems.append(
+            (
+                ngettext(
+                    "%(count)s điểm cầu có số người được mời vượt sức chứa: %(names)s",
+                    "%(count)s điểm cầu có số người được mời vượt sức chứa: %(names)s",
+                    len(crowded),
+                )
+                % {
+                    "count": len(crowded),
+                    "names": ", ".join(
+                        f"{row.point.name} ({row.invitee_count}/{row.point.capacity})" for row in crowded[:5]
+                    )
+                    + ("…" if len(crowded) > 5 else ""),
+                },
+                "over_capacity",
+            )
+        )
     if conference.status != "draft":
         active = scope(
             actor, "conferences.view", conference.invitations.filter(status=InvitationStatus.ACTIVE)

@@ -60,3 +60,23 @@ def test_a_confirmation_without_an_operator_is_not_counted_and_every_page_agrees
     row = readiness.split(point.name)[-1]
     assert "người vận hành chưa xác nhận" in row and "chưa có người vận hành" in row
     assert "thiết bị chưa sẵn sàng" not in row.split("Tiếng Việt")[0]
+
+
+def test_a_point_with_more_invitees_than_seats_is_warned_about(client, issued, superuser):
+    point = issued.hcm_point  # two invitees: Dũng and Hà
+    services.point_update(actor=superuser, point=point, capacity=1)
+    client.force_login(superuser)
+    detail = client.get(reverse("conferences:point_detail", args=[issued.conference.pk, point.pk]))
+    assert 'id="over-capacity"' in detail.content.decode()
+    overview = client.get(reverse("conferences:detail", args=[issued.conference.pk])).content.decode()
+    assert 'id="over-capacity"' in overview and "Điểm cầu Hồ Chí Minh (2/1)" in overview
+    readiness = client.get(reverse("conferences:readiness", args=[issued.conference.pk])).content.decode()
+    assert 'id="over-capacity"' in readiness
+
+    services.point_update(actor=superuser, point=point, capacity=2)  # exactly full is fine
+    detail = client.get(reverse("conferences:point_detail", args=[issued.conference.pk, point.pk]))
+    assert 'id="over-capacity"' not in detail.content.decode()
+    assert (
+        'id="over-capacity"'
+        not in client.get(reverse("conferences:detail", args=[issued.conference.pk])).content.decode()
+    )
