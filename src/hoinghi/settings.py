@@ -369,9 +369,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_on_one_line": {"()": "hoinghi.core.views.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HOINGHI_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # 403s and 400s as one line each, 500s with their traceback (core.views.RefusalsOnOneLine)
+        "django.request": {"filters": ["refusals_on_one_line"]},
+    },
 }
 USE_THOUSAND_SEPARATOR = True
 

@@ -70,7 +70,7 @@ def point_list(*, actor, conference: Conference) -> QuerySet[BridgePoint]:
                 "invitations", filter=Q(invitations__status=InvitationStatus.ACTIVE), distinct=True
             )
         )
-        .order_by("-is_host", "level__rank", "name", "id")
+        .order_by("-is_host", "level__rank", "name_sort_key", "id")
     )
 
 
@@ -101,7 +101,7 @@ def points_without_operator(*, actor, conference: Conference) -> QuerySet[Bridge
     return (
         scope(actor, "conferences.change", points)
         .select_related("level", "unit")
-        .order_by("-is_host", "level__rank", "name", "id")
+        .order_by("-is_host", "level__rank", "name_sort_key", "id")
     )
 
 

@@ -86,6 +86,11 @@ urlpatterns = [
     path("<int:pk>/ap-dung-lai/", invitations.reapply, name="reapply"),
     path("<int:pk>/danh-sach-moi/", invitations.invitation_list, name="invitations"),
     path("<int:pk>/giay-moi/<int:invitation_pk>/doi-ma/", invitations.token_revoke, name="token_revoke"),
+    path(
+        "<int:pk>/giay-moi/<int:invitation_pk>/duong-dan/",
+        invitations.invitation_link,
+        name="invitation_link",
+    ),
     path("<int:pk>/giay-moi/<int:invitation_pk>/diem-cau/", invitations.person_point, name="person_point"),
     path(
         "<int:pk>/can-bo/<int:person_pk>/diem-cau/",
@@ -128,5 +133,6 @@ urlpatterns = [
 personal_urlpatterns = [
     path("<str:token>/", personal.invitation_page, name="invitation_page"),
     path("<str:token>/qr.svg", personal.invitation_qr, name="invitation_qr"),
+    path("<str:token>/lich.ics", personal.invitation_calendar, name="invitation_calendar"),
     path("<str:token>/tai-lieu/<int:material_pk>/", personal.invitation_material, name="invitation_material"),
 ]

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import readiness, selectors, services
@@ -15,8 +16,9 @@ from hoinghi.conferences.errors import ConferenceError
 from hoinghi.conferences.forms_invitations import OverrideForm, RuleForm
 from hoinghi.conferences.models import ConferenceStatus, InvitationStatus, OutboxStatus
 from hoinghi.conferences.views.conferences import require_change
+from hoinghi.conferences.views.personal import personal_link
 from hoinghi.core.forms import add_domain_error
-from hoinghi.core.permissions import can, reach
+from hoinghi.core.permissions import can, reach, require
 from hoinghi.orgs import selectors as org_selectors
 from hoinghi.orgs.models import Province
 
@@ -253,6 +255,7 @@ def invitation_list(request, pk: int):
     rows = selectors.invitation_rows(actor=actor, conference=conference, **filters)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     changeable = {invitation.pk for invitation in page if can(actor, "conferences.change", invitation)}
+    sendable = {invitation.pk for invitation in page if can(actor, "conferences.send", invitation)}
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -263,9 +266,10 @@ def invitation_list(request, pk: int):
         "filters": filters,
         "query": query.urlencode(),
         "changeable": changeable,
+        "sendable": sendable,
         "points": selectors.point_list(actor=actor, conference=conference),
         "rules": conference.rules.only("id", "name"),
-        "provinces": Province.objects.only("id", "short_name").order_by("short_name"),
+        "provinces": org_selectors.province_list(),
         "statuses": InvitationStatus.choices,
     }
     if request.headers.get("HX-Request"):
@@ -285,6 +289,30 @@ def token_revoke(request, pk: int, invitation_pk: int):
         % {"name": invitation.person.full_name},
     )
     return redirect(_back(request) or reverse("conferences:invitations", kwargs={"pk": conference.pk}))
+
+
+@login_required
+@never_cache
+def invitation_link(request, pk: int, invitation_pk: int):
+    """One invitee's personal link and QR code, to copy or read out on the phone. The link is the
+    invitee's credential: shown to those who may send them the invitation (`conferences.send`);
+    whoever sees the invitation but may not send it is refused (403)."""
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    invitation = selectors.invitation_get(actor=request.user, conference=conference, pk=invitation_pk)
+    require(request.user, "conferences.send", invitation)
+    return render(
+        request,
+        "conferences/invitation_link.html",
+        {
+            "nav": "conferences",
+            "tab": "invitations",
+            "conference": conference,
+            "invitation": invitation,
+            "person": invitation.person,
+            "link": personal_link(invitation.token),
+            "back": _back(request) or reverse("conferences:invitations", kwargs={"pk": conference.pk}),
+        },
+    )
 
 
 def _point_page(request, conference, person, invitation=None):

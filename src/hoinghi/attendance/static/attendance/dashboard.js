@@ -109,7 +109,11 @@
       if (!(key in values)) return;
       node.textContent = typeof values[key] === "number" ? fmt(values[key]) : values[key];
     });
-    $("present-meter").style.width = Math.min(100, pct(totals.present, totals.invited)).toFixed(2) + "%";
+    const meter = $("present-meter");
+    meter.style.width = Math.min(100, pct(totals.present, totals.invited)).toFixed(2) + "%";
+    const full = totals.invited > 0 && totals.present >= totals.invited;
+    meter.toggleAttribute("data-full", full);
+    $("present-percent").toggleAttribute("data-full", full);
     $("kpi-present-sub").replaceChildren(
       el("span", {}, L10N.checked_in + " ", el("b", {}, fmt(totals.checked_in))),
       " · ",
@@ -164,7 +168,15 @@
           "li",
           { title: row.name + ": " + fmt(row.present) + "/" + fmt(row.invited) },
           el("span", { class: "hbar-label" }, row.name),
-          el("span", { class: "hbar-track" }, el("span", { class: "hbar-fill", style: "width:" + share.toFixed(2) + "%" })),
+          el(
+            "span",
+            { class: "hbar-track" },
+            el("span", {
+              class: "hbar-fill",
+              style: "width:" + Math.min(100, share).toFixed(2) + "%",
+              ...(row.invited && row.present >= row.invited ? { "data-full": "" } : {}),
+            }),
+          ),
           el("span", { class: "hbar-count" }, fmt(row.present) + "/" + fmt(row.invited)),
           el("span", { class: "hbar-pct" }, percent.format(share) + "%"),
         );
