@@ -55,9 +55,16 @@ def test_the_organiser_opens_an_invitees_link_from_the_list_and_copies_it(
     link = f"{live_server.url}/moi/{invitation.token}/"
     assert page.input_value("#invitation-link-value") == link
     assert page.locator("#invitation-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.bring_to_front()  # the clipboard takes writes from the focused page only
     page.get_by_role("button", name="Chép").click()
     page.get_by_role("button", name="Đã chép").wait_for()
-    assert page.evaluate("navigator.clipboard.readText()") == link
+    copied = ""
+    for _ in range(30):  # the write settles asynchronously; a loaded machine takes longer
+        copied = page.evaluate("navigator.clipboard.readText()")
+        if copied == link:
+            break
+        page.wait_for_timeout(100)
+    assert copied == link
     screenshot(page, "invitation-link")
 
     personal = page.context.new_page()
