@@ -186,18 +186,18 @@ def report_xlsx(report: AttendanceReport, absentees: Iterable[Absentee]) -> byte
         [30, 14, 46, 34, 16, 12, 50],
     )
     for number, person in enumerate(absentees, start=1):
-        absent.append(
-            [
-                number,
-                person.full_name,
-                person.code,
-                person.unit,
-                person.point,
-                person.province,
-                person.watched_minutes or None,
-                person.watched_text,
-            ]
-        )
+        values = [
+            number,
+            person.full_name,
+            person.code,
+            person.unit,
+            person.point,
+            person.province,
+            person.watched_minutes or None,
+            person.watched_text,
+        ]
+        # Names and units are typed by people: written formula-safe, like every other cell.
+        absent.append([xlsx_cell(absent, value) for value in values])
 
     if report.unlisted_guests:
         unlisted = sheet(
