@@ -60,8 +60,10 @@
   const COLORS = { online: "#1f7a3a", silent: "#d98b00", offline: "#b3191f", never: "#8b94a3" };
   const number = new Intl.NumberFormat("vi-VN");
   const percent = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 1 });
-  const clock = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-  const hm = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false });
+  // In the conference's zone (the server says which), whatever the screen's clock is set to.
+  const timeZone = CONFIG.time_zone || "Asia/Ho_Chi_Minh";
+  const clock = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone });
+  const hm = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone });
 
   let last = null; // the snapshot on screen
   let socket = null;
