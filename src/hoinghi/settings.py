@@ -361,6 +361,21 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("HOINGHI_EMAIL_FROM", "Ban Tổ chức hội nghị <hoinghi@localhost>")
+
+# --- SMS: invitations for those without e-mail (conferences/sms) -----------------------------------
+# Files under var/sms in the demo and tests (one per batch); the HTTP gateway in production when
+# HOINGHI_SMS_GATEWAY_URL is set, unless HOINGHI_SMS_BACKEND names another class.
+HOINGHI_SMS_GATEWAY_URL = os.environ.get("HOINGHI_SMS_GATEWAY_URL", "")
+HOINGHI_SMS_GATEWAY_TOKEN = os.environ.get("HOINGHI_SMS_GATEWAY_TOKEN", "")
+HOINGHI_SMS_SENDER = os.environ.get("HOINGHI_SMS_SENDER", "CONGDOANVN")
+HOINGHI_SMS_TIMEOUT = float(os.environ.get("HOINGHI_SMS_TIMEOUT", "10"))
+HOINGHI_SMS_FILE_PATH = os.environ.get("HOINGHI_SMS_FILE_PATH", str(VAR_DIR / "sms"))
+HOINGHI_SMS_BACKEND = os.environ.get(
+    "HOINGHI_SMS_BACKEND",
+    "hoinghi.conferences.sms.backends.http.SmsBackend"
+    if HOINGHI_SMS_GATEWAY_URL
+    else "hoinghi.conferences.sms.backends.filebased.SmsBackend",
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

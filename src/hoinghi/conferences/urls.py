@@ -8,6 +8,7 @@ from hoinghi.conferences.views import (
     operators,
     personal,
     points,
+    sending,
 )
 
 app_name = "conferences"
@@ -93,9 +94,13 @@ urlpatterns = [
         name="person_point_by_person",
     ),
     path("<int:pk>/tong-hop/", invitations.totals, name="totals"),
-    path("<int:pk>/gui-thu/", invitations.send_emails, name="send_emails"),
-    path("<int:pk>/hop-thu-di/", invitations.outbox, name="outbox"),
-    path("<int:pk>/hop-thu-di/gui-lai/", invitations.outbox_retry, name="outbox_retry"),
+    # E-mails and SMS to invitees, the outbox (views/sending.py)
+    path("<int:pk>/gui-giay-moi/xac-nhan/", sending.send_confirm, name="send_confirm"),
+    path("<int:pk>/gui-thu/", sending.send_emails, name="send_emails"),
+    path("<int:pk>/gui-tin-nhan/", sending.send_sms, name="send_sms"),
+    path("<int:pk>/hop-thu-di/", sending.outbox, name="outbox"),
+    path("<int:pk>/hop-thu-di/gui-lai/", sending.outbox_retry, name="outbox_retry"),
+    path("<int:pk>/hop-thu-di/gui-lai-tin-nhan/", sending.sms_retry, name="sms_retry"),
     # Print-outs and spreadsheets (views/documents.py)
     path("<int:pk>/chuong-trinh.pdf", documents.programme_pdf, name="programme_pdf"),
     path("<int:pk>/diem-cau/<int:point_pk>/giay-moi.pdf", documents.invitations_pdf, name="invitations_pdf"),

@@ -64,3 +64,10 @@ from hoinghi.conferences.services.rules import (  # noqa: F401
     rule_delete,
     rule_save,
 )
+from hoinghi.conferences.services.sms import (  # noqa: F401
+    SMS_BATCH,
+    SmsQueued,
+    invitations_sms,
+    sms_retry,
+    sms_send,
+)
