@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/sua/", conferences.conference_edit, name="edit"),
     path("<int:pk>/chuyen-giai-doan/", conferences.conference_transition, name="transition"),
     path("<int:pk>/xoa/", conferences.conference_delete, name="delete"),
+    path("<int:pk>/nhan-ban/", conferences.conference_clone, name="clone"),
     path("<int:pk>/chuong-trinh/", conferences.programme, name="programme"),
     path("<int:pk>/chuong-trinh/them/", conferences.programme_item_create, name="programme_item_create"),
     path(

@@ -555,6 +555,9 @@ def invitation_get(*, actor, conference: Conference, pk: int) -> Invitation:
     return invitation
 
 
+# What a clone copies: selectors/clone.py.
+from hoinghi.conferences.selectors.clone import ClonePlan, conference_clone_plan  # noqa: E402, F401
+
 # The outbox (e-mail) and the SMS sent to invitees: selectors/sending.py.
 from hoinghi.conferences.selectors.sending import (  # noqa: E402, F401
     SMS_CHANNELS,

@@ -1,5 +1,6 @@
 """Writes to conferences. Each service checks permission, validates, writes and audits."""
 
+from hoinghi.conferences.services.clone import conference_clone  # noqa: F401
 from hoinghi.conferences.services.conference import (  # noqa: F401
     conference_create,
     conference_delete,
