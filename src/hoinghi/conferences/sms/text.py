@@ -14,9 +14,27 @@ from django.utils.translation import gettext as _
 SMS_MAX_CHARS = 306
 
 
+# Typographic marks Vietnamese text uses that the GSM alphabet lacks (an ASCII encoding would drop
+# them: "Trung ương – Cung Văn hóa" would lose its dash).
+_GSM_PUNCTUATION = str.maketrans(
+    {
+        "Đ": "D",
+        "đ": "d",
+        "–": "-",
+        "—": "-",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "…": "...",
+        "\u00a0": " ",
+    }
+)
+
+
 def _plain(text: str) -> str:
     """Vietnamese without diacritics ("Đà Nẵng" → "Da Nang"): the GSM alphabet."""
-    text = text.replace("Đ", "D").replace("đ", "d")
+    text = text.translate(_GSM_PUNCTUATION)
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return text.encode("ascii", "ignore").decode()
 
@@ -37,7 +55,9 @@ def invitation_sms_text(*, invitation, conference) -> str:
         "point": _plain(invitation.point.name) if invitation.point_id else _("diem cau se bao sau"),
         "link": link,
     }
-    template = _("Kinh moi %(name)s du %(title)s luc %(time)s tai %(point)s. Giay moi, ma QR: %(link)s")
+    template = _(
+        "Kinh moi dong chi %(name)s du %(title)s luc %(time)s tai %(point)s. Giay moi, ma QR: %(link)s"
+    )
     text = template % parts
     excess = len(text) - SMS_MAX_CHARS
     if excess > 0:  # the title gives way first, then the point

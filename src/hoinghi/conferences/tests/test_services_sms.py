@@ -10,7 +10,7 @@ import pytest
 
 from hoinghi.conferences import selectors, services
 from hoinghi.conferences.errors import ConferenceErrorCode
-from hoinghi.conferences.models import Invitation, SmsMessage, SmsStatus
+from hoinghi.conferences.models import BridgePoint, Invitation, SmsMessage, SmsStatus
 from hoinghi.conferences.sms import Sms, phone_normalise, sms_backend
 from hoinghi.conferences.sms.text import SMS_MAX_CHARS
 from hoinghi.core.errors import DomainError
@@ -249,3 +249,19 @@ def test_failed_messages_are_sent_again_on_retry(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sms_retry(actor=superuser, conference=conference) == 1
     assert not SmsMessage.objects.filter(status=SmsStatus.FAILED).exists()
+
+
+def test_the_text_is_in_the_gsm_alphabet_with_vietnamese_punctuation_kept(
+    phone_only, small_conference, superuser
+):
+    BridgePoint.objects.filter(pk=small_conference.hcm_point.pk).update(
+        name="Điểm cầu TP. HCM – Nhà văn hóa “Lao động”"
+    )
+    invitation = _invitation(small_conference.conference, phone_only["tu"])
+    plan = selectors.sms_plan(
+        recipients=selectors.sms_recipients(actor=superuser, conference=small_conference.conference).filter(
+            pk=invitation.pk
+        )
+    )
+    assert 'tai Diem cau TP. HCM - Nha van hoa "Lao dong". Giay moi' in plan.sample
+    assert plan.sample.isascii()
