@@ -16,6 +16,9 @@ production environment that passes `hoinghi check --deploy`).
 | HOINGHI_EMAIL_HOST    | unset: e-mail is written to files in <var>/mail |
 | HOINGHI_EMAIL_PORT, _USER, _PASSWORD, _USE_TLS | SMTP login (587, TLS on)   |
 | HOINGHI_EMAIL_FROM    | "Ban Tổ chức hội nghị <hoinghi@localhost>"    |
+| HOINGHI_SMS_BACKEND   | the HTTP gateway if HOINGHI_SMS_GATEWAY_URL is set, else files in <var>/sms |
+| HOINGHI_SMS_GATEWAY_URL, _TOKEN | unset: the SMS gateway's endpoint and bearer token |
+| HOINGHI_SMS_SENDER, _TIMEOUT, _FILE_PATH | CONGDOANVN, 10 s, <var>/sms |
 | HOINGHI_BASE_URL      | http://127.0.0.1:8000 (links in e-mails, PDFs) |
 | HOINGHI_TRUSTED_PROXIES | none: proxies whose X-Forwarded-For/-Proto are believed |
 | HOINGHI_CSRF_TRUSTED_ORIGINS | none: origins allowed to post besides the page's own |

@@ -180,7 +180,7 @@ def sms_send(*, conference: Conference, batch_size: int = SMS_BATCH, progress=No
                 )
                 Invitation.objects.filter(
                     pk__in=[m.invitation_id for m in batch if m.status == SmsStatus.SENT]
-                ).update(sms_sent_at=now, updated_at=now)
+                ).update(sms_sent_at=now)
             if progress is not None:
                 progress(sent, failed)
     return {"sent": sent, "failed": failed}
