@@ -115,6 +115,19 @@ class ConferenceForm(forms.Form):
         return data
 
 
+class ConferenceCloneForm(forms.Form):
+    """The next conference made from this one: its title, its start, and whether its points keep
+    their operators."""
+
+    title = forms.CharField(label=gettext_lazy("Tên hội nghị mới"), max_length=300)
+    starts_at = _datetime_field(gettext_lazy("Bắt đầu"))
+    keep_operators = forms.BooleanField(
+        label=gettext_lazy("Giữ người vận hành của các điểm cầu"),
+        required=False,
+        help_text=gettext_lazy("Để trống: các điểm cầu của hội nghị mới chưa có người vận hành."),
+    )
+
+
 class _TimeOnDayField(forms.CharField):
     """ "HH:MM" on the conference's day, or a full "dd/mm/yyyy HH:MM"."""
 

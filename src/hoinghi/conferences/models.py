@@ -380,6 +380,7 @@ class Invitation(TimeStampedModel):
     token_revoked_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("giấy mời")
@@ -419,6 +420,41 @@ class OutboxMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class SmsStatus(models.TextChoices):
+    QUEUED = "queued", _("Chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi")
+    INVALID = "invalid", _("Số không hợp lệ")  # reported on the page, never sent
+
+
+class SmsMessage(TimeStampedModel):
+    """An SMS the conference sends an invitee (their invitation), with what happened to it.
+
+    `to` is the number in E.164 (+84912345678) once `conferences.sms.phone_normalise` accepted it;
+    a number it refused is kept as typed, with the status `invalid` and the reason, and never sent.
+    """
+
+    SCOPE_PATH = "invitation__person__unit__path"
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sms")
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="sms")
+    to = models.CharField(max_length=30)
+    body = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=SmsStatus.choices, default=SmsStatus.QUEUED)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # What the gateway answered (its message id), to find a message in its records.
+    gateway_reference = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["conference", "status"], name="conf_sms_status")]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.get_status_display()}"
 
 
 class PrintStatus(models.TextChoices):

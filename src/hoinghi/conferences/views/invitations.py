@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from hoinghi.conferences import readiness, selectors, services
 from hoinghi.conferences.errors import ConferenceError
 from hoinghi.conferences.forms_invitations import OverrideForm, RuleForm
-from hoinghi.conferences.models import ConferenceStatus, InvitationStatus, OutboxStatus
+from hoinghi.conferences.models import ConferenceStatus, InvitationStatus
 from hoinghi.conferences.views.conferences import require_change
 from hoinghi.conferences.views.personal import personal_link
 from hoinghi.core.forms import add_domain_error
@@ -388,70 +388,3 @@ def totals(request, pk: int):
             "invitees_by_province": _bars(result.invitees_by_province),
         },
     )
-
-
-# --- E-mail --------------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def send_emails(request, pk: int):
-    actor = request.user
-    conference = selectors.conference_get(actor=actor, pk=pk)
-    point_pk = _int(request.POST.get("point"))
-    point = selectors.point_get(actor=actor, conference=conference, pk=point_pk) if point_pk else None
-    queued = services.invitations_email(actor=actor, conference=conference, point=point)
-    if queued:
-        messages.success(request, _("Đã xếp %(count)s thư mời vào hàng đợi gửi.") % {"count": queued})
-    else:
-        messages.info(request, _("Không có thư mời nào cần gửi: mọi người có thư điện tử đều đã được gửi."))
-    return redirect("conferences:outbox", pk=conference.pk)
-
-
-@login_required
-def outbox(request, pk: int):
-    actor = request.user
-    conference = selectors.conference_get(actor=actor, pk=pk)
-    params = request.GET
-    point_pk = _int(params.get("point"))
-    status = params.get("status", "")
-    point = selectors.point_get(actor=actor, conference=conference, pk=point_pk) if point_pk else None
-    status = status if status in OutboxStatus.values else ""
-    search = params.get("q", "").strip()
-    rows = selectors.outbox_messages(
-        actor=actor, conference=conference, status=status, point=point, search=search
-    )
-    page = Paginator(rows, PER_PAGE).get_page(params.get("page"))
-    query = params.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "conferences/outbox.html",
-        {
-            "nav": "conferences",
-            "tab": "outbox",
-            "conference": conference,
-            "summary": selectors.outbox_summary(actor=actor, conference=conference),
-            "page": page,
-            "query": query.urlencode(),
-            "filters": {"status": status, "point": point, "search": search},
-            "statuses": OutboxStatus.choices,
-            "points": selectors.point_list(actor=actor, conference=conference),
-            "can_send": _may_change_some(actor)
-            and conference.status in (ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE),
-            "can_retry": _may_change_some(actor),
-        },
-    )
-
-
-@login_required
-@require_POST
-def outbox_retry(request, pk: int):
-    """Send a failed message again (`message` in the form), or every failed one."""
-    actor = request.user
-    conference = selectors.conference_get(actor=actor, pk=pk)
-    message_pk = _int(request.POST.get("message"))
-    message = selectors.outbox_get(actor=actor, conference=conference, pk=message_pk) if message_pk else None
-    queued = services.outbox_retry(actor=actor, conference=conference, message=message)
-    messages.success(request, _("Đã xếp lại %(count)s thư vào hàng đợi gửi.") % {"count": queued})
-    return redirect("conferences:outbox", pk=conference.pk)
