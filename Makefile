@@ -34,6 +34,7 @@ setup: $(BIN)/.installed
 
 demo: setup
 	$(BIN)/hoinghi demo-load
+	$(BIN)/hoinghi demo-resolution --years 2019
 	@$(BIN)/hoinghi demo-logins
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@echo "Live dashboard: http://$(HOST):$(PORT)/truc-tiep/hoi-nghi/1/ — replay the morning in another terminal:"
