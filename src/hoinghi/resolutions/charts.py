@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from hoinghi.orgs.models import Unit
 from hoinghi.resolutions.figures import Dashboard, IndicatorRow, dashboard_get
-from hoinghi.resolutions.models import Period, Resolution
+from hoinghi.resolutions.models import Direction, Period, Resolution
 from hoinghi.resolutions.selectors import period_list
 from hoinghi.resolutions.trends import Projection, indicator_projection, indicator_series
 
@@ -70,6 +70,17 @@ def _met(value) -> str:
     return "none" if value.is_met is None else ("met" if value.is_met else "unmet")
 
 
+NEAR = 90  # percent of the target: a unit this close is "near" (amber), not "unmet" (red)
+
+
+def _standing(value) -> str:
+    """A ranked child's colour: met, near (≥ NEAR % of an "at least" target), unmet, none."""
+    standing = _met(value)
+    if standing == "unmet" and value.direction != Direction.AT_MOST and value.progress >= NEAR:
+        return "near"
+    return standing
+
+
 def board_data(board: Board) -> dict:
     """The figures the page's script draws and the live view sends: JSON-ready."""
     dashboard = board.dashboard
@@ -88,12 +99,14 @@ def board_data(board: Board) -> dict:
                 "progress": value.progress,
                 "met": _met(value),
                 "periods": [str(p) for p in trend.periods],
+                "ends": [p.end.isoformat() for p in trend.periods],
                 "values": [_number(v) for v in trend.values],
                 "projection": {
                     "status": trend.projection.status,
                     "label": trend.projection.label,
                     "value": _number(trend.projection.value),
                     "until": trend.projection.until.strftime("%d/%m/%Y"),
+                    "until_iso": trend.projection.until.isoformat(),
                 },
             }
         )
@@ -106,7 +119,7 @@ def board_data(board: Board) -> dict:
                 "id": child.pk,
                 "name": child.short_name or child.name,
                 "value": _number(value.value),
-                "met": _met(value),
+                "met": _standing(value),
                 "url": reverse("resolutions:dashboard", args=[child.pk]) + query,
                 "lat": child.province.latitude if child.province else None,
                 "lon": child.province.longitude if child.province else None,

@@ -14,12 +14,13 @@ const L10N = {
   projection: gettext("Dự báo"),
   target: gettext("Mục tiêu"),
   met: gettext("đạt"),
+  near: gettext("gần đạt"),
   unmet: gettext("chưa đạt"),
   none: gettext("chưa có số liệu"),
   live: gettext("Trực tiếp"),
   down: gettext("Mất kết nối máy chủ — đang thử lại"),
 };
-const COLOURS = { met: "#2e7d4f", unmet: "#c0392b", none: "#9aa5b5" };
+const COLOURS = { met: "#2e7d4f", near: "#d68910", unmet: "#c0392b", none: "#9aa5b5" };
 const board = document.getElementById("board");
 const source = document.getElementById("board-data");
 const charts = new Map();
@@ -39,23 +40,18 @@ function chart(element) {
 }
 
 function trendOption(indicator) {
-  const labels = [...indicator.periods];
-  const values = [...indicator.values];
-  const projected = labels.map(() => null);
-  const last = values.reduce((found, value, index) => (value === null ? found : index), -1);
+  // A time axis: the dashed projection spans the years to the deadline at their true length.
+  const values = indicator.ends.map((end, index) => [end, indicator.values[index]]);
+  const known = values.filter((point) => point[1] !== null);
   const p = indicator.projection;
-  if (last >= 0 && p.value !== null && p.until !== labels[labels.length - 1]) {
-    labels.push(p.until);
-    values.push(null);
-    projected.push(p.value);
-    projected[last] = values[last];
-  }
+  const projected = known.length && p.value !== null && p.until_iso > known[known.length - 1][0] ? [known[known.length - 1], [p.until_iso, p.value]] : [];
   const colour = p.status === "off_track" ? COLOURS.unmet : p.status === "on_track" ? COLOURS.met : COLOURS.none;
+  const suffix = indicator.unit === "%" ? "%" : "";
   return {
     title: { text: indicator.name, textStyle: { fontSize: 12, fontWeight: "normal", width: 280, overflow: "truncate" }, left: 0 },
-    tooltip: { trigger: "axis" },
-    grid: { left: 48, right: 12, top: 36, bottom: 24 },
-    xAxis: { type: "category", data: labels, axisLabel: { fontSize: 10 } },
+    tooltip: { trigger: "axis", valueFormatter: (value) => fmt(value) + suffix },
+    grid: { left: 56, right: 16, top: 36, bottom: 24 },
+    xAxis: { type: "time", axisLabel: { fontSize: 10, hideOverlap: true } },
     // The target stays in view, however far the values are from it.
     yAxis: { type: "value", axisLabel: { fontSize: 10 }, min: (extent) => Math.min(extent.min, indicator.target, 0), max: (extent) => Math.max(extent.max, indicator.target) },
     series: [
@@ -70,7 +66,7 @@ function trendOption(indicator) {
         markLine: {
           silent: true,
           symbol: "none",
-          label: { formatter: L10N.target + " " + fmt(indicator.target) + (indicator.unit === "%" ? "%" : ""), fontSize: 10, position: "insideEndTop" },
+          label: { formatter: L10N.target + " " + fmt(indicator.target) + suffix, fontSize: 10, position: "insideEndTop" },
           lineStyle: { color: "#888", type: "dotted" },
           data: [{ yAxis: indicator.target }],
         },
@@ -79,7 +75,6 @@ function trendOption(indicator) {
         name: L10N.projection,
         type: "line",
         data: projected,
-        connectNulls: true,
         symbolSize: 5,
         lineStyle: { color: colour, type: "dashed" },
         itemStyle: { color: colour },
@@ -110,11 +105,10 @@ function rankingOption(ranking) {
 function drawMap(ranking) {
   const box = document.getElementById("indicator-map");
   if (!box || !window.L) return;
-  if (!ranking.map) {
-    box.hidden = true;
-    return;
-  }
-  box.hidden = false;
+  const legend = document.getElementById("map-legend");
+  box.hidden = !ranking.map;
+  if (legend) legend.hidden = box.hidden;
+  if (box.hidden) return;
   if (!map) {
     map = window.L.map(box, { zoomSnap: 0.25, attributionControl: false, scrollWheelZoom: false });
     map.fitBounds([[8.3, 102.1], [23.4, 115.2]]);
