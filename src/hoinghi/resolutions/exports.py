@@ -2,10 +2,8 @@
 header. Pure functions from a `charts.Board` to bytes; the views gather the board through the
 selectors (already scoped to the actor).
 
-The PDF draws the letterhead, fonts and page of conferences' print-outs
-(`conferences.documents`: Decree 30/2020's two-column header, embedded Noto Serif), so every
-print-out of hoinghi looks the same. That import points from resolutions to conferences; the
-letterhead belongs in a lower package once a third app prints (docs/architecture.md).
+The PDF draws the letterhead, fonts and page every print-out of hoinghi shares (`core.printing`:
+Decree 30/2020's two-column header, embedded Noto Serif), so every print-out looks the same.
 """
 
 import io
@@ -20,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from hoinghi.conferences.documents import (
+from hoinghi.core.printing import (
     BOLD,
     BOTTOM,
     CONTENT_WIDTH,
