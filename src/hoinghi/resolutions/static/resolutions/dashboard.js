@@ -175,7 +175,8 @@ function applyTable() {
       if (p.value !== null) {
         const note = document.createElement("div");
         note.className = "muted small";
-        note.textContent = `${fmt(p.value)}${suffix} · ${p.until}`;
+        // A projected count is a whole number of members or units; a ratio keeps a decimal.
+        note.textContent = `${suffix ? fmt(p.value) : Math.round(p.value).toLocaleString("vi-VN")}${suffix} · ${p.until}`;
         parts.push(note);
       }
       projection.replaceChildren(...parts);
