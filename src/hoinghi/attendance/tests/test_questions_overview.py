@@ -14,8 +14,22 @@ from hoinghi.attendance.services import question_ask, question_moderate
 from hoinghi.conftest import screenshot
 from hoinghi.core.permissions import GrantRole
 
-from .test_browser_questions import _login, _requests_after_load, item  # noqa: F401
+from .test_browser_questions import item  # noqa: F401
 from .test_views_questions import ZONE  # noqa: F401
+
+
+def _login(page, base_url, user):
+    page.goto(f"{base_url}/tai-khoan/dang-nhap/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "mat-khau-thu-nghiem")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/to-chuc/")
+
+
+def _requests_after_load(page) -> list[str]:
+    made: list[str] = []
+    page.on("request", lambda request: made.append(request.url))
+    return made
 
 
 @pytest.fixture
