@@ -119,7 +119,7 @@ def personal_questions(request, token: str):
     error, text, item_id = "", "", None
     if request.method == "POST":
         if point is None:
-            error = _("Bạn chưa được xếp điểm cầu; hãy báo ban tổ chức.")
+            error = _("Đồng chí chưa được xếp điểm cầu; đề nghị báo ban tổ chức.")
         else:
             error, text, item_id = _ask(request, point=point, programme=programme, invitation=invitation)
         if not error:
