@@ -41,3 +41,17 @@ def test_no_python_string_addresses_the_user_as_ban():
         if INFORMAL.search(text)
     ]
     assert found == []
+
+
+PLACEHOLDER = re.compile(r"placeholder=\"([^\"]*)\"|placeholder='([^']*)'|\"placeholder\": ([^,}]*)")
+UNIT_CODE = re.compile(r"\b[A-Z]{2,}-[A-Z0-9]{2,}\b")  # "HN-BD": the demo's codes, not a user's
+
+
+def test_no_placeholder_shows_a_unit_code_of_the_demo():
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)[:100]}"
+        for path in _shipped({".html", ".py"})
+        for match in PLACEHOLDER.finditer(path.read_text(encoding="utf-8"))
+        if UNIT_CODE.search(match.group(0))
+    ]
+    assert found == []
