@@ -47,7 +47,7 @@ def unit_from_text(*, actor, text: str, action: str = "conferences.change") -> U
         return found[0]
     if not found:
         raise ValidationError(
-            _("Không tìm thấy đơn vị “%(text)s” trong phạm vi của bạn."),
+            _("Không tìm thấy đơn vị “%(text)s” trong phạm vi được giao."),
             code="not_found",
             params={"text": text},
         )

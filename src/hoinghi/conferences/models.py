@@ -526,3 +526,8 @@ class Material(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def file_name(self) -> str:
+        """The stored file's name without its folders (where it is stored is no user's business)."""
+        return self.file.name.rsplit("/", 1)[-1]

@@ -107,7 +107,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     # nothing the user could read, so the page says it in Vietnamese.
     return error_response(
         request,
-        PermissionDeniedError(_("Bạn không có quyền xem trang này."), code=RequestErrorCode.FORBIDDEN),
+        PermissionDeniedError(_("Tài khoản không có quyền xem trang này."), code=RequestErrorCode.FORBIDDEN),
     )
 
 
@@ -118,7 +118,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         NotFoundError(
             _(
                 "Không tìm thấy trang này: đường dẫn có thể sai, hoặc nội dung đã bị xóa "
-                "hay nằm ngoài phạm vi của bạn."
+                "hay nằm ngoài phạm vi được giao."
             ),
             code=RequestErrorCode.NOT_FOUND,
         ),

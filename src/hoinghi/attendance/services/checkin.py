@@ -551,7 +551,7 @@ def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None 
         )
     if invitation.point_id is None:
         raise CheckInError(
-            _("Bạn chưa được xếp điểm cầu; hãy báo ban tổ chức."), code=CheckInErrorCode.NOT_OPEN
+            _("Đồng chí chưa được xếp điểm cầu; đề nghị báo ban tổ chức."), code=CheckInErrorCode.NOT_OPEN
         )
     stored = CheckIn.objects.filter(id=scan_id).first()
     if stored is not None:

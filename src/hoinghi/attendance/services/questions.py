@@ -35,7 +35,7 @@ def question_ask(
         _require_operator(actor, point)
     elif invitation.point_id != point.pk:
         raise QuestionError(
-            _("Bạn chỉ gửi được câu hỏi từ điểm cầu của mình."), code=QuestionErrorCode.WRONG_POINT
+            _("Đồng chí chỉ gửi được câu hỏi từ điểm cầu của mình."), code=QuestionErrorCode.WRONG_POINT
         )
     text = text.strip()
     if not text or len(text) > 2000:

@@ -163,3 +163,13 @@ def test_deleting_removes_the_file_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         services.material_delete(actor=superuser, material=material)
     assert not path.exists()
+
+
+def test_the_list_names_the_file_not_where_it_is_stored(client, small_conference, superuser, media):
+    conference = small_conference.conference
+    _upload(client, superuser, conference, "nghi-quyet.pdf", PDF)
+    stored = Material.objects.get(conference=conference).file.name  # materials/<year>/<month>/…
+    folder = stored.rsplit("/", 1)[0]
+    body = client.get(reverse("conferences:materials", args=[conference.pk])).content.decode()
+    assert stored.rsplit("/", 1)[-1] in body
+    assert folder not in body and folder.removeprefix("materials/") + "/" not in body

@@ -58,7 +58,8 @@ def conference_create(request):
     form = ConferenceForm(request.POST or None, actor=actor)
     if not form.fields["organising_unit"].choices:
         raise PermissionDeniedError(
-            _("Bạn chưa được giao quyền tổ chức hội nghị ở đơn vị nào."), code=RequestErrorCode.FORBIDDEN
+            _("Tài khoản chưa được giao quyền tổ chức hội nghị ở đơn vị nào."),
+            code=RequestErrorCode.FORBIDDEN,
         )
     if request.method == "POST" and form.is_valid():
         try:

@@ -75,7 +75,7 @@ def point_create(request, pk: int):
     conference = selectors.conference_get(actor=actor, pk=pk)
     if not org_selectors.unit_grant_tops(actor=actor, action="conferences.change").exists():
         raise PermissionDeniedError(
-            _("Bạn chưa được giao quyền tổ chức ở đơn vị nào."), code=RequestErrorCode.FORBIDDEN
+            _("Tài khoản chưa được giao quyền tổ chức ở đơn vị nào."), code=RequestErrorCode.FORBIDDEN
         )
     form = PointForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():

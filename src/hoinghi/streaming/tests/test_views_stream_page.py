@@ -40,3 +40,13 @@ def test_a_viewer_of_the_conference_may_not_make_its_stream(client, issued, make
     refused = client.post(reverse("streaming:create", args=[issued.conference.pk]))
     assert (refused.status_code, refused.context["code"]) == (403, "forbidden")
     assert not Stream.objects.exists()
+
+
+def test_the_rehearsal_window_is_typed_dd_mm_yyyy(client, issued, superuser):
+    """Not a datetime-local picker, which shows the order of the browser's locale (issue 17)."""
+    client.force_login(superuser)
+    client.post(reverse("streaming:create", args=[issued.conference.pk]))
+    body = client.get(reverse("streaming:manage", args=[issued.conference.pk])).content.decode()
+    assert 'name="rehearsal_starts_at"' in body
+    assert "datetime-local" not in body
+    assert 'placeholder="06/12/2018 08:00"' in body

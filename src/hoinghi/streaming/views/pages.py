@@ -149,6 +149,13 @@ def watch_public(request, conference_id: int):
 # --- Organisers ---------------------------------------------------------------------------------------
 
 
+# dd/mm/yyyy HH:MM typed, as on the conference's form: a datetime-local picker would show the
+# order of the browser's locale (mm/dd/yyyy on an English one).
+REHEARSAL_INPUT = forms.DateTimeInput(
+    format="%d/%m/%Y %H:%M", attrs={"placeholder": "06/12/2018 08:00", "autocomplete": "off"}
+)
+
+
 class StreamSettingsForm(forms.Form):
     source = forms.ChoiceField(label=gettext_lazy("Nguồn tín hiệu"), choices=StreamSource.choices)
     external_url = forms.URLField(label=gettext_lazy("Địa chỉ HLS bên ngoài (.m3u8)"), required=False)
@@ -156,14 +163,14 @@ class StreamSettingsForm(forms.Form):
     rehearsal_starts_at = forms.DateTimeField(
         label=gettext_lazy("Phát thử từ"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=REHEARSAL_INPUT,
+        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"],
     )
     rehearsal_ends_at = forms.DateTimeField(
         label=gettext_lazy("đến"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=REHEARSAL_INPUT,
+        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"],
     )
 
 

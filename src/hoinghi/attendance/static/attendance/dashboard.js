@@ -22,7 +22,7 @@
     live: gettext("Trực tiếp"),
     polling: gettext("Dự phòng: cập nhật 5 giây một lần"),
     down: gettext("Mất kết nối máy chủ — đang thử lại"),
-    forbidden: gettext("Bạn không có quyền xem bảng theo dõi này."),
+    forbidden: gettext("Tài khoản này không có quyền xem bảng theo dõi."),
     updated: gettext("Cập nhật lúc"),
     since: gettext("từ"),
     present: gettext("có mặt"),
