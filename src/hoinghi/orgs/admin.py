@@ -68,6 +68,7 @@ class UnitAdmin(ScopedAdmin):
         "member_count",
         "worker_count",
         "province",
+        "place",
     )
 
     def save_model(self, request, obj, form, change):

@@ -104,6 +104,15 @@ class Unit(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="units",
     )
+    place = models.CharField(
+        _("địa danh ghi trên văn bản"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            'Nơi ban hành văn bản của đơn vị ("Hà Nội, ngày … tháng … năm …"); để trống thì lấy '
+            "tỉnh, thành phố của đơn vị hoặc của đơn vị cấp trên."
+        ),
+    )
     name_sort_key = models.CharField(max_length=600, db_index=True, editable=False)
     search_text = models.CharField(max_length=600, editable=False)
 

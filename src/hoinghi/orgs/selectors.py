@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import reach, scope
+from hoinghi.core.tree import path_ids
 from hoinghi.orgs.importers import progress_key
 from hoinghi.orgs.models import ImportJob, ImportStatus, Person, Position, Province, Unit
 from hoinghi.orgs.vietnamese import search_terms, sort_key
@@ -153,6 +154,22 @@ def position_list(
     if current_only:
         positions = positions.filter(Q(end_date__isnull=True))
     return positions.order_by("role__sort_order", "person__sort_key", "id")
+
+
+def unit_place(*, unit: Unit) -> str:
+    """Where the unit's documents are issued ("Hà Nội, ngày …"): its own `place`, else its
+    province, else the nearest unit above with either (the Confederation has no province: its
+    place is set, Hà Nội). Empty when no unit up the chain says. One query for the chain."""
+    chain = {u.pk: u for u in Unit.objects.filter(pk__in=path_ids(unit.path)).select_related("province")}
+    for pk in reversed(path_ids(unit.path)):
+        candidate = chain.get(pk)
+        if candidate is None:
+            continue
+        if candidate.place:
+            return candidate.place
+        if candidate.province is not None:
+            return candidate.province.short_name or candidate.province.name
+    return ""
 
 
 def province_list() -> list[Province]:

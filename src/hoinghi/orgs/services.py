@@ -38,7 +38,17 @@ from hoinghi.orgs.models import (
     unit_fill_derived,
 )
 
-UNIT_FIELDS = ("code", "name", "short_name", "kind", "sector", "member_count", "worker_count", "province")
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "sector",
+    "member_count",
+    "worker_count",
+    "province",
+    "place",
+)
 PERSON_FIELDS = (
     "code",
     "family_name",
@@ -70,6 +80,7 @@ def unit_create(
     member_count: int = 0,
     worker_count: int | None = None,
     province: Province | None = None,
+    place: str = "",
 ) -> Unit:
     """Create a unit under `parent` (a root when None, which only a superuser may do).
 
@@ -93,6 +104,7 @@ def unit_create(
         member_count=member_count,
         worker_count=worker_count,
         province=province,
+        place=place.strip(),
         depth=(parent.depth + 1) if parent else 0,
         path=f"/new-{uuid.uuid4().hex}/",  # replaced below, once the id is known
     )

@@ -33,6 +33,7 @@ from hoinghi.conferences.models import (
 )
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import reach, scope
+from hoinghi.orgs import selectors as orgs_selectors
 from hoinghi.orgs.models import Level, Person, Province, Unit
 
 
@@ -397,15 +398,17 @@ def point_roster(*, actor, conference: Conference, point: BridgePoint, base_url:
 
 
 def document_place(*, conference: Conference, point: BridgePoint | None = None) -> str:
-    """Where a print-out is dated: the province of the point's (or the organiser's) unit, else
-    the last part of the point's (or the host point's) address — "…, quận Hoàn Kiếm, Hà Nội"."""
-    for unit in (point.unit if point else None, conference.organising_unit):
-        if unit is not None and unit.province_id:
-            return unit.province.short_name or unit.province.name
+    """Where a print-out of the conference is issued: the place of its issuer, the organising
+    unit (`orgs.selectors.unit_place`: "Hà Nội" for the Confederation), whichever point it is
+    printed for — Decree 30/2020 dates a document where the body that issues it sits, so the
+    Đà Nẵng point's invitations from the Confederation say "Hà Nội, ngày …". Without a place
+    anywhere up the chain, the last part of the host point's address."""
+    place = orgs_selectors.unit_place(unit=conference.organising_unit)
+    if place:
+        return place
     host = conference.points.filter(is_host=True).first()
-    for candidate in (point, host):
-        if candidate is not None and candidate.address:
-            return candidate.address.rsplit(",", 1)[-1].strip()
+    if host is not None and host.address:
+        return host.address.rsplit(",", 1)[-1].strip()
     return ""
 
 

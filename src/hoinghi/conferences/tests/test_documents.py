@@ -6,6 +6,7 @@ import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import segno
 from openpyxl import load_workbook
 
@@ -116,3 +117,27 @@ def test_qr_svg_encodes_the_link():
     # Scale 8 with the 4-module quiet zone: a 29-module symbol is 296 px wide.
     size = (segno.make("https://hoinghi.example/moi/abc/", error="m").symbol_size(border=4))[0] * 8
     assert f'width="{size}"'.encode() in svg
+
+
+@pytest.mark.django_db
+def test_a_print_out_is_dated_where_its_issuer_sits_whichever_point_it_is_for(small_conference, superuser):
+    """Decree 30/2020: the place of issue is the issuing body's. The Confederation's invitations for
+    the Hồ Chí Minh point say "Hà Nội, ngày …" (its place, set on the unit: it has no province)."""
+    from hoinghi.conferences import selectors
+    from hoinghi.orgs import services as orgs
+
+    conference = small_conference.conference
+    national = conference.organising_unit
+    hcm_point = small_conference.hcm_point
+    orgs.unit_update(actor=superuser, unit=national, place="Hà Nội")
+
+    assert selectors.document_place(conference=conference, point=hcm_point) == "Hà Nội"
+    letterhead = selectors.document_letterhead(conference=conference, point=hcm_point)
+    assert documents.date_line(letterhead.place, letterhead.day).startswith("Hà Nội, ngày")
+
+    # A unit without a place of its own is dated from its province, or the nearest unit above.
+    from hoinghi.orgs.selectors import unit_place
+
+    assert unit_place(unit=hcm_point.unit) == "Hồ Chí Minh"
+    orgs.unit_update(actor=superuser, unit=national, place="")
+    assert unit_place(unit=national) == ""

@@ -136,6 +136,7 @@ def build_plan(*, scale: int = 1) -> Plan:
         name="Tổng Liên đoàn Lao động Việt Nam",
         short_name="Tổng Liên đoàn",
         kind="national",
+        place="Hà Nội",  # where its documents are issued: it has no province of its own
         has_point=True,
     )
     leaders = []

@@ -266,6 +266,7 @@ class PlannedUnit:
     short_name: str = ""
     sector: str = ""
     province: str | None = None
+    place: str = ""
     member_count: int = 0
     worker_count: int | None = None
     has_point: bool = False

@@ -76,6 +76,7 @@ def scenario_write(plan: Plan, *, progress=None) -> dict[str, int]:
             member_count=planned.member_count,
             worker_count=planned.worker_count,
             province=provinces.get(planned.province) if planned.province else None,
+            place=planned.place,
             path=path_child(parent.path if parent else "", next_id),
             depth=parent.depth + 1 if parent else 0,
         )
