@@ -124,14 +124,28 @@ def programme_item_delete(*, actor, item: ProgrammeItem) -> None:
             ProgrammeItem.objects.filter(pk=each.pk).update(order=index)
 
 
+def _position_title(person: Person) -> str:
+    position = (
+        person.positions.filter(end_date__isnull=True)
+        .select_related("role", "unit")
+        .order_by("role__sort_order", "id")
+        .first()
+    )
+    return f"{position.role.name} {position.unit.name}" if position else ""
+
+
 @transaction.atomic
 def presenter_add(
     *, actor, item: ProgrammeItem, person: Person | None = None, guest_name: str = "", title: str = ""
 ) -> Presenter:
-    """Name who delivers an item: a person of the tree (visible to the actor) or a guest."""
+    """Name who delivers an item: a person of the tree (visible to the actor) or a guest.
+
+    A person named without a title gets the one their current position gives ("Phó Chủ tịch
+    Tổng Liên đoàn Lao động Việt Nam"): the programme print-out names every presenter with it."""
     require(actor, "conferences.change", item.conference)
     if person is not None:
         require(actor, "orgs.view", person)
+        title = title.strip() or _position_title(person)
     order = item.presenters.count()
     presenter = Presenter(item=item, person=person, guest_name=guest_name, title=title, order=order)
     _validate(presenter)

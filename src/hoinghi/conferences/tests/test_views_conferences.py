@@ -1,6 +1,8 @@
 """The conference list, create/edit, the overview with its life cycle, and the programme, through
 the real URLs: who sees what, who may change what, and what a refusal looks like."""
 
+import io
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -325,3 +327,33 @@ def test_viewer_sees_the_programme_without_tools_and_gets_403_on_changes(
     )
     assert response.status_code == 403
     assert conference.programme.count() == 1
+
+
+def test_a_presenter_named_without_a_title_is_printed_with_their_position(
+    client, small_conference, national_organiser, small_tree, superuser
+):
+    """The programme print-out named presenters without their titles (issue 17)."""
+    from hoinghi.orgs.tests.factories import PositionFactory, PositionRoleFactory
+
+    conference = small_conference.conference
+    item = services.programme_item_create(
+        actor=superuser, conference=conference, kind="topic", title="Chuyên đề 1"
+    )
+    person = PersonFactory(unit=small_tree.national, family_name="Trần", middle_name="Thanh", given_name="Hải")
+    role = PositionRoleFactory(code="vice_president", name="Phó Chủ tịch Thường trực", sort_order=5)
+    PositionFactory(person=person, unit=small_tree.national, role=role)
+    _login(client, national_organiser)
+
+    client.post(
+        _programme_url(conference, "presenter_add", item.pk),
+        {"person": f"{person.code} — {person.full_name}"},
+    )
+
+    presenter = item.presenters.get()
+    assert presenter.title == "Phó Chủ tịch Thường trực Tổng Liên đoàn Lao động Việt Nam"
+    pdf = client.get(reverse("conferences:programme_pdf", args=[conference.pk]))
+    assert pdf.status_code == 200
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Phó Chủ tịch Thường trực" in " ".join(text.split())
