@@ -413,5 +413,9 @@ def report_submit(
         syllables=syllables,
         is_late=is_late,
     )
+    from hoinghi.learning_reports.services.marking import report_allocate_on_submit
+
+    report.assignment = assignment
+    report_allocate_on_submit(report=report)
     live.publish_on_commit(topic(assignment.conference_id))
     return version
