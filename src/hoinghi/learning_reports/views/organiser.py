@@ -25,6 +25,7 @@ from hoinghi.learning_reports.models import (
     ReportState,
     WhoMustWrite,
 )
+from hoinghi.learning_reports.services.marking import may_allocate
 
 REPORTS_PER_PAGE = 100
 LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -139,6 +140,9 @@ def reports_page(request, conference_id: int):
             return redirect("learning_reports:manage", conference_id=conference.pk)
     context = {"conference": conference, "tab": "learning_reports", "assignment": assignment, "form": form}
     context["may_change"] = may_change
+    context["may_allocate"] = assignment is not None and may_allocate(
+        actor=request.user, assignment=assignment
+    )
     if assignment is not None:
         state = request.GET.get("trang-thai", "")
         state = state if state in ReportState.values else ""
