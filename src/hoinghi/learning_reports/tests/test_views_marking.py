@@ -164,3 +164,38 @@ def test_an_organiser_reallocates_chosen_reports_to_a_named_reviewer(
     )
     assert response.status_code == 302
     assert _marking(marking, "Lan").reviewer == other
+
+
+def test_an_organiser_sets_the_rubric_and_the_marking_options_on_the_reports_page(writing, client, superuser):
+    from hoinghi.learning_reports.models import BandThreshold, Criterion
+
+    client.force_login(superuser)
+    url = reverse("learning_reports:manage", args=[writing.conference.pk])
+    refused = client.post(
+        url,
+        {
+            "form": "rubric",
+            "criteria": "Chỉ một mức | Tốt = 5",
+            "excellent": 90,
+            "good": 80,
+            "fair": 65,
+            "pass_": 50,
+        },
+    )
+    assert refused.status_code == 400 and not Criterion.objects.exists()
+    response = client.post(
+        url,
+        {
+            "form": "rubric",
+            "criteria": "Nắm nghị quyết | Chưa = 0 | Vững = 6\nKế hoạch | Chung chung = 0 | Cụ thể = 4",
+            "excellent": 85,
+            "good": 75,
+            "fair": 60,
+            "pass_": 50,
+        },
+    )
+    assert response.status_code == 302
+    assert [c.title for c in Criterion.objects.order_by("order")] == ["Nắm nghị quyết", "Kế hoạch"]
+    assert BandThreshold.objects.get(band="excellent").min_percent == 85
+    page = client.get(url).content.decode()
+    assert "Kế hoạch | Chung chung = 0 | Cụ thể = 4" in page
