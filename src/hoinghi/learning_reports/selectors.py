@@ -29,6 +29,7 @@ from hoinghi.learning_reports.models import (
     Report,
     ReportState,
     ReportVersion,
+    SimilarityFlag,
     WhoMustWrite,
 )
 
@@ -241,6 +242,7 @@ class MarkingPage:
     rubric: list[Criterion]
     scores: dict[int, object]  # criterion id -> Score, once marked
     returns: list[Marking]  # earlier versions returned, with the reviewers' comments
+    flags: list = field(default_factory=list)  # (percent shared, the other report) copied text
 
     @property
     def scored(self) -> list[tuple[Criterion, object]]:
@@ -268,7 +270,18 @@ def marking_page(*, marking: Marking) -> MarkingPage:
         .select_related("version")
         .order_by("version__number")
     )
+    flags = []
+    rows = SimilarityFlag.objects.filter(Q(version=version) | Q(other_version=version)).select_related(
+        "version__report__invitation__person__unit", "other_version__report__invitation__person__unit"
+    )
+    for flag in rows:
+        mine = flag.version_id == version.pk
+        share = flag.containment if mine else flag.other_containment
+        other = (flag.other_version if mine else flag.version).report
+        flags.append((round(share * 100), other))
+    flags.sort(key=lambda pair: -pair[0])
     return MarkingPage(
+        flags=flags,
         sections=sections,
         changes=changes,
         plans=list(version.plan_items.all()),

@@ -11,6 +11,7 @@ from hoinghi.learning_reports.models.marking import (  # noqa: F401
     MarkingRound,
     MarkingState,
     Score,
+    SimilarityFlag,
 )
 from hoinghi.learning_reports.models.reports import *  # noqa: F403
 from hoinghi.learning_reports.models.reports import (  # noqa: F401

@@ -165,3 +165,27 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.marking_id}/{self.criterion_id}"
+
+
+class SimilarityFlag(models.Model):
+    """A submitted version sharing long passages with another report's version (similarity.py):
+    advice for the reviewer, who decides."""
+
+    SCOPE_PATH = "version__report__invitation__person__unit__path"
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="similarity_flags")
+    other_version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="+")
+    containment = models.FloatField()  # share of the version's shingles found in the other
+    other_containment = models.FloatField()  # and the other way round
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "other_version"], name="similarity_flag_once"),
+            models.CheckConstraint(
+                condition=~Q(version=models.F("other_version")), name="similarity_flag_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}~{self.other_version_id}"

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.conferences.models import Invitation
-from hoinghi.core import live
+from hoinghi.core import background, live
 from hoinghi.core.models import audit
 from hoinghi.learning_reports.errors import DraftConflictError, ReportError, ReportErrorCode
 from hoinghi.learning_reports.models import (
@@ -417,5 +417,6 @@ def report_submit(
 
     report.assignment = assignment
     report_allocate_on_submit(report=report)
+    background.enqueue_on_commit("hoinghi.learning_reports.tasks.similarity_check", version.pk)
     live.publish_on_commit(topic(assignment.conference_id))
     return version

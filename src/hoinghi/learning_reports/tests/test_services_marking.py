@@ -194,3 +194,38 @@ def test_results_are_released_per_unit(marking, small_tree, make_user, superuser
     )
     assert _report(marking, "Lan").state == ReportState.RELEASED
     assert _report(marking, "Dũng").state == ReportState.MARKED
+
+
+def test_a_copied_report_is_flagged_for_its_reviewer_and_an_honest_one_is_not(
+    marking, small_tree, make_user, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from hoinghi.learning_reports.models import SimilarityFlag
+
+    reviewer = make_user(R, small_tree.hanoi)
+    original = (
+        "Công đoàn cơ sở cần chăm lo đời sống việc làm thu nhập của đoàn viên và người lao động "
+        "tại doanh nghiệp ngoài nhà nước trong giai đoạn mới, thương lượng thoả ước lao động tập thể"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(marking, "Chi", text=original)
+    copied = original.replace("thoả ước", "thỏa ước").upper() + " và tôi sẽ thực hiện ngay"  # tone mark, case
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(marking, "Lan", text=copied)
+    honest = (
+        "Tôi tâm đắc mục tiêu “kết nạp hai triệu đoàn viên mới đến năm 2023” và sẽ cùng ban chấp hành "
+        "khảo sát các doanh nghiệp trên địa bàn quận để thành lập công đoàn cơ sở mới"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(marking, "Bình", text=honest)
+    flag = SimilarityFlag.objects.get()
+    assert {
+        flag.version.report.invitation.person.given_name,
+        flag.other_version.report.invitation.person.given_name,
+    } == {"Chi", "Lan"}
+    assert flag.containment > 0.7
+    client.force_login(reviewer)
+    lan = Marking.objects.get(report__invitation=marking.invitations["Lan"])
+    page = client.get(reverse("learning_reports:mark", args=[lan.pk])).content.decode()
+    assert 'id="similarity-flags"' in page and marking.invitations["Chi"].person.full_name in page
