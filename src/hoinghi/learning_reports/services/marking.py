@@ -21,6 +21,7 @@ from hoinghi.core.models import audit
 from hoinghi.core.permissions import can, require, scope
 from hoinghi.learning_reports import grading
 from hoinghi.learning_reports.errors import MarkingError, MarkingErrorCode
+from hoinghi.learning_reports.events import topic
 from hoinghi.learning_reports.models import (
     DEFAULT_BAND_THRESHOLDS,
     Assignment,
@@ -35,7 +36,6 @@ from hoinghi.learning_reports.models import (
     Score,
 )
 from hoinghi.learning_reports.services.allocation import Allocator
-from hoinghi.learning_reports.services.reports import topic
 
 MARK, ALLOCATE, RELEASE = "learning_reports.mark", "learning_reports.allocate", "learning_reports.release"
 COMMENT_MAX = 5000

@@ -24,6 +24,7 @@ from hoinghi.conferences.models import Invitation
 from hoinghi.core import background, live
 from hoinghi.core.models import audit
 from hoinghi.learning_reports.errors import DraftConflictError, ReportError, ReportErrorCode
+from hoinghi.learning_reports.events import topic
 from hoinghi.learning_reports.models import (
     WRITABLE_STATES,
     Assignment,
@@ -35,17 +36,13 @@ from hoinghi.learning_reports.models import (
     ReportState,
     ReportVersion,
 )
+from hoinghi.learning_reports.services.marking import report_allocate_on_submit
 from hoinghi.learning_reports.texts import document_text, split_into_sections, syllable_count
 
 SECTION_MAX_CHARS = 100_000
 SECTIONS_MAX = 20
 PLANS_MAX = 30
 PLAN_FIELDS = {"action": 2000, "deadline": 10, "measure": 500, "target_reference": 300}
-
-
-def topic(conference_id: int) -> str:
-    """The live layer's topic of a conference's reports (core.live): bumped on every submission."""
-    return f"learning_reports.{conference_id}"
 
 
 def _require_same_conference(assignment: Assignment, invitation: Invitation) -> None:
@@ -413,8 +410,6 @@ def report_submit(
         syllables=syllables,
         is_late=is_late,
     )
-    from hoinghi.learning_reports.services.marking import report_allocate_on_submit
-
     report.assignment = assignment
     report_allocate_on_submit(report=report)
     background.enqueue_on_commit("hoinghi.learning_reports.tasks.similarity_check", version.pk)
