@@ -343,7 +343,9 @@ def report_submit(
     *, invitation: Invitation, assignment: Assignment, revision: int, now: datetime | None = None
 ) -> ReportVersion:
     """Submit the stored draft of `invitation`'s report: freeze it as the next `ReportVersion`
-    with its `PlanItem` rows, and mark the report submitted (late after the due date).
+    with its `PlanItem` rows, and mark the report submitted (late after the due date). The
+    report is then allocated by the tree (services/marking.py: in marking once a reviewer is
+    found) and, after commit, checked for copied text (tasks.similarity_check).
 
     `revision` is the draft the writer sees: submitting anything else is refused. The report's
     row is locked, so a double click submits once. Raises `ReportError`: `wrong_conference`,
