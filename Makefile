@@ -34,6 +34,7 @@ setup: $(BIN)/.installed
 
 demo: setup
 	$(BIN)/hoinghi demo-load
+	$(BIN)/hoinghi demo-resolution --years 2019
 	@$(BIN)/hoinghi demo-logins
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@echo "Live dashboard: http://$(HOST):$(PORT)/truc-tiep/hoi-nghi/1/ — replay the morning in another terminal:"
@@ -42,9 +43,12 @@ demo: setup
 	export HOINGHI_STREAM_CALLBACK_URL=http://$(HOST):$(PORT); \
 	echo "Links in QR codes and e-mails: $$HOINGHI_BASE_URL (HOINGHI_BASE_URL)"; \
 	$(BIN)/hoinghi db-worker --queue-name default --interval 0.5 >var/worker.log 2>&1 & \
-	if $(BIN)/hoinghi media-serve >var/media.log 2>&1 & sleep 1 && kill -0 $$! 2>/dev/null; then \
+	$(BIN)/hoinghi media-serve >var/media.log 2>&1 & media=$$!; \
+	for try in 1 2 3 4 5; do sleep 1; kill -0 $$media 2>/dev/null || break; \
+		$(BIN)/hoinghi media-check >/dev/null 2>&1 && break; done; \
+	if kill -0 $$media 2>/dev/null && $(BIN)/hoinghi media-check; then \
 		echo "Media server (nginx-rtmp): rtmp://127.0.0.1:1935/live — see docs/operations.md"; \
-	else echo "No media server (video): $$(tail -1 var/media.log)"; fi; \
+	else echo "No media server (video): $$(tail -1 var/media.log) — the stream page says so too"; fi; \
 	$(BIN)/hoinghi serve --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed

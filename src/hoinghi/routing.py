@@ -1,5 +1,6 @@
 """WebSocket routes of every app (the HTTP ones are in urls.py)."""
 
 from hoinghi.attendance.routing import websocket_urlpatterns as attendance_websockets
+from hoinghi.resolutions.routing import websocket_urlpatterns as resolutions_websockets
 
-websocket_urlpatterns = [*attendance_websockets]
+websocket_urlpatterns = [*attendance_websockets, *resolutions_websockets]

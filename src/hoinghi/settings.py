@@ -16,6 +16,9 @@ production environment that passes `hoinghi check --deploy`).
 | HOINGHI_EMAIL_HOST    | unset: e-mail is written to files in <var>/mail |
 | HOINGHI_EMAIL_PORT, _USER, _PASSWORD, _USE_TLS | SMTP login (587, TLS on)   |
 | HOINGHI_EMAIL_FROM    | "Ban Tổ chức hội nghị <hoinghi@localhost>"    |
+| HOINGHI_SMS_BACKEND   | the HTTP gateway if HOINGHI_SMS_GATEWAY_URL is set, else files in <var>/sms |
+| HOINGHI_SMS_GATEWAY_URL, _TOKEN | unset: the SMS gateway's endpoint and bearer token |
+| HOINGHI_SMS_SENDER, _TIMEOUT, _FILE_PATH | CONGDOANVN, 10 s, <var>/sms |
 | HOINGHI_BASE_URL      | http://127.0.0.1:8000 (links in e-mails, PDFs) |
 | HOINGHI_TRUSTED_PROXIES | none: proxies whose X-Forwarded-For/-Proto are believed |
 | HOINGHI_CSRF_TRUSTED_ORIGINS | none: origins allowed to post besides the page's own |
@@ -363,15 +366,35 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("HOINGHI_EMAIL_FROM", "Ban Tổ chức hội nghị <hoinghi@localhost>")
+
+# --- SMS: invitations for those without e-mail (conferences/sms) -----------------------------------
+# Files under var/sms in the demo and tests (one per batch); the HTTP gateway in production when
+# HOINGHI_SMS_GATEWAY_URL is set, unless HOINGHI_SMS_BACKEND names another class.
+HOINGHI_SMS_GATEWAY_URL = os.environ.get("HOINGHI_SMS_GATEWAY_URL", "")
+HOINGHI_SMS_GATEWAY_TOKEN = os.environ.get("HOINGHI_SMS_GATEWAY_TOKEN", "")
+HOINGHI_SMS_SENDER = os.environ.get("HOINGHI_SMS_SENDER", "CONGDOANVN")
+HOINGHI_SMS_TIMEOUT = float(os.environ.get("HOINGHI_SMS_TIMEOUT", "10"))
+HOINGHI_SMS_FILE_PATH = os.environ.get("HOINGHI_SMS_FILE_PATH", str(VAR_DIR / "sms"))
+HOINGHI_SMS_BACKEND = os.environ.get(
+    "HOINGHI_SMS_BACKEND",
+    "hoinghi.conferences.sms.backends.http.SmsBackend"
+    if HOINGHI_SMS_GATEWAY_URL
+    else "hoinghi.conferences.sms.backends.filebased.SmsBackend",
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_on_one_line": {"()": "hoinghi.core.views.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HOINGHI_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # 403s and 400s as one line each, 500s with their traceback (core.views.RefusalsOnOneLine)
+        "django.request": {"filters": ["refusals_on_one_line"]},
+    },
 }
 USE_THOUSAND_SEPARATOR = True
 

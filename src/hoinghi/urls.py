@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from hoinghi.api import api
 from hoinghi.conferences.urls import personal_urlpatterns
 from hoinghi.core.catalogue import javascript_catalogue
+from hoinghi.core.views import favicon
 
 # Errors come out as the Vietnamese pages (or JSON under /api/) of hoinghi.core.views.
 handler400 = "hoinghi.core.views.bad_request"
@@ -29,4 +30,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/<str:language>/", javascript_catalogue, name="javascript_catalogue"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
 ]

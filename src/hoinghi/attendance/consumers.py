@@ -5,9 +5,10 @@ conference joins the channel group of their audience (`dashboard.Audience`), get
 snapshot at once and then whatever the broadcaster sends to the group, at most twice a second.
 `BoardConsumer` (/ws/chu-toa/<conference_id>/) and `ModerationConsumer` (/ws/cau-hoi/<id>/) do
 the same for the questions from the floor (`questions.LIVE_VIEW`), for who may watch the
-presiding board and who moderates. Anyone else gets the refusal as the API writes it (`{"type":
-"error", "code", "message", "params"}`) and is closed with 4403. Everything but the
-authorisation is the live layer's (`core.live.consumers.LiveConsumer`).
+presiding board and who moderates; `OverviewConsumer` (/ws/cau-hoi-xem/<id>/) for the leaders'
+read-only page of the questions (who may watch the board). Anyone else gets the refusal as the
+API writes it (`{"type": "error", "code", "message", "params"}`) and is closed with 4403.
+Everything but the authorisation is the live layer's (`core.live.consumers.LiveConsumer`).
 """
 
 from django.utils.translation import gettext as _
@@ -49,3 +50,11 @@ class ModerationConsumer(LiveConsumer):
     def authorise(self, user, *, conference_id):
         conference = questions.conference_for_moderation(actor=user, pk=int(conference_id))
         return conference, questions.QuestionsAudience("moderation")
+
+
+class OverviewConsumer(LiveConsumer):
+    view = "attendance.questions"
+
+    def authorise(self, user, *, conference_id):
+        conference = questions.conference_for_board(actor=user, pk=int(conference_id))
+        return conference, questions.QuestionsAudience("overview")

@@ -186,18 +186,18 @@ def report_xlsx(report: AttendanceReport, absentees: Iterable[Absentee]) -> byte
         [30, 14, 46, 34, 16, 12, 50],
     )
     for number, person in enumerate(absentees, start=1):
-        absent.append(
-            [
-                number,
-                person.full_name,
-                person.code,
-                person.unit,
-                person.point,
-                person.province,
-                person.watched_minutes or None,
-                person.watched_text,
-            ]
-        )
+        values = [
+            number,
+            person.full_name,
+            person.code,
+            person.unit,
+            person.point,
+            person.province,
+            person.watched_minutes or None,
+            person.watched_text,
+        ]
+        # Names and units are typed by people: written formula-safe, like every other cell.
+        absent.append([xlsx_cell(absent, value) for value in values])
 
     if report.unlisted_guests:
         unlisted = sheet(
@@ -480,4 +480,45 @@ def report_pdf(report: AttendanceReport, absentees: Iterable[Absentee], *, lette
         )
         canvas.showPage()
     canvas.save()
+    return output.getvalue()
+
+
+# --- Not yet arrived, per point -------------------------------------------------------------------
+
+
+def not_arrived_headers() -> list[str]:
+    return [_("STT"), _("Họ và tên"), _("Đơn vị"), _("Điện thoại"), _("Thư điện tử"), _("Ghi chú")]
+
+
+def not_arrived_xlsx(*, point, rows: Iterable[dict], at: datetime) -> bytes:
+    """The point's invitees not arrived yet, to call: a title line with the point and the time,
+    then one row each; every value through `xlsx_cell` (a name is never a formula)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Chưa đến")[:31])
+    for letter, width in zip("ABCDEF", (6, 30, 44, 16, 30, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A3"
+    title = _("Chưa đến — %(point)s — lúc %(at)s") % {"point": point.name, "at": _time(at)}
+    heading = xlsx_cell(sheet, title)
+    heading.font = Font(bold=True, size=13)
+    sheet.append([heading])
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF7")
+    headers = []
+    for text in not_arrived_headers():
+        cell = xlsx_cell(sheet, text)
+        cell.font, cell.fill = bold, fill
+        headers.append(cell)
+    sheet.append(headers)
+    for number, row in enumerate(rows, start=1):
+        values = [
+            number,
+            row["person__full_name"],
+            row["person__unit__name"] or "",
+            row["person__phone"] or "",
+            row["person__email"] or "",
+            "",
+        ]
+        sheet.append([xlsx_cell(sheet, value) for value in values])
+    output = io.BytesIO()
+    workbook.save(output)
     return output.getvalue()

@@ -226,6 +226,9 @@ class Question(models.Model):
     invitation = models.ForeignKey(
         Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # 1, 2, 3… within its conference (what moderators and the board call "#12"), given by
+    # `question_ask` with the conference's row locked; the id runs across every conference.
+    number = models.PositiveIntegerField(_("số thứ tự"), default=0, editable=False)
     text = models.TextField(_("câu hỏi"), max_length=2000)
     status = models.CharField(max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.PENDING)
     merged_into = models.ForeignKey(
@@ -241,6 +244,9 @@ class Question(models.Model):
     class Meta:
         ordering = ["asked_at", "id"]
         indexes = [models.Index(fields=["conference", "status"], name="question_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "number"], name="question_number_per_conference"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]

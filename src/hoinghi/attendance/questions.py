@@ -4,7 +4,9 @@ Who sees which questions:
 - a point's operators: the questions their point sent (`point_questions`);
 - an invitee, through their personal link: the questions they sent themselves;
 - the conference's organisers ("conferences.change" on the organising unit) moderate all of them;
-- organisers and viewers of the organising unit watch the presiding board's screen.
+- organisers and viewers of the organising unit watch the presiding board's screen, and read
+  every question, read-only, on the leaders' page (`conference_for_questions`: the "Câu hỏi" tab
+  of whoever may not moderate leads there).
 A provincial organiser of a national conference is none of these: the pages say "not found".
 
 Kept apart from `selectors.py` (the check-in reads) so that the two can change independently.
@@ -28,7 +30,7 @@ from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.models import Conference, ProgrammeItem
 from hoinghi.core import live
 from hoinghi.core.errors import NotFoundError
-from hoinghi.core.permissions import require
+from hoinghi.core.permissions import can, require
 
 # What the presiding board sees: approved questions, and answered ones (dimmed) so that the
 # board knows what was dealt with. Merged and rejected questions never reach the screen.
@@ -52,6 +54,16 @@ def conference_for_board(*, actor, pk: int) -> Conference:
     conference = conferences.conference_get(actor=actor, pk=pk)
     require(actor, "attendance.view_board", conference)
     return conference
+
+
+def conference_for_questions(*, actor, pk: int) -> tuple[Conference, bool]:
+    """The conference and whether the actor moderates its questions, for who may at least read
+    them (`attendance.view_board`: the leaders' read-only page); refused as the board is."""
+    conference = conferences.conference_get(actor=actor, pk=pk)
+    if can(actor, "attendance.moderate", conference):
+        return conference, True
+    require(actor, "attendance.view_board", conference)
+    return conference, False
 
 
 def _questions(conference: Conference) -> QuerySet[Question]:
@@ -226,10 +238,11 @@ def invitation_questions(*, invitation) -> QuerySet[Question]:
 @dataclass(frozen=True)
 class QuestionsAudience:
     """Who follows the questions: the presiding board ("board": what `conference_for_board` lets
-    see) or the moderators ("moderation": `conference_for_moderation`). Everyone allowed a screen
-    sees the same on it, so the kind is the whole key."""
+    see), the moderators ("moderation": `conference_for_moderation`) or the leaders' read-only
+    page ("overview": `conference_for_board` too). Everyone allowed a screen sees the same on it,
+    so the kind is the whole key."""
 
-    kind: str  # "board" or "moderation"
+    kind: str  # "board", "moderation" or "overview"
 
     @property
     def key(self) -> str:
@@ -268,7 +281,7 @@ def questions_snapshot(
     going on now, and the questions on the board with their item, oldest first; or the moderators':
     the questions by status and the newest one's id (their page reloads its list when a snapshot
     differs from what it shows)."""
-    if audience.kind == "moderation":
+    if audience.kind in ("moderation", "overview"):  # pages that reload their list
         return {"type": "snapshot", "counts": figures.counts, "latest": figures.latest}
     going_on = item_going_on(figures.programme, now or timezone.now())
     return {

@@ -158,7 +158,7 @@ def attendance_report(*, actor, conference: Conference) -> AttendanceReport:
     latest = Headcount.objects.filter(point=OuterRef("pk")).order_by("-reported_at", "-id")
     point_rows = list(
         points.annotate(headcount=Subquery(latest.values("present")[:1]))
-        .order_by("-is_host", "level__rank", "name", "id")
+        .order_by("-is_host", "level__rank", "name_sort_key", "id")
         .values_list("pk", "name", "level__name", "headcount")
     )
     point_ids = [row[0] for row in point_rows]
@@ -258,7 +258,7 @@ def attendance_report(*, actor, conference: Conference) -> AttendanceReport:
             ACTION,
             CheckIn.objects.filter(conference=conference, outcome=CheckInOutcome.UNLISTED_GUEST),
         )
-        .order_by("point__name", "scanned_at", "id")
+        .order_by("point__name_sort_key", "scanned_at", "id")
         .values_list("guest_name", "point__name", "scanned_at")
     ]
     return AttendanceReport(

@@ -11,7 +11,7 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome
@@ -51,7 +51,7 @@ def points_to_operate(*, actor) -> list[BridgePoint]:
             conference__status__in=[ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE],
         )
         .select_related("conference")
-        .order_by("conference__starts_at", "name", "pk")
+        .order_by("conference__starts_at", "name_sort_key", "pk")
     )
 
 
@@ -126,6 +126,11 @@ def point_roster(*, actor, point: BridgePoint) -> list[RosterEntry]:
             "pk", "person_id", "person__full_name", "person__unit__short_name", "person__unit__name", "token"
         )
     ]
+
+
+def point_invited_count(*, actor, point: BridgePoint) -> int:
+    """The point's active invitees the actor sees: the length of its roster. One query."""
+    return conferences.invitation_list(actor=actor, conference=point.conference, point=point).count()
 
 
 def point_present_count(*, point: BridgePoint) -> int:
@@ -221,3 +226,29 @@ def people_search(*, actor, point: BridgePoint, q: str) -> list[PersonFound]:
             )
         )
     return results
+
+
+# --- Who has not arrived yet, per point (for the operator to call) --------------------------------
+
+
+def point_for_arrivals(*, actor, point_id: int) -> BridgePoint:
+    """The point, if `actor` may see it (`conferences.view`: its operators, and the organisers and
+    viewers of its unit's subtree); "not found" outside that, as anything else they cannot see."""
+    point = BridgePoint.objects.select_related("conference", "unit", "level").filter(pk=point_id).first()
+    if point is None:
+        raise NotFoundError(_("Không tìm thấy."), code="not_found")
+    require(actor, "conferences.view", point)
+    return point
+
+
+def point_not_arrived(*, actor, point: BridgePoint):
+    """The point's active invitees the actor sees who are checked in nowhere yet (someone who
+    went to another point has arrived), in Vietnamese name order, with what is needed to call
+    them. One query."""
+    present = Attendance.objects.filter(conference_id=point.conference_id, person_id=OuterRef("person_id"))
+    return (
+        conferences.invitation_list(actor=actor, conference=point.conference, point=point)
+        .filter(~Exists(present))
+        .select_related(None)
+        .values("person__full_name", "person__unit__name", "person__phone", "person__email")
+    )

@@ -20,6 +20,8 @@ class ConferenceErrorCode(StrEnum):
     REASON_REQUIRED = "reason_required"  # cancelling says why
     NOT_RENEWABLE = "not_renewable"  # a one-time password only for an account that holds nothing else
     INVITATIONS_SENT = "invitations_sent"  # a conference whose invitations went out is cancelled, not deleted
+    SMS_FAILED = "sms_failed"  # the SMS gateway refused a message, or could not be reached
+    COUNT_CHANGED = "count_changed"  # a mass sending confirmed for another number of recipients
 
 
 class ConferenceError(DomainError):

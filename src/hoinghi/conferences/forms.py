@@ -47,7 +47,7 @@ def unit_from_text(*, actor, text: str, action: str = "conferences.change") -> U
         return found[0]
     if not found:
         raise ValidationError(
-            _("Không tìm thấy đơn vị “%(text)s” trong phạm vi của bạn."),
+            _("Không tìm thấy đơn vị “%(text)s” trong phạm vi được giao."),
             code="not_found",
             params={"text": text},
         )
@@ -113,6 +113,19 @@ class ConferenceForm(forms.Form):
         if starts and ends and ends <= starts:
             self.add_error("ends_at", ValidationError(_("Kết thúc phải sau lúc bắt đầu."), code="order"))
         return data
+
+
+class ConferenceCloneForm(forms.Form):
+    """The next conference made from this one: its title, its start, and whether its points keep
+    their operators."""
+
+    title = forms.CharField(label=gettext_lazy("Tên hội nghị mới"), max_length=300)
+    starts_at = _datetime_field(gettext_lazy("Bắt đầu"))
+    keep_operators = forms.BooleanField(
+        label=gettext_lazy("Giữ người vận hành của các điểm cầu"),
+        required=False,
+        help_text=gettext_lazy("Để trống: các điểm cầu của hội nghị mới chưa có người vận hành."),
+    )
 
 
 class _TimeOnDayField(forms.CharField):

@@ -6,6 +6,8 @@ invitees of their subtree of a national conference, and nothing else of it can b
 """
 
 import secrets
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoinghi.core.models import TimeStampedModel
 from hoinghi.orgs.models import Level, Person, PositionRole, Unit, UnitKind
+from hoinghi.orgs.vietnamese import sort_key
 
 
 class ConferenceStatus(models.TextChoices):
@@ -79,6 +82,20 @@ class Conference(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def time_zone(self) -> ZoneInfo:
+        """The zone the conference is held in, in which its times are shown and its day ends.
+        Every conference today is held in the site's zone (`settings.TIME_ZONE`,
+        Asia/Ho_Chi_Minh); this is the one place to change when a conference gets a zone of its own."""
+        return ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def day_ends_at(self) -> datetime:
+        """Midnight after the conference's last day (the day it ends, else the day it starts), in
+        its own zone: "the end of the conference day" whatever the server's clock says."""
+        last = (self.ends_at or self.starts_at).astimezone(self.time_zone).date()
+        return datetime.combine(last + timedelta(days=1), time(0), tzinfo=self.time_zone)
 
 
 class ConferenceTransition(models.Model):
@@ -205,11 +222,14 @@ class BridgePoint(TimeStampedModel):
     operator_confirmed_at = models.DateTimeField(_("người vận hành đã xác nhận"), null=True, blank=True)
     equipment_ready_at = models.DateTimeField(_("thiết bị sẵn sàng"), null=True, blank=True)
     link_tested_at = models.DateTimeField(_("đã thử đường truyền"), null=True, blank=True)
+    # The name's Vietnamese sort key (orgs.vietnamese.sort_key), set by `point_fill_derived`:
+    # lists of points order by it, identically on PostgreSQL and SQLite (docs/architecture.md).
+    name_sort_key = models.CharField(max_length=600, editable=False, default="")
 
     class Meta:
         verbose_name = _("điểm cầu")
         verbose_name_plural = _("điểm cầu")
-        ordering = ["conference", "-is_host", "level__rank", "name", "id"]
+        ordering = ["conference", "-is_host", "level__rank", "name_sort_key", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["conference"], condition=Q(is_host=True), name="one_host_point_per_conference"
@@ -219,6 +239,12 @@ class BridgePoint(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+def point_fill_derived(point: BridgePoint) -> BridgePoint:
+    """Set the columns computed from the point's own values (the name's Vietnamese sort key)."""
+    point.name_sort_key = sort_key(point.name)[:600]
+    return point
 
 
 class BridgePointUnit(models.Model):
@@ -354,6 +380,7 @@ class Invitation(TimeStampedModel):
     token_revoked_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("giấy mời")
@@ -393,6 +420,41 @@ class OutboxMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class SmsStatus(models.TextChoices):
+    QUEUED = "queued", _("Chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi")
+    INVALID = "invalid", _("Số không hợp lệ")  # reported on the page, never sent
+
+
+class SmsMessage(TimeStampedModel):
+    """An SMS the conference sends an invitee (their invitation), with what happened to it.
+
+    `to` is the number in E.164 (+84912345678) once `conferences.sms.phone_normalise` accepted it;
+    a number it refused is kept as typed, with the status `invalid` and the reason, and never sent.
+    """
+
+    SCOPE_PATH = "invitation__person__unit__path"
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sms")
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="sms")
+    to = models.CharField(max_length=30)
+    body = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=SmsStatus.choices, default=SmsStatus.QUEUED)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # What the gateway answered (its message id), to find a message in its records.
+    gateway_reference = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["conference", "status"], name="conf_sms_status")]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.get_status_display()}"
 
 
 class PrintStatus(models.TextChoices):
@@ -464,3 +526,8 @@ class Material(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def file_name(self) -> str:
+        """The stored file's name without its folders (where it is stored is no user's business)."""
+        return self.file.name.rsplit("/", 1)[-1]

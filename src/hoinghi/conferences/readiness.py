@@ -5,9 +5,11 @@ the points and invitations of `selectors` that the actor sees.
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from hoinghi.conferences.eligibility import rule_match_counts
 from hoinghi.conferences.models import (
@@ -19,17 +21,76 @@ from hoinghi.conferences.models import (
 )
 from hoinghi.conferences.selectors import point_list
 from hoinghi.core.permissions import scope
+from hoinghi.orgs.vietnamese import sort_key
+
+# A point's readiness checklist, one definition for the point's page, the readiness page, the
+# points list and the overview: (key, what it says when done, what it says when missing). The
+# keys ending in "_at" are ticked by the point's operator or organiser, with the time.
+CHECKS = (
+    ("operator", gettext_lazy("Có người vận hành"), gettext_lazy("chưa có người vận hành")),
+    (
+        "operator_confirmed_at",
+        gettext_lazy("Người vận hành đã xác nhận"),
+        gettext_lazy("người vận hành chưa xác nhận"),
+    ),
+    ("equipment_ready_at", gettext_lazy("Thiết bị sẵn sàng"), gettext_lazy("thiết bị chưa sẵn sàng")),
+    ("link_tested_at", gettext_lazy("Đã thử đường truyền"), gettext_lazy("chưa thử đường truyền")),
+    ("contact", gettext_lazy("Có liên hệ kỹ thuật"), gettext_lazy("chưa có liên hệ kỹ thuật")),
+    ("units", gettext_lazy("Phục vụ ít nhất một đơn vị"), gettext_lazy("không phục vụ đơn vị nào")),
+)
+TICKED = frozenset(key for key, _done, _missing in CHECKS if key.endswith("_at"))
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    key: str
+    label: str
+    missing_label: str
+    is_done: bool
+    at: datetime | None = None  # when it was ticked
+
+    @property
+    def is_ticked(self) -> bool:
+        return self.key in TICKED
 
 
 @dataclass
 class PointReadiness:
     point: BridgePoint
     invitee_count: int
-    missing: list[str]
+    checklist: list[CheckItem]
+
+    @property
+    def missing(self) -> list[str]:
+        return [str(item.missing_label) for item in self.checklist if not item.is_done]
+
+    @property
+    def done_count(self) -> int:
+        return sum(item.is_done for item in self.checklist)
 
     @property
     def is_ready(self) -> bool:
-        return not self.missing
+        return self.done_count == len(self.checklist)
+
+
+def point_readiness(point: BridgePoint, *, has_operator: bool, serves_units: bool) -> PointReadiness:
+    """The point's checklist. A confirmation counts only while the point has an operator: one
+    recorded by an operator since removed does not make "confirmed" beside "no operator"."""
+    done = {
+        "operator": (has_operator, None),
+        "operator_confirmed_at": (
+            has_operator and bool(point.operator_confirmed_at),
+            point.operator_confirmed_at,
+        ),
+        "equipment_ready_at": (bool(point.equipment_ready_at), point.equipment_ready_at),
+        "link_tested_at": (bool(point.link_tested_at), point.link_tested_at),
+        "contact": (bool(point.contact_phone or point.contact_email), None),
+        "units": (serves_units, None),
+    }
+    checklist = [
+        CheckItem(key, str(label), str(missing), done[key][0], done[key][1]) for key, label, missing in CHECKS
+    ]
+    return PointReadiness(point=point, invitee_count=getattr(point, "invitee_count", 0), checklist=checklist)
 
 
 @dataclass
@@ -45,23 +106,34 @@ def readiness(*, actor, conference: Conference) -> Readiness:
     serving = Counter(
         BridgePointUnit.objects.filter(conference=conference).values_list("point_id", flat=True)
     )
-    rows = []
-    for point in points:
-        missing = []
-        if not point.operators.all():
-            missing.append(_("chưa có người vận hành"))
-        if not point.operator_confirmed_at:
-            missing.append(_("người vận hành chưa xác nhận"))
-        if not point.equipment_ready_at:
-            missing.append(_("thiết bị chưa sẵn sàng"))
-        if not point.link_tested_at:
-            missing.append(_("chưa thử đường truyền"))
-        if not (point.contact_phone or point.contact_email):
-            missing.append(_("chưa có liên hệ kỹ thuật"))
-        if not serving.get(point.pk):
-            missing.append(_("không phục vụ đơn vị nào"))
-        rows.append(PointReadiness(point=point, invitee_count=point.invitee_count, missing=missing))
+    rows = [
+        point_readiness(
+            point, has_operator=bool(point.operators.all()), serves_units=bool(serving.get(point.pk))
+        )
+        for point in points
+    ]
     problems = []
+    crowded = [
+        row for row in rows if row.point.capacity is not None and row.invitee_count > row.point.capacity
+    ]
+    if crowded:
+        problems.append(
+            (
+                ngettext(
+                    "%(count)s điểm cầu có số người được mời vượt sức chứa: %(names)s",
+                    "%(count)s điểm cầu có số người được mời vượt sức chứa: %(names)s",
+                    len(crowded),
+                )
+                % {
+                    "count": len(crowded),
+                    "names": ", ".join(
+                        f"{row.point.name} ({row.invitee_count}/{row.point.capacity})" for row in crowded[:5]
+                    )
+                    + ("…" if len(crowded) > 5 else ""),
+                },
+                "over_capacity",
+            )
+        )
     if conference.status != "draft":
         active = scope(
             actor, "conferences.view", conference.invitations.filter(status=InvitationStatus.ACTIVE)
@@ -171,7 +243,10 @@ class ReadinessSummary:
 
     @property
     def problem_count(self) -> int:
-        return len(self.readiness.problems) + len(self.rules_matching_nobody)
+        """The lines of the overview's "Cần xử lý" list: the conference's problems, each rule
+        that matches nobody, and one line for the points not ready (it counted the first two
+        only, and showed 0 above a list that was not empty)."""
+        return len(self.readiness.problems) + len(self.rules_matching_nobody) + (1 if self.not_ready else 0)
 
 
 def readiness_summary(*, actor, conference: Conference, include_rules: bool = True) -> ReadinessSummary:
@@ -192,7 +267,7 @@ def readiness_summary(*, actor, conference: Conference, include_rules: bool = Tr
         nobody = [rule for rule in conference.rules.all() if not counts.get(rule.pk)]
     return ReadinessSummary(
         readiness=result,
-        by_level=[levels[pk] for pk in sorted(levels, key=lambda pk: (rank[pk], levels[pk].name))],
+        by_level=[levels[pk] for pk in sorted(levels, key=lambda pk: (rank[pk], sort_key(levels[pk].name)))],
         not_ready=[row for row in result.points if not row.is_ready],
         missing_counts=missing.most_common(),
         rules_matching_nobody=nobody,

@@ -1,4 +1,4 @@
-"""Background work of conferences: sending the queued invitation e-mails, and the one-time
+"""Background work of conferences: sending the queued invitation e-mails and SMS, the one-time
 passwords of operator accounts.
 
 The task loads the conference by id and calls one service, which records on every message
@@ -67,3 +67,20 @@ def invitation_print_build(print_id: int) -> None:
         )
         services.invitation_print_fail(job=job, reason=reason)
         raise
+
+
+@task()
+def sms_send(conference_id: int) -> dict[str, int]:
+    """Send every queued SMS of the conference, in batches; the counts so far are logged after
+    each batch (the page shows them from the messages' states, committed batch by batch)."""
+    conference = Conference.objects.filter(pk=conference_id).first()
+    if conference is None:
+        logger.info("SMS of conference %s: the conference is gone", conference_id)
+        return {"sent": 0, "failed": 0}
+
+    def progress(sent: int, failed: int) -> None:
+        logger.info("SMS of conference %s: %s sent, %s failed so far", conference_id, sent, failed)
+
+    summary = services.sms_send(conference=conference, progress=progress)
+    logger.info("SMS of conference %s: %s", conference_id, summary)
+    return summary

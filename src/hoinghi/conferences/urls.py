@@ -8,6 +8,7 @@ from hoinghi.conferences.views import (
     operators,
     personal,
     points,
+    sending,
 )
 
 app_name = "conferences"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/sua/", conferences.conference_edit, name="edit"),
     path("<int:pk>/chuyen-giai-doan/", conferences.conference_transition, name="transition"),
     path("<int:pk>/xoa/", conferences.conference_delete, name="delete"),
+    path("<int:pk>/nhan-ban/", conferences.conference_clone, name="clone"),
     path("<int:pk>/chuong-trinh/", conferences.programme, name="programme"),
     path("<int:pk>/chuong-trinh/them/", conferences.programme_item_create, name="programme_item_create"),
     path(
@@ -86,6 +88,11 @@ urlpatterns = [
     path("<int:pk>/ap-dung-lai/", invitations.reapply, name="reapply"),
     path("<int:pk>/danh-sach-moi/", invitations.invitation_list, name="invitations"),
     path("<int:pk>/giay-moi/<int:invitation_pk>/doi-ma/", invitations.token_revoke, name="token_revoke"),
+    path(
+        "<int:pk>/giay-moi/<int:invitation_pk>/duong-dan/",
+        invitations.invitation_link,
+        name="invitation_link",
+    ),
     path("<int:pk>/giay-moi/<int:invitation_pk>/diem-cau/", invitations.person_point, name="person_point"),
     path(
         "<int:pk>/can-bo/<int:person_pk>/diem-cau/",
@@ -93,9 +100,13 @@ urlpatterns = [
         name="person_point_by_person",
     ),
     path("<int:pk>/tong-hop/", invitations.totals, name="totals"),
-    path("<int:pk>/gui-thu/", invitations.send_emails, name="send_emails"),
-    path("<int:pk>/hop-thu-di/", invitations.outbox, name="outbox"),
-    path("<int:pk>/hop-thu-di/gui-lai/", invitations.outbox_retry, name="outbox_retry"),
+    # E-mails and SMS to invitees, the outbox (views/sending.py)
+    path("<int:pk>/gui-giay-moi/xac-nhan/", sending.send_confirm, name="send_confirm"),
+    path("<int:pk>/gui-thu/", sending.send_emails, name="send_emails"),
+    path("<int:pk>/gui-tin-nhan/", sending.send_sms, name="send_sms"),
+    path("<int:pk>/hop-thu-di/", sending.outbox, name="outbox"),
+    path("<int:pk>/hop-thu-di/gui-lai/", sending.outbox_retry, name="outbox_retry"),
+    path("<int:pk>/hop-thu-di/gui-lai-tin-nhan/", sending.sms_retry, name="sms_retry"),
     # Print-outs and spreadsheets (views/documents.py)
     path("<int:pk>/chuong-trinh.pdf", documents.programme_pdf, name="programme_pdf"),
     path("<int:pk>/diem-cau/<int:point_pk>/giay-moi.pdf", documents.invitations_pdf, name="invitations_pdf"),
@@ -128,5 +139,6 @@ urlpatterns = [
 personal_urlpatterns = [
     path("<str:token>/", personal.invitation_page, name="invitation_page"),
     path("<str:token>/qr.svg", personal.invitation_qr, name="invitation_qr"),
+    path("<str:token>/lich.ics", personal.invitation_calendar, name="invitation_calendar"),
     path("<str:token>/tai-lieu/<int:material_pk>/", personal.invitation_material, name="invitation_material"),
 ]

@@ -339,7 +339,7 @@ def require(actor, action: str, target: Model | str) -> None:
         return
     view = _action(action).view
     if view is not None and can(actor, view, target):
-        raise PermissionDeniedError(_("Bạn không có quyền thực hiện thao tác này."), code="forbidden")
+        raise PermissionDeniedError(_("Tài khoản không có quyền thực hiện thao tác này."), code="forbidden")
     raise NotFoundError(_("Không tìm thấy."), code="not_found")
 
 

@@ -10,6 +10,8 @@ context, since either may be why it is shown.
 """
 
 import logging
+from functools import cache
+from pathlib import Path
 
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
@@ -81,6 +83,18 @@ def domain_error_for(exception: Exception) -> DomainError | None:
     return None
 
 
+class RefusalsOnOneLine(logging.Filter):
+    """On `django.request`: a refusal (a 4xx answer) is logged as one line, without the traceback
+    Django attaches to a `PermissionDenied` or `BadRequest` a view or a library let through
+    (`settings.LOGGING`). A refusal is the system working; a page of stack per 403 buried the
+    real faults in the log. Errors of 500 and above keep their traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and getattr(record, "status_code", 500) < 500:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 # --- Django's handlers (hoinghi.urls) and CSRF failure view (settings.CSRF_FAILURE_VIEW) -------------
 
 
@@ -93,7 +107,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     # nothing the user could read, so the page says it in Vietnamese.
     return error_response(
         request,
-        PermissionDeniedError(_("Bạn không có quyền xem trang này."), code=RequestErrorCode.FORBIDDEN),
+        PermissionDeniedError(_("Tài khoản không có quyền xem trang này."), code=RequestErrorCode.FORBIDDEN),
     )
 
 
@@ -104,7 +118,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         NotFoundError(
             _(
                 "Không tìm thấy trang này: đường dẫn có thể sai, hoặc nội dung đã bị xóa "
-                "hay nằm ngoài phạm vi của bạn."
+                "hay nằm ngoài phạm vi được giao."
             ),
             code=RequestErrorCode.NOT_FOUND,
         ),
@@ -133,3 +147,21 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             code=RequestErrorCode.CSRF_FAILED,
         ),
     )
+
+
+# --- /favicon.ico -------------------------------------------------------------------------------------
+
+FAVICON = Path(__file__).resolve().parent / "static" / "hoinghi" / "favicon.ico"
+
+
+@cache
+def _favicon() -> bytes:
+    return FAVICON.read_bytes()
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers, bookmarks and RSS readers ask for /favicon.ico whatever the page links (the base
+    template links the SVG in static); answered here rather than by a 404 in every log."""
+    response = HttpResponse(_favicon(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response

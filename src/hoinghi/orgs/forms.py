@@ -42,7 +42,7 @@ class _UnitChoiceForm(forms.Form):
         try:
             return selectors.unit_get(actor=self.actor, pk=int(value), action=self.action)
         except (NotFoundError, ValueError) as error:
-            raise ValidationError(_("Đơn vị không có trong phạm vi của bạn."), code="not_found") from error
+            raise ValidationError(_("Đơn vị không có trong phạm vi được giao."), code="not_found") from error
 
 
 class ImportForm(_UnitChoiceForm):

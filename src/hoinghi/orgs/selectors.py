@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import reach, scope
 from hoinghi.orgs.importers import progress_key
-from hoinghi.orgs.models import ImportJob, ImportStatus, Person, Position, Unit
-from hoinghi.orgs.vietnamese import search_terms
+from hoinghi.orgs.models import ImportJob, ImportStatus, Person, Position, Province, Unit
+from hoinghi.orgs.vietnamese import search_terms, sort_key
 
 
 def _not_found() -> NotFoundError:
@@ -153,6 +153,13 @@ def position_list(
     if current_only:
         positions = positions.filter(Q(end_date__isnull=True))
     return positions.order_by("role__sort_order", "person__sort_key", "id")
+
+
+def province_list() -> list[Province]:
+    """The provinces in Vietnamese alphabetical order of their short names (for filters); the
+    63 rows are sorted in Python by the one sort key rather than by the database's collation."""
+    provinces = Province.objects.only("id", "code", "short_name")
+    return sorted(provinces, key=lambda province: (sort_key(province.short_name), province.code))
 
 
 def unit_grant_tops(*, actor, action: str) -> QuerySet[Unit]:

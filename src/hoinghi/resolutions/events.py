@@ -1,6 +1,6 @@
 """What the live views of a resolution will hear about, published only after the transaction that
-caused it commits (a value entered, a report approved). No screen follows the topic yet: the
-dashboard is read on each request in this first slice."""
+caused it commits (a value entered, a report approved). The live view of a unit's indicators
+(live.py) follows it."""
 
 from hoinghi.core import live
 

@@ -130,9 +130,14 @@ def dashboard_get(*, actor, resolution: Resolution, unit: Unit, period: Period) 
     """Every indicator of the resolution for the unit's subtree and the period, with the unit's
     children ranked. The unit must be one the actor sees (NotFoundError otherwise)."""
     unit = unit_get(actor=actor, pk=unit.pk)
-    children = list(
-        scope(actor, "resolutions.view", unit.children.select_related("kind")).order_by("name_sort_key", "pk")
-    )
+    children = scope(actor, "resolutions.view", unit.children.select_related("kind", "province"))
+    return dashboard_build(resolution=resolution, unit=unit, children=children, period=period)
+
+
+def dashboard_build(*, resolution: Resolution, unit: Unit, children, period: Period) -> Dashboard:
+    """The dashboard of a unit already checked, with `children` (a queryset already scoped: by
+    `scope` for a page, by a live audience's reach for the live view)."""
+    children = list(children.order_by("name_sort_key", "pk"))
     rows = []
     indicators = resolution.indicators.select_related("target").order_by("order", "code")
     for indicator in indicators:

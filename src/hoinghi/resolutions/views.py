@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import can
-from hoinghi.resolutions import excel, figures, selectors, services
+from hoinghi.resolutions import charts, excel, figures, selectors, services
 from hoinghi.resolutions.errors import ResolutionsError, ResolutionsErrorCode
 from hoinghi.resolutions.models import SubmissionState
 
@@ -65,15 +65,17 @@ def dashboard(request, unit_pk: int):
         )
         context.update(dataset=dataset, periods=periods, period=period)
         if period is not None:
-            board = figures.dashboard_get(actor=actor, resolution=resolution, unit=unit, period=period)
-            rank_code = request.GET.get("xep", "")
-            ranked = next((row for row in board.rows if row.indicator.code == rank_code), None)
-            # By default the first ratio: a count ranks the large provinces first, whatever they do.
-            ranked = ranked or next((row for row in board.rows if row.indicator.is_ratio), None)
-            ranked = ranked if ranked and ranked.children else None
+            board = charts.board_get(
+                actor=actor,
+                resolution=resolution,
+                unit=unit,
+                period=period,
+                rank_code=request.GET.get("xep", ""),
+            )
             context.update(
                 board=board,
-                ranked=ranked,
+                ranked=board.ranked,
+                board_data=charts.board_data(board),
                 ancestors=selectors.unit_ancestors(actor=actor, unit=unit),
                 completeness=figures.completeness(actor=actor, dataset=dataset, unit=unit, period=period),
                 may_enter=can(actor, "resolutions.enter", unit),

@@ -1,7 +1,13 @@
-"""What pages and the dashboard read about a conference's stream."""
+"""What pages and the dashboard read about a conference's stream, and whether the media server
+answers."""
 
+import threading
+import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import httpx
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +21,7 @@ from hoinghi.streaming.models import (
     ProcessingStatus,
     Stream,
     StreamEvent,
+    StreamKey,
     StreamSource,
     StreamState,
     Viewing,
@@ -22,9 +29,58 @@ from hoinghi.streaming.models import (
 
 VIEWER_FRESH_SECONDS = 45
 
+# The media server is asked, not assumed: nginx answers GET /healthz (streaming/nginx.conf). A
+# page polls its status every few seconds; one answer is kept a few seconds per process, so that
+# a media server that is down costs one timed-out request per process, not one per page.
+MEDIA_CHECK_TIMEOUT = 1.5  # seconds
+MEDIA_CHECK_KEPT = 5.0  # seconds
+
+
+@dataclass(frozen=True)
+class MediaServerState:
+    is_up: bool
+    url: str  # where it was asked (HOINGHI_STREAM_PLAY_URL)
+    checked_at: datetime
+    detail: str  # what answered, or why nothing did
+
+
+_media_checks: dict[str, tuple[float, MediaServerState]] = {}
+_media_lock = threading.Lock()
+
+
+def media_server_state(*, fresh: bool = False) -> MediaServerState:
+    """Whether the media server answers its health check now (kept `MEDIA_CHECK_KEPT` seconds
+    unless `fresh`). Never raises: a refused connection, a timeout or another answer than 200 is
+    "down", with the reason."""
+    url = settings.STREAM_PLAY_URL
+    with _media_lock:
+        kept = _media_checks.get(url)
+    if kept and not fresh and time.monotonic() - kept[0] < MEDIA_CHECK_KEPT:
+        return kept[1]
+    try:
+        answer = httpx.get(f"{url}/healthz", timeout=MEDIA_CHECK_TIMEOUT)
+    except httpx.HTTPError as error:
+        is_up, detail = False, str(error) or type(error).__name__
+    else:
+        is_up, detail = answer.status_code == 200, f"HTTP {answer.status_code}"
+    state = MediaServerState(is_up=is_up, url=url, checked_at=timezone.now(), detail=detail[:200])
+    with _media_lock:
+        _media_checks[url] = (time.monotonic(), state)
+    return state
+
 
 def stream_of(conference: Conference) -> Stream | None:
     return Stream.objects.filter(conference=conference).first()
+
+
+def stream_key_current(stream: Stream | None) -> StreamKey | None:
+    """The key an encoder starts with, or None (a stream not made yet): a read, unlike
+    `services.current_key`, which makes one when none is left."""
+    if stream is None or stream.pk is None:
+        return None
+    return (
+        stream.keys.filter(retired_at__isnull=True, revoked_at__isnull=True).order_by("-created_at").first()
+    )
 
 
 def stream_summary(*, conference: Conference, now: datetime | None = None) -> dict:
@@ -32,7 +88,13 @@ def stream_summary(*, conference: Conference, now: datetime | None = None) -> di
     now = now or timezone.now()
     stream = Stream.objects.filter(conference_id=conference.pk).first()
     if stream is None:
-        return {"configured": False, "state": StreamState.IDLE, "label": str(StreamState.IDLE.label)}
+        return {
+            "configured": False,
+            "state": StreamState.IDLE,
+            "label": str(StreamState.IDLE.label),
+            "viewers": 0,
+            "viewers_playing": 0,
+        }
     refused = (
         StreamEvent.objects.filter(stream=stream, kind="refused", at__gte=stream.state_changed_at or now)
         .order_by("-at")

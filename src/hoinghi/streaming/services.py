@@ -65,6 +65,24 @@ def stream_ensure(*, conference: Conference) -> Stream:
 
 
 @transaction.atomic
+def stream_create(*, actor, conference: Conference) -> Stream:
+    """Make the conference's stream and its first key (the stream page's "make the stream"
+    button); a stream already made is returned as it is. Only a POST makes it: opening the page
+    changes nothing."""
+    require(actor, "streaming.manage", conference)
+    created = not Stream.objects.filter(conference=conference).exists()
+    stream = stream_ensure(conference=conference)
+    if created:
+        audit(
+            actor=actor,
+            type="streaming.stream.created",
+            obj=stream,
+            unit_path=conference.organising_unit.path,
+        )
+    return stream
+
+
+@transaction.atomic
 def stream_settings_update(
     *,
     actor,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("hooks/<str:secret>/publish-done/", hooks.publish_done, name="hook-publish-done"),
     path("hooks/<str:secret>/record-done/", hooks.record_done, name="hook-record-done"),
     path("hoi-nghi/<int:conference_id>/", pages.stream_manage, name="manage"),
+    path("hoi-nghi/<int:conference_id>/tao/", pages.stream_create, name="create"),
     path("hoi-nghi/<int:conference_id>/khoa/doi/", pages.key_rotate, name="key-rotate"),
     path("hoi-nghi/<int:conference_id>/khoa/<int:key_id>/thu-hoi/", pages.key_revoke, name="key-revoke"),
     path("hoi-nghi/<int:conference_id>/trang-thai/", pages.stream_status, name="status"),

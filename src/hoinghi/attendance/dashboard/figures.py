@@ -271,7 +271,7 @@ def _point_rows(conference: Conference) -> list[dict]:
             reported=Subquery(latest.values("present")[:1]),
             reported_at=Subquery(latest.values("reported_at")[:1]),
         )
-        .order_by("-is_host", "level__rank", "name", "id")
+        .order_by("-is_host", "level__rank", "name_sort_key", "id")
     )
 
 

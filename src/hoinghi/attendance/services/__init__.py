@@ -13,6 +13,7 @@ from hoinghi.attendance.services.checkin import (  # noqa: F401
     checkin_self,
     checkins_record,
     scan_time,
+    self_checkin_window,
 )
 from hoinghi.attendance.services.presence import (  # noqa: F401
     HEARTBEAT_WRITE_EVERY,

@@ -504,12 +504,26 @@ def _insert_skipping_conflicts(rows: list[models.Model], *, returning: str) -> s
     return inserted
 
 
+def self_checkin_window(conference) -> tuple[datetime, datetime]:
+    """When an invitee may check themselves in: from `SELF_CHECKIN_OPENS_BEFORE` before the
+    start until the end of the conference's (last) day in its own zone. Unlike a point's scans,
+    which sync after the end and carry the device's time, a tap on the personal page is "I am here
+    now", so it has no meaning on another day: months before or after it would make someone
+    present who was not."""
+    return conference.starts_at - SELF_CHECKIN_OPENS_BEFORE, conference.day_ends_at
+
+
+def _local(moment: datetime, conference) -> str:
+    return moment.astimezone(conference.time_zone).strftime("%H:%M %d/%m/%Y")
+
+
 @transaction.atomic
 def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None = None) -> ScanResult:
     """A participant checks themselves in from their personal page, at their own point only.
 
     The token in the link is the credential: it checks in its own person and nobody else.
-    Refused outside the check-in window (from two hours before the start, while open). Stored as
+    Refused (`outside_window`) unless the conference is open and now is inside
+    `self_checkin_window` (two hours before the start to the end of its day). Stored as
     `checkins_record` stores a scan: two taps racing make the person present once, and the one
     that lost is logged as already present.
     """
@@ -522,11 +536,22 @@ def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None 
         raise CheckInError(_("Giấy mời không còn hiệu lực."), code=CheckInErrorCode.UNKNOWN_TOKEN)
     conference = invitation.conference
     now = timezone.now()
-    if conference.status not in OPEN_STAGES or now < conference.starts_at - SELF_CHECKIN_OPENS_BEFORE:
-        raise CheckInError(_("Chưa đến giờ điểm danh."), code=CheckInErrorCode.OUTSIDE_WINDOW)
+    opens, closes = self_checkin_window(conference)
+    if conference.status not in OPEN_STAGES or now < opens:
+        raise CheckInError(
+            _("Chưa đến giờ điểm danh: tự điểm danh mở từ %(opens)s."),
+            code=CheckInErrorCode.OUTSIDE_WINDOW,
+            params={"opens": _local(opens, conference)},
+        )
+    if now >= closes:
+        raise CheckInError(
+            _("Đã hết giờ tự điểm danh: chỉ tự điểm danh được đến hết ngày %(day)s."),
+            code=CheckInErrorCode.OUTSIDE_WINDOW,
+            params={"day": (closes - timedelta(days=1)).strftime("%d/%m/%Y")},
+        )
     if invitation.point_id is None:
         raise CheckInError(
-            _("Bạn chưa được xếp điểm cầu; hãy báo ban tổ chức."), code=CheckInErrorCode.NOT_OPEN
+            _("Đồng chí chưa được xếp điểm cầu; đề nghị báo ban tổ chức."), code=CheckInErrorCode.NOT_OPEN
         )
     stored = CheckIn.objects.filter(id=scan_id).first()
     if stored is not None:

@@ -1,6 +1,7 @@
 """Questions from the floor: asked from a point or a personal page, moderated by the organisers."""
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from hoinghi.attendance.models import (
     QuestionStatus,
 )
 from hoinghi.attendance.services.checkin import _require_operator
-from hoinghi.conferences.models import BridgePoint, Invitation, ProgrammeItem
+from hoinghi.conferences.models import BridgePoint, Conference, Invitation, ProgrammeItem
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
 
@@ -34,7 +35,7 @@ def question_ask(
         _require_operator(actor, point)
     elif invitation.point_id != point.pk:
         raise QuestionError(
-            _("Bạn chỉ gửi được câu hỏi từ điểm cầu của mình."), code=QuestionErrorCode.WRONG_POINT
+            _("Đồng chí chỉ gửi được câu hỏi từ điểm cầu của mình."), code=QuestionErrorCode.WRONG_POINT
         )
     text = text.strip()
     if not text or len(text) > 2000:
@@ -43,8 +44,17 @@ def question_ask(
         raise QuestionError(
             _("Mục chương trình không thuộc hội nghị này."), code=QuestionErrorCode.WRONG_CONFERENCE
         )
+    # Numbered within the conference: the conference's row is locked (PostgreSQL) so that two
+    # questions sent at once take two numbers; SQLite runs one writer at a time anyway.
+    Conference.objects.select_for_update().filter(pk=point.conference_id).values_list("pk").first()
+    last = Question.objects.filter(conference_id=point.conference_id).aggregate(last=Max("number"))["last"]
     question = Question.objects.create(
-        conference=point.conference, point=point, item=item, invitation=invitation, text=text
+        conference=point.conference,
+        point=point,
+        item=item,
+        invitation=invitation,
+        text=text,
+        number=(last or 0) + 1,
     )
     events.questions_changed_on_commit(point.conference_id)
     return question

@@ -65,3 +65,32 @@ def test_a_check_in_shows_on_the_dashboard_within_two_seconds(
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     phone.wait_for_timeout(300)
     screenshot(phone, "dashboard-390")
+
+
+def test_times_are_shown_in_the_conferences_zone_whatever_the_screens_clock(
+    crowd, browser, asgi_server, make_user, small_tree
+):
+    """A screen set to Paris time shows the conference's hours (Hà Nội's), as the reports do."""
+    import re
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    small = crowd.small
+    organiser = make_user(GrantRole.ORGANISER, small_tree.national)
+    check_in(crowd.operator, small.ba_dinh_point, small.conference, *crowd.ba_dinh_people[:3])
+    context = browser.new_context(locale="vi-VN", timezone_id="Europe/Paris")
+    try:
+        page = context.new_page()
+        _login(page, asgi_server, organiser)
+        before = datetime.now(UTC)
+        page.goto(f"{asgi_server}/truc-tiep/hoi-nghi/{small.conference.pk}/")
+        page.wait_for_selector('#live-status[data-state="live"]')
+        expect(page.locator("#live-updated")).to_have_text(re.compile(r"\d\d:\d\d:\d\d"))
+        after = datetime.now(UTC)
+        shown = re.search(r"(\d\d):(\d\d):\d\d", page.inner_text("#live-updated")).group(1, 2)
+        zone = ZoneInfo("Asia/Ho_Chi_Minh")
+        expected = {moment.astimezone(zone).strftime("%H:%M") for moment in (before, after)}
+        assert ":".join(shown) in expected  # Hà Nội is 5 or 6 hours ahead of Paris: never the same
+        assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "Europe/Paris"
+    finally:
+        context.close()

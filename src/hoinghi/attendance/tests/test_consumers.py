@@ -335,13 +335,14 @@ def test_a_question_approved_reaches_a_connected_board_and_the_moderators(crowd,
     assert told[-1]["version"] > opening_moderation["version"]
 
 
-@pytest.mark.parametrize("screen", ["chu-toa", "cau-hoi"])
+@pytest.mark.parametrize("screen", ["chu-toa", "cau-hoi", "cau-hoi-xem"])
 def test_who_may_not_watch_the_board_or_moderate_is_refused_with_4403(crowd, make_user, small_tree, screen):
-    # A viewer watches the board but does not moderate; a provincial organiser does neither.
+    # A viewer watches the board (and reads the questions) but does not moderate; a provincial
+    # organiser does neither.
     user = (
-        make_user(GrantRole.ORGANISER, small_tree.hanoi)
-        if screen == "chu-toa"
-        else make_user(GrantRole.VIEWER, small_tree.national)
+        make_user(GrantRole.VIEWER, small_tree.national)
+        if screen == "cau-hoi"
+        else make_user(GrantRole.ORGANISER, small_tree.hanoi)
     )
     socket = _connector(crowd.small.conference.pk, user, screen=screen)
 

@@ -248,3 +248,21 @@ def test_screenshots_of_the_report(page_for, live_server, morning, make_user, sm
         first = page.locator("#table-points tbody tr").first
         assert "Trung ương" in first.inner_text() or "Hồ Chí Minh" in first.inner_text()
         screenshot(page, f"attendance-report-{width}")
+
+
+def test_an_absentee_whose_name_looks_like_a_formula_stays_text_in_the_spreadsheet(
+    client, morning, make_user, small_tree
+):
+    from hoinghi.attendance.models import Attendance
+    from hoinghi.orgs.models import Person
+
+    present = Attendance.objects.filter(conference=morning.conference).values("person_id")
+    absent = Invitation.objects.filter(conference=morning.conference).exclude(person_id__in=present).first()
+    formula = '=HYPERLINK("http://example.invalid","Bấm vào đây")'
+    Person.objects.filter(pk=absent.person_id).update(full_name=formula)
+    client.force_login(make_user(GrantRole.VIEWER, small_tree.national))
+
+    workbook = load_workbook(io.BytesIO(client.get(_urls(morning.conference)["report_xlsx"]).content))
+
+    cell = next(row[1] for row in workbook["Vắng mặt"].iter_rows(min_row=3) if row[1].value == formula)
+    assert cell.data_type == "s"  # text, as typed: Excel does not evaluate it

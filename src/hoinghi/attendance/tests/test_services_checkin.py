@@ -172,6 +172,59 @@ def test_self_check_in_is_refused_before_the_window_opens(issued):
     assert error.value.code == CheckInErrorCode.OUTSIDE_WINDOW
 
 
+def test_self_check_in_is_refused_months_before_the_conference(issued):
+    conference = issued.conference
+    conference.starts_at = timezone.now() + timedelta(days=90)
+    conference.save()
+    with pytest.raises(DomainError) as error:
+        checkin_self(token=_token(conference, issued.people["HCM"]), scan_id=uuid.uuid4())
+    assert error.value.code == CheckInErrorCode.OUTSIDE_WINDOW
+    assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize("days_after", [1, 120])
+def test_self_check_in_is_refused_after_the_conference_day(issued, days_after):
+    """The issued conference is open (its stage still takes a point's late sync), but a tap on
+    the personal page the day after, or months after, makes nobody present."""
+    conference = issued.conference
+    conference.starts_at = timezone.now() - timedelta(days=days_after)
+    conference.ends_at = conference.starts_at + timedelta(hours=4)
+    conference.save()
+    with pytest.raises(DomainError) as error:
+        checkin_self(token=_token(conference, issued.people["HCM"]), scan_id=uuid.uuid4())
+    assert error.value.code == CheckInErrorCode.OUTSIDE_WINDOW
+    assert not Attendance.objects.exists() and not CheckIn.objects.exists()
+
+
+def test_self_check_in_is_accepted_after_the_start_on_the_same_day(issued):
+    conference = issued.conference
+    conference.starts_at = timezone.now() - timedelta(minutes=1)
+    conference.save()
+    result = checkin_self(token=_token(conference, issued.people["HCM"]), scan_id=uuid.uuid4())
+    assert result.outcome == CheckInOutcome.PRESENT
+
+
+def test_the_self_check_in_window_ends_at_midnight_in_the_conference_zone(issued):
+    """06:30 in Hà Nội is 23:30 UTC the day before: the window still closes at midnight after
+    the conference's day in Hà Nội, not at midnight UTC of the day before; two hours before the
+    start it opens."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from hoinghi.attendance.services import self_checkin_window
+
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    conference = issued.conference
+    conference.starts_at = datetime(2018, 12, 6, 6, 30, tzinfo=zone)
+    conference.ends_at = None
+    assert self_checkin_window(conference) == (
+        datetime(2018, 12, 6, 4, 30, tzinfo=zone),
+        datetime(2018, 12, 7, 0, 0, tzinfo=zone),
+    )
+    conference.ends_at = datetime(2018, 12, 7, 11, 0, tzinfo=zone)  # a two-day conference
+    assert self_checkin_window(conference)[1] == datetime(2018, 12, 8, 0, 0, tzinfo=zone)
+
+
 def test_a_retry_stored_first_by_a_concurrent_request_is_answered_from_what_is_stored(
     issued, ba_dinh_operator
 ):

@@ -44,6 +44,9 @@ def checkin(request, point_pk: int):
         {
             "point": point,
             "conference": point.conference,
+            # Drawn with the page, so the first paint (and a page whose roster has not come,
+            # on a slow link) shows the real count, not 0 (issue 17).
+            "invited": selectors.point_invited_count(actor=request.user, point=point),
             "incident_kinds": IncidentKind.choices,
             "absence_reasons": AbsenceReason.choices,
         },

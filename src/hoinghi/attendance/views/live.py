@@ -43,6 +43,9 @@ def dashboard(request, pk: int):
                 "incidents": reverse("attendance:incidents", kwargs={"pk": conference.pk}),
                 "online_within": int(ONLINE_WITHIN.total_seconds()),
                 "offline_after": int(OFFLINE_AFTER.total_seconds()),
+                # Times are shown in the conference's zone, not the screen's (a wall screen abroad,
+                # a laptop left on another zone): the same hours as the reports and print-outs.
+                "time_zone": conference.time_zone.key,
             },
         },
     )

@@ -8,6 +8,10 @@
   the list (with the counts by status), so a merge also updates the question merged into. The
   page follows the questions' live view (/ws/cau-hoi/<pk>/) and reloads its list when another
   moderator or a point changed something.
+- Leaders who may watch the board but not moderate (`attendance.view_board`) read every question
+  at `hoi-nghi/<pk>/cau-hoi/xem/`, with its number and programme item and no controls; the page
+  follows its own socket (/ws/cau-hoi-xem/<pk>/) and reloads its list as the moderators' does.
+  The moderators' address sends them there: the conference's "Câu hỏi" tab is that address.
 - The presiding board's screen `hoi-nghi/<pk>/chu-toa/` draws the questions its socket sends
   (/ws/chu-toa/<pk>/, `questions.LIVE_VIEW`). Without `?muc=` it follows the programme: the item
   going on now (`questions.current_item`).
@@ -115,7 +119,7 @@ def personal_questions(request, token: str):
     error, text, item_id = "", "", None
     if request.method == "POST":
         if point is None:
-            error = _("Bạn chưa được xếp điểm cầu; hãy báo ban tổ chức.")
+            error = _("Đồng chí chưa được xếp điểm cầu; đề nghị báo ban tổ chức.")
         else:
             error, text, item_id = _ask(request, point=point, programme=programme, invitation=invitation)
         if not error:
@@ -168,8 +172,11 @@ def _moderation_list_context(conference, data, *, error: str = "") -> dict:
 
 @login_required
 def moderation(request, pk: int):
-    """The moderators' page: the questions (pending by default), filters, htmx actions."""
-    conference = questions.conference_for_moderation(actor=request.user, pk=pk)
+    """The moderators' page: the questions (pending by default), filters, htmx actions. Who may
+    read the questions but not moderate them is sent to the leaders' page."""
+    conference, may_moderate = questions.conference_for_questions(actor=request.user, pk=pk)
+    if not may_moderate:
+        return redirect("attendance:question_overview", pk=conference.pk)
     context = _moderation_list_context(conference, request.GET)
     context["programme"] = questions.programme(conference=conference)
     context["config"] = {
@@ -181,6 +188,26 @@ def moderation(request, pk: int):
         "attendance/question_moderation_list.html"
         if _is_htmx(request)
         else "attendance/question_moderation.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def overview(request, pk: int):
+    """The leaders' page: every question (all statuses by default), read-only, following the live
+    view; the moderators' script reloads its list (`question_moderation.js`, the same ids)."""
+    conference = questions.conference_for_board(actor=request.user, pk=pk)
+    data = request.GET.copy()
+    data.setdefault("trang_thai", "all")
+    context = _moderation_list_context(conference, data)
+    context["programme"] = questions.programme(conference=conference)
+    context["config"] = {
+        "socket": f"/ws/cau-hoi-xem/{conference.pk}/",
+        "list": reverse("attendance:question_overview", args=[conference.pk]),
+        "every": FALLBACK_POLL_SECONDS * 1000,
+    }
+    template = (
+        "attendance/question_overview_list.html" if _is_htmx(request) else "attendance/question_overview.html"
     )
     return render(request, template, context)
 
@@ -277,6 +304,7 @@ urlpatterns = [
     path("moi/<str:token>/cau-hoi/", personal_questions, name="question_ask_personal"),
     path("hoi-nghi/<int:pk>/cau-hoi/", moderation, name="question_moderation"),
     path("hoi-nghi/<int:pk>/cau-hoi/<int:question_pk>/", moderate, name="question_moderate"),
+    path("hoi-nghi/<int:pk>/cau-hoi/xem/", overview, name="question_overview"),
     path("hoi-nghi/<int:pk>/chu-toa/", board, name="question_board"),
     path("hoi-nghi/<int:pk>/chu-toa/cau-hoi/", board_snapshot, name="question_board_snapshot"),
 ]

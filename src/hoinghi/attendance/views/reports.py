@@ -2,7 +2,8 @@
 
 For organisers and viewers, scoped to their subtree (`attendance.reports`). The page shows the
 tables and the first absentees page by page; the downloads carry all of them:
-`.xlsx` (one sheet per table) and an A4 PDF with the official header.
+`.xlsx` (one sheet per table) and an A4 PDF with the official header. The summary of the
+morning (`summary`) is one printable page of the same figures, and the same page as a PDF.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoinghi.attendance import documents, reports
+from hoinghi.attendance import documents, reports, summary, summary_document
 from hoinghi.conferences import documents as conference_documents
 from hoinghi.conferences import selectors as conferences
 
@@ -76,8 +77,33 @@ def report_pdf(request, pk: int):
     return _file(content, PDF, f"bao-cao-diem-danh-{conference.pk}.pdf", attachment=False)
 
 
+@login_required
+def morning_summary(request, pk: int):
+    conference = reports.report_conference(actor=request.user, pk=pk)
+    return render(
+        request,
+        "attendance/summary.html",
+        {
+            "conference": conference,
+            "summary": summary.morning_summary(actor=request.user, conference=conference),
+        },
+    )
+
+
+@login_required
+def morning_summary_pdf(request, pk: int):
+    conference = reports.report_conference(actor=request.user, pk=pk)
+    content = summary_document.summary_pdf(
+        summary.morning_summary(actor=request.user, conference=conference),
+        letterhead=conferences.document_letterhead(conference=conference, day=timezone.localdate()),
+    )
+    return _file(content, PDF, f"tom-tat-hoi-nghi-{conference.pk}.pdf", attachment=False)
+
+
 urlpatterns = [
     path("hoi-nghi/<int:pk>/bao-cao/", report, name="report"),
     path("hoi-nghi/<int:pk>/bao-cao/diem-danh.xlsx", report_xlsx, name="report_xlsx"),
     path("hoi-nghi/<int:pk>/bao-cao/diem-danh.pdf", report_pdf, name="report_pdf"),
+    path("hoi-nghi/<int:pk>/bao-cao/tom-tat/", morning_summary, name="summary"),
+    path("hoi-nghi/<int:pk>/bao-cao/tom-tat.pdf", morning_summary_pdf, name="summary_pdf"),
 ]

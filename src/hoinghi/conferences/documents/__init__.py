@@ -4,7 +4,7 @@ Nothing here reads the database: the views gather the rows through the selectors
 scoped to the actor) and pass plain dataclasses in. That keeps the layout testable without
 fixtures and lets the benchmarks time the drawing alone.
 
-PDFs are A4 and embed Noto Serif (shipped in fonts/, see fonts/VERSIONS.md) so that Vietnamese
+PDFs are A4 and embed Noto Serif (core/fonts, see its VERSIONS.md; `core.printing`) so that Vietnamese
 prints the same on any machine. The header follows the layout of an official document
 (Decree 30/2020/NĐ-CP): the issuing body on the left, the national motto on the right, then the
 place and date in italics.

@@ -2,36 +2,29 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from hoinghi.conferences.documents._common import (
-    BOLD,
     BOTTOM,
     CONTENT_WIDTH,
-    ITALIC,
-    LEFT,
     PAGE_WIDTH,
     REGULAR,
     WEEKDAYS,
 )
+from hoinghi.core.printing import (  # noqa: F401
+    LEFT_COLUMN,
+    RIGHT_COLUMN,
+    Letterhead,
+    date_line,
+    draw_letterhead,
+)
+from hoinghi.core.printing import wrap as _wrap
 
 # --- Data ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    """The header of an official document: who issues it, where and when."""
-
-    issuer: str  # the organising unit's name ("Tổng Liên đoàn Lao động Việt Nam")
-    department: str  # under it, underlined: "Ban Tổ chức" or a point's name
-    place: str  # "Hà Nội"; empty: the date line starts with "Ngày"
-    day: date
 
 
 @dataclass(frozen=True)
@@ -93,20 +86,6 @@ class InvitationLetter:
 # --- Formatting ----------------------------------------------------------------------------------
 
 
-def date_line(place: str, day: date) -> str:
-    """'Hà Nội, ngày 06 tháng 12 năm 2018': days below 10 and months 1 and 2 take a leading zero
-    (Decree 30/2020, appendix I)."""
-    params = {
-        "place": place,
-        "day": f"{day.day:02d}",
-        "month": f"{day.month:02d}" if day.month <= 2 else str(day.month),
-        "year": day.year,
-    }
-    if place:
-        return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % params
-    return _("Ngày %(day)s tháng %(month)s năm %(year)s") % params
-
-
 def when_line(moment: datetime) -> str:
     """'08 giờ 00, Thứ Năm, ngày 06/12/2018' (the moment in local time)."""
     return _("%(hour)s giờ %(minute)s, %(weekday)s, ngày %(date)s") % {
@@ -115,69 +94,6 @@ def when_line(moment: datetime) -> str:
         "weekday": _(WEEKDAYS[moment.weekday()]),
         "date": moment.strftime("%d/%m/%Y"),
     }
-
-
-def _fit(text: str, font: str, size: float, width: float, smallest: float = 8) -> float:
-    """The largest font size up to `size` at which `text` fits `width` on one line."""
-    while size > smallest and pdfmetrics.stringWidth(text, font, size) > width:
-        size -= 0.5
-    return size
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    return simpleSplit(text, font, size, width) or [""]
-
-
-# --- Letterhead ----------------------------------------------------------------------------------
-
-LEFT_COLUMN = 75 * mm
-RIGHT_COLUMN = CONTENT_WIDTH - LEFT_COLUMN
-
-
-def _underline(canvas: Canvas, centre: float, y: float, width: float) -> None:
-    canvas.setLineWidth(0.6)
-    canvas.line(centre - width / 2, y, centre + width / 2, y)
-
-
-def draw_letterhead(canvas: Canvas, letterhead: Letterhead, top: float) -> float:
-    """Draw the two-column header from `top` down; return the y below the date line."""
-    left_centre = LEFT + LEFT_COLUMN / 2
-    right_centre = LEFT + LEFT_COLUMN + RIGHT_COLUMN / 2
-
-    y = top - 12
-    issuer = letterhead.issuer.upper()
-    size = _fit(issuer, REGULAR, 11, LEFT_COLUMN - 4, smallest=9.5)
-    lines = _wrap(issuer, REGULAR, size, LEFT_COLUMN - 4)
-    canvas.setFont(REGULAR, size)
-    for line in lines:
-        canvas.drawCentredString(left_centre, y, line)
-        y -= size * 1.3
-    department = letterhead.department.upper()
-    size = _fit(department, BOLD, 11, LEFT_COLUMN - 4, smallest=9.5)
-    lines = _wrap(department, BOLD, size, LEFT_COLUMN - 4)
-    canvas.setFont(BOLD, size)
-    for line in lines:
-        canvas.drawCentredString(left_centre, y, line)
-        y -= size * 1.3
-    widest = max(pdfmetrics.stringWidth(line, BOLD, size) for line in lines)
-    _underline(canvas, left_centre, y + size * 0.9, min(widest, 40 * mm))
-    left_bottom = y
-
-    y = top - 12
-    motto = _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-    size = _fit(motto, BOLD, 12, RIGHT_COLUMN - 2)
-    canvas.setFont(BOLD, size)
-    canvas.drawCentredString(right_centre, y, motto)
-    y -= size * 1.35
-    slogan = _("Độc lập - Tự do - Hạnh phúc")
-    canvas.setFont(BOLD, 12.5)
-    canvas.drawCentredString(right_centre, y, slogan)
-    _underline(canvas, right_centre, y - 3, pdfmetrics.stringWidth(slogan, BOLD, 12.5))
-    y -= 12.5 * 1.3 + 10
-    canvas.setFont(ITALIC, 12)
-    canvas.drawCentredString(right_centre, y, date_line(letterhead.place, letterhead.day))
-    y -= 12 * 1.3
-    return min(y, left_bottom) - 8
 
 
 def _page_number(canvas: Canvas, number: int, total: int) -> None:

@@ -1,5 +1,6 @@
 """Writes to conferences. Each service checks permission, validates, writes and audits."""
 
+from hoinghi.conferences.services.clone import conference_clone  # noqa: F401
 from hoinghi.conferences.services.conference import (  # noqa: F401
     conference_create,
     conference_delete,
@@ -63,4 +64,11 @@ from hoinghi.conferences.services.rules import (  # noqa: F401
     override_set,
     rule_delete,
     rule_save,
+)
+from hoinghi.conferences.services.sms import (  # noqa: F401
+    SMS_BATCH,
+    SmsQueued,
+    invitations_sms,
+    sms_retry,
+    sms_send,
 )

@@ -47,3 +47,13 @@ def _require_part_of(conference: Conference, *parts) -> None:
                 code=ConferenceErrorCode.WRONG_CONFERENCE,
                 params={"part": str(part)},
             )
+
+
+def _require_expected(expected: int | None, count: int) -> None:
+    """Refuse a mass sending confirmed for another number of recipients than it would reach now."""
+    if expected is not None and expected != count:
+        raise ConferenceError(
+            _("Danh sách người nhận đã đổi (%(expected)s thành %(count)s): xin xem lại và xác nhận lại."),
+            code=ConferenceErrorCode.COUNT_CHANGED,
+            params={"expected": expected, "count": count},
+        )

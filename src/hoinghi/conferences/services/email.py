@@ -13,11 +13,11 @@ from hoinghi.conferences.models import (
     Conference,
     ConferenceStatus,
     Invitation,
-    InvitationStatus,
     OutboxMessage,
     OutboxStatus,
 )
-from hoinghi.conferences.services._common import _require_part_of, _require_stage
+from hoinghi.conferences.selectors import email_recipients
+from hoinghi.conferences.services._common import _require_expected, _require_part_of, _require_stage
 from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require, scope
@@ -28,12 +28,16 @@ _EMAIL_OPEN = frozenset({ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.L
 
 
 @transaction.atomic
-def invitations_email(*, actor, conference: Conference, point: BridgePoint | None = None) -> int:
+def invitations_email(
+    *, actor, conference: Conference, point: BridgePoint | None = None, expected: int | None = None
+) -> int:
     """Queue an invitation e-mail for every active invitation the actor may change (of `point`,
     if given) whose invitee has an address and has not been written to yet, then send them in the
     background. Returns how many were queued; calling it again queues only the newcomers.
 
     Someone with a failed message is not queued again here: the outbox page retries it.
+    `expected` is the count the organiser confirmed (`selectors.email_recipients`): if the list
+    changed meanwhile nothing is queued (`ConferenceError(count_changed)`).
     Raises `ConferenceError` (stage) before invitations are issued or after the conference, and
     (wrong_conference) for a point of another conference.
     """
@@ -42,21 +46,13 @@ def invitations_email(*, actor, conference: Conference, point: BridgePoint | Non
     if point is not None:
         require(actor, "conferences.view", point)
     _require_part_of(conference, point)
-    invitations = scope(
-        actor,
-        "conferences.change",
-        Invitation.objects.filter(
-            conference=conference, status=InvitationStatus.ACTIVE, email_sent_at__isnull=True
-        )
-        .exclude(person__email="")
-        .exclude(messages__isnull=False),
-    )
-    if point is not None:
-        invitations = invitations.filter(point=point)
+    invitations = email_recipients(actor=actor, conference=conference, point=point)
+    rows = list(invitations.order_by("id").values_list("id", "person__email"))
+    _require_expected(expected, len(rows))
     subject = _("Giấy mời dự %(title)s") % {"title": conference.title}
     messages = [
         OutboxMessage(conference=conference, invitation_id=invitation_id, to=email, subject=subject[:300])
-        for invitation_id, email in invitations.values_list("id", "person__email")
+        for invitation_id, email in rows
     ]
     OutboxMessage.objects.bulk_create(messages, batch_size=2000)
     audit(

@@ -15,6 +15,7 @@ from hoinghi.conferences.models import (
     Invitation,
     InvitationStatus,
     PersonPointAssignment,
+    point_fill_derived,
 )
 from hoinghi.conferences.services._common import (
     _POINTS_OPEN,
@@ -64,6 +65,7 @@ def point_create(
         contact_phone=contact_phone,
         contact_email=contact_email,
     )
+    point_fill_derived(point)
     _validate(point)
     point.save()
     if serves_own_unit:
@@ -81,6 +83,7 @@ def point_update(*, actor, point: BridgePoint, **changes) -> BridgePoint:
         if name not in allowed:
             raise TypeError(name)
         setattr(point, name, value)
+    point_fill_derived(point)
     _validate(point)
     point.save()
     audit(

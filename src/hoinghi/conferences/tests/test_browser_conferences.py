@@ -83,7 +83,7 @@ def test_organiser_builds_a_conference_and_its_bridge_point_becomes_ready(page_f
     for item in ("operator_confirmed_at", "equipment_ready_at", "link_tested_at"):
         page.click(f"button[data-item={item}]")
         page.locator(f"button[data-item={item}]", has_text="Bỏ đánh dấu").wait_for()
-    assert page.locator("#checklist .badge").inner_text() == "3/3"
+    assert page.locator("#checklist .badge").inner_text() == "6/6"  # every item, as the points list counts
     both("point")
 
     page.click("nav.tabs >> text=Điểm cầu")
@@ -98,3 +98,24 @@ def test_organiser_builds_a_conference_and_its_bridge_point_becomes_ready(page_f
     page.goto(f"{live_server.url}/hoi-nghi/")
     page.get_by_text("Hội nghị trực tuyến quán triệt").wait_for()
     both("list")
+
+
+@pytest.mark.parametrize("width", [1280, 1366])
+def test_every_tab_of_a_conference_is_in_sight_on_a_laptop(
+    page_for, small_conference, superuser, live_server, width
+):
+    """Fifteen tabs in one scrolling row hid the last ones: grouped by stage, they all show."""
+    page = page_for(superuser, width=width, password="mat-khau-thu-nghiem")
+    page.goto(f"{live_server.url}/hoi-nghi/{small_conference.conference.pk}/")
+    tabs = page.locator("nav.tabs a")
+    assert tabs.count() >= 14
+    for index in range(tabs.count()):
+        box = tabs.nth(index).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, tabs.nth(
+            index
+        ).inner_text()
+    assert page.evaluate(
+        "(() => { const n = document.querySelector('nav.tabs'); return n.scrollWidth <= n.clientWidth; })()"
+    )
+    groups = page.locator("nav.tabs .tab-group-label").all_inner_texts()
+    assert [g.casefold() for g in groups] == ["chuẩn bị", "mời", "diễn ra", "sau hội nghị"]

@@ -114,7 +114,9 @@ def test_a_provincial_organiser_writes_only_to_their_subtree(
 ):
     client.force_login(make_user(GrantRole.ORGANISER, small_tree.hcm))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("conferences:send_emails", args=[issued.conference.pk]))
+        response = client.post(
+            reverse("conferences:send_emails", args=[issued.conference.pk]), {"expected": "2"}
+        )
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mailoutbox) == ["hcm-q1@cd.vn", "hcm@cd.vn"]
     page = client.get(reverse("conferences:outbox", args=[issued.conference.pk]))

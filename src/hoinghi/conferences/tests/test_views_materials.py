@@ -142,7 +142,8 @@ def test_download_for_organisers_viewers_and_operators_not_strangers(
 def test_only_organisers_upload_and_delete(client, small_conference, material, make_user, small_tree, media):
     conference = small_conference.conference
     viewer = make_user(GrantRole.VIEWER, small_tree.national)
-    assert _upload(client, viewer, conference, "khac.pdf", PDF).status_code == 403
+    refused = _upload(client, viewer, conference, "khac.pdf", PDF)
+    assert (refused.status_code, refused.context["code"]) == (403, "forbidden")  # a domain error
     delete_url = reverse("conferences:material_delete", args=[conference.pk, material.pk])
     assert client.post(delete_url).status_code == 403
     assert Material.objects.count() == 1
@@ -162,3 +163,13 @@ def test_deleting_removes_the_file_after_commit(
     with django_capture_on_commit_callbacks(execute=True):
         services.material_delete(actor=superuser, material=material)
     assert not path.exists()
+
+
+def test_the_list_names_the_file_not_where_it_is_stored(client, small_conference, superuser, media):
+    conference = small_conference.conference
+    _upload(client, superuser, conference, "nghi-quyet.pdf", PDF)
+    stored = Material.objects.get(conference=conference).file.name  # materials/<year>/<month>/…
+    folder = stored.rsplit("/", 1)[0]
+    body = client.get(reverse("conferences:materials", args=[conference.pk])).content.decode()
+    assert stored.rsplit("/", 1)[-1] in body
+    assert folder not in body and folder.removeprefix("materials/") + "/" not in body

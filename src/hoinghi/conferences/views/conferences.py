@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import readiness, selectors, services
 from hoinghi.conferences.errors import ConferenceError
-from hoinghi.conferences.forms import ConferenceForm, PresenterForm, ProgrammeItemForm
+from hoinghi.conferences.forms import ConferenceCloneForm, ConferenceForm, PresenterForm, ProgrammeItemForm
 from hoinghi.conferences.models import TRANSITIONS, ConferenceStatus, Presenter, ProgrammeItem
 from hoinghi.core.errors import RequestErrorCode
 from hoinghi.core.forms import add_domain_error
@@ -58,7 +58,8 @@ def conference_create(request):
     form = ConferenceForm(request.POST or None, actor=actor)
     if not form.fields["organising_unit"].choices:
         raise PermissionDeniedError(
-            _("Bạn chưa được giao quyền tổ chức hội nghị ở đơn vị nào."), code=RequestErrorCode.FORBIDDEN
+            _("Tài khoản chưa được giao quyền tổ chức hội nghị ở đơn vị nào."),
+            code=RequestErrorCode.FORBIDDEN,
         )
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,6 +96,36 @@ def conference_edit(request, pk: int):
         request,
         "conferences/conference_form.html",
         {"nav": "conferences", "form": form, "conference": conference},
+    )
+
+
+@login_required
+def conference_clone(request, pk: int):
+    """The next conference from this one: what is copied and what is not, then the copy."""
+    actor = request.user
+    conference = selectors.conference_get(actor=actor, pk=pk)
+    require_change(actor, conference)
+    initial = {"title": conference.title, "starts_at": conference.starts_at}
+    form = ConferenceCloneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clone = services.conference_clone(actor=actor, conference=conference, **form.cleaned_data)
+        except ConferenceError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("Đã tạo bản nháp “%(title)s” từ hội nghị này.") % {"title": clone.title}
+            )
+            return redirect("conferences:detail", pk=clone.pk)
+    return render(
+        request,
+        "conferences/conference_clone.html",
+        {
+            "nav": "conferences",
+            "conference": conference,
+            "form": form,
+            "plan": selectors.conference_clone_plan(conference=conference),
+        },
     )
 
 

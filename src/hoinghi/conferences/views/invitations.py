@@ -8,15 +8,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import readiness, selectors, services
 from hoinghi.conferences.errors import ConferenceError
 from hoinghi.conferences.forms_invitations import OverrideForm, RuleForm
-from hoinghi.conferences.models import ConferenceStatus, InvitationStatus, OutboxStatus
+from hoinghi.conferences.models import ConferenceStatus, InvitationStatus
 from hoinghi.conferences.views.conferences import require_change
+from hoinghi.conferences.views.personal import personal_link
 from hoinghi.core.forms import add_domain_error
-from hoinghi.core.permissions import can, reach
+from hoinghi.core.permissions import can, reach, require
 from hoinghi.orgs import selectors as org_selectors
 from hoinghi.orgs.models import Province
 
@@ -253,6 +255,7 @@ def invitation_list(request, pk: int):
     rows = selectors.invitation_rows(actor=actor, conference=conference, **filters)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     changeable = {invitation.pk for invitation in page if can(actor, "conferences.change", invitation)}
+    sendable = {invitation.pk for invitation in page if can(actor, "conferences.send", invitation)}
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -263,9 +266,10 @@ def invitation_list(request, pk: int):
         "filters": filters,
         "query": query.urlencode(),
         "changeable": changeable,
+        "sendable": sendable,
         "points": selectors.point_list(actor=actor, conference=conference),
         "rules": conference.rules.only("id", "name"),
-        "provinces": Province.objects.only("id", "short_name").order_by("short_name"),
+        "provinces": org_selectors.province_list(),
         "statuses": InvitationStatus.choices,
     }
     if request.headers.get("HX-Request"):
@@ -285,6 +289,30 @@ def token_revoke(request, pk: int, invitation_pk: int):
         % {"name": invitation.person.full_name},
     )
     return redirect(_back(request) or reverse("conferences:invitations", kwargs={"pk": conference.pk}))
+
+
+@login_required
+@never_cache
+def invitation_link(request, pk: int, invitation_pk: int):
+    """One invitee's personal link and QR code, to copy or read out on the phone. The link is the
+    invitee's credential: shown to those who may send them the invitation (`conferences.send`);
+    whoever sees the invitation but may not send it is refused (403)."""
+    conference = selectors.conference_get(actor=request.user, pk=pk)
+    invitation = selectors.invitation_get(actor=request.user, conference=conference, pk=invitation_pk)
+    require(request.user, "conferences.send", invitation)
+    return render(
+        request,
+        "conferences/invitation_link.html",
+        {
+            "nav": "conferences",
+            "tab": "invitations",
+            "conference": conference,
+            "invitation": invitation,
+            "person": invitation.person,
+            "link": personal_link(invitation.token),
+            "back": _back(request) or reverse("conferences:invitations", kwargs={"pk": conference.pk}),
+        },
+    )
 
 
 def _point_page(request, conference, person, invitation=None):
@@ -360,70 +388,3 @@ def totals(request, pk: int):
             "invitees_by_province": _bars(result.invitees_by_province),
         },
     )
-
-
-# --- E-mail --------------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def send_emails(request, pk: int):
-    actor = request.user
-    conference = selectors.conference_get(actor=actor, pk=pk)
-    point_pk = _int(request.POST.get("point"))
-    point = selectors.point_get(actor=actor, conference=conference, pk=point_pk) if point_pk else None
-    queued = services.invitations_email(actor=actor, conference=conference, point=point)
-    if queued:
-        messages.success(request, _("Đã xếp %(count)s thư mời vào hàng đợi gửi.") % {"count": queued})
-    else:
-        messages.info(request, _("Không có thư mời nào cần gửi: mọi người có thư điện tử đều đã được gửi."))
-    return redirect("conferences:outbox", pk=conference.pk)
-
-
-@login_required
-def outbox(request, pk: int):
-    actor = request.user
-    conference = selectors.conference_get(actor=actor, pk=pk)
-    params = request.GET
-    point_pk = _int(params.get("point"))
-    status = params.get("status", "")
-    point = selectors.point_get(actor=actor, conference=conference, pk=point_pk) if point_pk else None
-    status = status if status in OutboxStatus.values else ""
-    search = params.get("q", "").strip()
-    rows = selectors.outbox_messages(
-        actor=actor, conference=conference, status=status, point=point, search=search
-    )
-    page = Paginator(rows, PER_PAGE).get_page(params.get("page"))
-    query = params.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "conferences/outbox.html",
-        {
-            "nav": "conferences",
-            "tab": "outbox",
-            "conference": conference,
-            "summary": selectors.outbox_summary(actor=actor, conference=conference),
-            "page": page,
-            "query": query.urlencode(),
-            "filters": {"status": status, "point": point, "search": search},
-            "statuses": OutboxStatus.choices,
-            "points": selectors.point_list(actor=actor, conference=conference),
-            "can_send": _may_change_some(actor)
-            and conference.status in (ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE),
-            "can_retry": _may_change_some(actor),
-        },
-    )
-
-
-@login_required
-@require_POST
-def outbox_retry(request, pk: int):
-    """Send a failed message again (`message` in the form), or every failed one."""
-    actor = request.user
-    conference = selectors.conference_get(actor=actor, pk=pk)
-    message_pk = _int(request.POST.get("message"))
-    message = selectors.outbox_get(actor=actor, conference=conference, pk=message_pk) if message_pk else None
-    queued = services.outbox_retry(actor=actor, conference=conference, message=message)
-    messages.success(request, _("Đã xếp lại %(count)s thư vào hàng đợi gửi.") % {"count": queued})
-    return redirect("conferences:outbox", pk=conference.pk)

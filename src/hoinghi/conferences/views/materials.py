@@ -8,7 +8,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 from hoinghi.conferences import selectors, services
 from hoinghi.conferences.errors import ConferenceError
 from hoinghi.core.forms import add_domain_error
-from hoinghi.core.permissions import can
+from hoinghi.core.permissions import can, require
 
 
 class MaterialForm(forms.Form):
@@ -59,8 +58,7 @@ def material_list(request, pk: int):
     can_change = can(actor, "conferences.change", conference)
     form = MaterialForm(request.POST or None, request.FILES or None, conference=conference)
     if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
+        require(actor, "conferences.change", conference)  # a domain error: one line in the log
         if form.is_valid():
             try:
                 material = services.material_upload(

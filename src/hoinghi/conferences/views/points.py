@@ -6,14 +6,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hoinghi.conferences import selectors, services
 from hoinghi.conferences.errors import ConferenceError
 from hoinghi.conferences.forms import PointForm, PointOperatorForm, PointUnitForm
 from hoinghi.conferences.models import BridgePointLevel
-from hoinghi.conferences.readiness import point_rows, readiness_summary
+from hoinghi.conferences.readiness import point_readiness, point_rows, readiness_summary
 from hoinghi.conferences.views.conferences import require_change
 from hoinghi.conferences.views.documents import print_context
 from hoinghi.core.errors import RequestErrorCode
@@ -25,14 +24,8 @@ from hoinghi.orgs.models import Unit
 POINTS_PER_PAGE = 50
 ROSTER_SHOWN = 50
 
+
 # The readiness checklist: the field a tick stores its time in, and what it says.
-CHECKLIST = (
-    ("operator_confirmed_at", gettext_lazy("Người vận hành đã xác nhận")),
-    ("equipment_ready_at", gettext_lazy("Thiết bị sẵn sàng")),
-    ("link_tested_at", gettext_lazy("Đã thử đường truyền")),
-)
-
-
 def _point(actor, conference, point_pk: int):
     point = selectors.point_get(actor=actor, conference=conference, pk=point_pk)
     point.conference = conference
@@ -82,7 +75,7 @@ def point_create(request, pk: int):
     conference = selectors.conference_get(actor=actor, pk=pk)
     if not org_selectors.unit_grant_tops(actor=actor, action="conferences.change").exists():
         raise PermissionDeniedError(
-            _("Bạn chưa được giao quyền tổ chức ở đơn vị nào."), code=RequestErrorCode.FORBIDDEN
+            _("Tài khoản chưa được giao quyền tổ chức ở đơn vị nào."), code=RequestErrorCode.FORBIDDEN
         )
     form = PointForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +101,9 @@ def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=
     can_change = can(actor, "conferences.change", point)
     roster = selectors.invitation_list(actor=actor, conference=conference, point=point)
     roster_total = roster.count()
-    checklist = [(field, label, getattr(point, field)) for field, label in CHECKLIST]
+    units = list(selectors.units_served(point=point))
+    operators = list(point.operators.order_by("username"))
+    point_ready = point_readiness(point, has_operator=bool(operators), serves_units=bool(units))
     return render(
         request,
         "conferences/point_detail.html",
@@ -117,10 +112,9 @@ def point_detail(request, pk: int, point_pk: int, unit_form=None, operator_form=
             "tab": "points",
             "conference": conference,
             "point": point,
-            "units": selectors.units_served(point=point),
-            "operators": point.operators.order_by("username"),
-            "checklist": checklist,
-            "ready_count": sum(1 for _field, _label, at in checklist if at),
+            "units": units,
+            "operators": operators,
+            "readiness": point_ready,
             "roster": roster[:ROSTER_SHOWN],
             "roster_total": roster_total,
             "prints_immediately": roster_total <= services.INVITATIONS_IMMEDIATE,

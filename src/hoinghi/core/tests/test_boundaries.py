@@ -269,3 +269,34 @@ def test_every_task_a_service_enqueues_by_name_exists():
     assert {"hoinghi.orgs.tasks.import_check", "hoinghi.conferences.tasks.outbox_send"} <= named
     for path in sorted(named):
         assert isinstance(import_string(path), Task), path
+
+
+# The direction of DESIGN.md: orgs/accounts ← conferences ← attendance/streaming/learning_reports;
+# resolutions needs only orgs/accounts. Core is below every app; demo loads them all.
+MAY_IMPORT = {
+    "core": set(),
+    "accounts": {"core", "orgs"},
+    "orgs": {"core", "accounts"},
+    "conferences": {"core", "accounts", "orgs"},
+    "attendance": {"core", "accounts", "orgs", "conferences"},
+    "streaming": {"core", "accounts", "orgs", "conferences", "attendance"},
+    "learning_reports": {"core", "accounts", "orgs", "conferences", "attendance"},
+    "resolutions": {"core", "accounts", "orgs"},
+}
+# The one import upward, inside a function: the permission engine reads the role grants that
+# accounts stores (`core.permissions._held_query`).
+KNOWN_UPWARD = {("hoinghi.core.permissions", "hoinghi.accounts.models")}
+
+
+def test_apps_import_only_the_apps_below_them():
+    """Production code only: a test may build its fixtures from any app."""
+    offenders = set()
+    for module, targets in _imports().items():
+        app = _app(module).removeprefix("hoinghi.")
+        if app not in MAY_IMPORT or _is_test_code(module):
+            continue
+        for target in targets:
+            other = _app(target).removeprefix("hoinghi.")
+            if other in MAY_IMPORT and other != app and other not in MAY_IMPORT[app]:
+                offenders.add((module, target))
+    assert sorted(offenders - KNOWN_UPWARD) == []

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.test import Client
 from django.urls import path, reverse
@@ -29,6 +30,10 @@ def _refuse(request):
     raise DomainError("Từ chối %(what)s.", code="refused_for_test", params={"what": "thử"})
 
 
+def _library_refuses(request):
+    raise PermissionDenied("a library's refusal")
+
+
 def _database_refuses(request):
     raise DataError('value too long for type character varying(10)\nCONTEXT: "kỹ thuật"')
 
@@ -38,6 +43,7 @@ urlpatterns = [
     path("thu-loi/500/", _crash),
     path("thu-loi/tu-choi/", _refuse),
     path("thu-loi/du-lieu/", _database_refuses),
+    path("thu-loi/thu-vien/", _library_refuses),
 ]
 
 
@@ -167,6 +173,21 @@ def test_a_database_data_error_is_a_bad_request_not_a_500(client, caplog):
     assert (response.status_code, response.context["code"]) == (400, "invalid_input")
     assert "character varying" not in response.content.decode()  # the database's words stay in the log
     assert "character varying" in caplog.text
+
+
+@pytest.mark.urls(__name__)
+def test_a_refusal_is_logged_on_one_line_and_a_fault_with_its_traceback(client, db, caplog):
+    """Django attaches the traceback of a `PermissionDenied` to its log line; the logging
+    configuration keeps refusals to one line (core.views.RefusalsOnOneLine) and faults whole."""
+    client.raise_request_exception = False
+    refused = client.get("/thu-loi/thu-vien/")
+    assert (refused.status_code, refused.context["code"]) == (403, "forbidden")
+    crashed = client.get("/thu-loi/500/")
+    assert crashed.status_code == 500
+    logged = {record.status_code: record for record in caplog.records if record.name == "django.request"}
+    assert logged[403].getMessage() == "Forbidden (Permission denied): /thu-loi/thu-vien/"
+    assert logged[403].exc_info is None and "Traceback" not in caplog.text.split("Internal Server")[0]
+    assert logged[500].exc_info is not None
 
 
 # --- NUL characters at the edge --------------------------------------------------------------------

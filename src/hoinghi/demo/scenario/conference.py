@@ -209,8 +209,40 @@ def conference_2018_create(*, actor):
     if operator is not None and ba_dinh is not None:
         conferences.point_operator_add(actor=actor, point=ba_dinh, user=operator)
     conferences.conference_issue(actor=actor, conference=conference)
+    _rooms_for_the_invitees(actor, conference)
     # The demo's history: the invitations went out ten days before the conference.
     conference.transitions.filter(to_status="invitations_issued").update(
         at=starts - timedelta(days=10, hours=-1)
     )
     return conference
+
+
+ROOM_SIZES = (60, 80, 100, 150, 200, 300, 500, 800, 1_000, 1_500, 1_800)
+ROOMS_LEFT_SHORT = 2
+
+
+def _rooms_for_the_invitees(actor, conference) -> None:
+    """Each point's hall was booked before the invitations were counted; a hall too small for its
+    invitees is changed for the next size up, as a province's office would, except two left
+    short (the overview warns of those)."""
+    from django.db.models import Count
+
+    from hoinghi.conferences import services as conferences
+    from hoinghi.conferences.models import InvitationStatus
+
+    invited = dict(
+        conference.invitations.filter(status=InvitationStatus.ACTIVE)
+        .values_list("point")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    short = 0
+    for point in conference.points.order_by("pk"):
+        count = invited.get(point.pk, 0)
+        if point.capacity is None or count <= point.capacity:
+            continue
+        if short < ROOMS_LEFT_SHORT:
+            short += 1
+            continue
+        size = next((size for size in ROOM_SIZES if size >= count), count)
+        conferences.point_update(actor=actor, point=point, capacity=size)

@@ -131,3 +131,28 @@ def test_the_organiser_reads_a_submitted_report_with_its_section_titles(client, 
     body = page.content.decode()
     assert "1. Những nội dung tiếp thu được" in body
     assert "Phát triển đoàn viên tại doanh nghiệp ngoài nhà nước" in body  # the plan item
+
+
+def test_the_assignment_dates_are_typed_and_shown_dd_mm_yyyy(client, small_conference, superuser):
+    """Not a datetime-local picker, which shows the order of the browser's locale (issue 17)."""
+    client.force_login(superuser)
+    url = reverse("learning_reports:manage", args=[small_conference.conference.pk])
+    form = {
+        "title": "Bài thu hoạch",
+        "prompt": "",
+        "learned_title": "Tiếp thu",
+        "plans_title": "Kế hoạch",
+        "extra_titles": "",
+        "min_syllables": 500,
+        "max_syllables": 2000,
+        "opens_at": "06/12/2018 08:00",
+        "due_at": "20/12/2018 17:00",
+        "late_policy": "refuse",
+        "who_must_write": "all_invitees",
+    }
+    assert client.post(url, form).status_code == 302
+    assert Assignment.objects.get().opens_at == datetime(2018, 12, 6, 8, 0, tzinfo=ZONE)
+    body = client.get(url).content.decode()
+    assert "datetime-local" not in body
+    assert 'name="opens_at" value="06/12/2018 08:00"' in body
+    assert 'name="due_at" value="20/12/2018 17:00"' in body

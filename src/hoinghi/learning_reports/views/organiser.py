@@ -29,8 +29,12 @@ from hoinghi.learning_reports.models import (
 from hoinghi.learning_reports.services.marking import may_allocate
 
 REPORTS_PER_PAGE = 100
-LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"]
+# Typed dd/mm/yyyy HH:MM as the conference's form: a browser's datetime-local picker shows the
+# order of the browser's own locale (mm/dd/yyyy on an English one), not the Vietnamese order.
+LOCAL = forms.DateTimeInput(
+    format="%d/%m/%Y %H:%M", attrs={"placeholder": "06/12/2018 08:00", "autocomplete": "off"}
+)
+LOCAL_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"]
 
 
 class AssignmentForm(forms.Form):

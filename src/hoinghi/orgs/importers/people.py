@@ -175,7 +175,7 @@ class _Matcher:
     def _error(self, row: PersonRow, key: str, code, value: str, candidates=()) -> None:
         column = self.columns.get(key) or self.columns["given_name"]
         if code == ImportRowErrorCode.OUTSIDE_SCOPE:
-            message = _("Cán bộ “%(code)s” thuộc đơn vị nằm ngoài phạm vi bạn được nhập dữ liệu.")
+            message = _("Cán bộ “%(code)s” thuộc đơn vị nằm ngoài phạm vi được giao nhập dữ liệu.")
             self.errors.add(row.row, column, code, message, value, code=value)
         else:
             message = _(

@@ -215,7 +215,7 @@ def _unit(cells: _Cells, units: Units, key: str, text: str, scope_path: str):
         cells.error(
             key,
             ImportRowErrorCode.OUTSIDE_SCOPE,
-            _("Đơn vị “%(code)s” nằm ngoài phạm vi bạn được nhập dữ liệu."),
+            _("Đơn vị “%(code)s” nằm ngoài phạm vi được giao nhập dữ liệu."),
             code=text,
         )
         return None

@@ -209,7 +209,7 @@ def _check_unit_place(
         cells.error(
             "code",
             ImportRowErrorCode.OUTSIDE_SCOPE,
-            _("Đơn vị “%(code)s” nằm ngoài phạm vi bạn được nhập dữ liệu."),
+            _("Đơn vị “%(code)s” nằm ngoài phạm vi được giao nhập dữ liệu."),
             code=row.code,
         )
         return
@@ -234,7 +234,7 @@ def _check_unit_place(
         cells.error(
             "parent",
             ImportRowErrorCode.OUTSIDE_SCOPE,
-            _("Đơn vị cấp trên “%(code)s” nằm ngoài phạm vi bạn được nhập dữ liệu."),
+            _("Đơn vị cấp trên “%(code)s” nằm ngoài phạm vi được giao nhập dữ liệu."),
             code=parent_code,
         )
 

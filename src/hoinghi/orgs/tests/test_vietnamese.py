@@ -81,3 +81,26 @@ def test_full_name_splits_and_joins():
     assert split_full_name("Nguyễn Thị Minh Khai") == ("Nguyễn", "Thị Minh", "Khai")
     assert split_full_name("Bình") == ("", "", "Bình")
     assert join_full_name("Nguyễn", "", "Bình") == "Nguyễn Bình"
+
+
+PLACES_IN_ORDER = ["Ả", "An Giang", "Bà Rịa", "Bắc Giang", "Đà Nẵng", "Điện Biên"]
+
+
+def test_place_names_sort_in_vietnamese_order_not_by_code_points():
+    shuffled = ["Điện Biên", "Bắc Giang", "Đà Nẵng", "An Giang", "Bà Rịa", "Ả"]
+    assert sorted(shuffled) != PLACES_IN_ORDER  # code points put "Ả" and "Đ" after "B", "Điện" before "Đà"
+    assert sorted(shuffled, key=sort_key) == PLACES_IN_ORDER
+
+
+@pytest.mark.django_db
+def test_provinces_for_the_filters_are_in_vietnamese_order():
+    from hoinghi.orgs.selectors import province_list
+    from hoinghi.orgs.tests.factories import ProvinceFactory
+
+    for code, name in zip(
+        ["11", "01", "48", "24", "89", "77"],
+        ["Điện Biên", "Ả", "Đà Nẵng", "Bắc Giang", "An Giang", "Bà Rịa"],
+        strict=True,
+    ):
+        ProvinceFactory(code=code, name=f"Tỉnh {name}", short_name=name)
+    assert [province.short_name for province in province_list()] == PLACES_IN_ORDER

@@ -27,3 +27,27 @@ def test_a_reporter_enters_a_value_and_sees_it_on_the_dashboard(
     phone.goto(f"{live_server.url}/chi-tieu/nhap/{dataset}/{small_tree.grassroots_a.pk}/{period}/")
     assert phone.input_value('[name="v-enterprises"]') == "2"
     screenshot(phone, "resolutions-entry-phone")
+
+
+def test_the_dashboard_draws_its_charts_and_map_under_the_csp(
+    page_for, live_server, small_tree, reporting, reporter, enter
+):
+    for period in (reporting.last_year, reporting.year):
+        enter(small_tree.grassroots_a, {"admitted": 4, "enterprises": 4, "agreements:A": 1}, period)
+        enter(small_tree.grassroots_b, {"admitted": 6, "enterprises": 6, "agreements:A": 4}, period)
+    for unit, (lat, lon) in ((small_tree.hanoi, (21.03, 105.85)), (small_tree.hcm, (10.78, 106.70))):
+        unit.province.latitude, unit.province.longitude = lat, lon
+        unit.province.save()
+    page = page_for(reporter(small_tree.national))
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/chi-tieu/don-vi/{small_tree.national.pk}/?xep=agreements-a")
+    page.wait_for_selector(".trend-chart canvas")
+    assert page.locator(".trend-chart canvas").count() == 3  # a chart per indicator
+    page.wait_for_selector("#ranking canvas")
+    page.wait_for_selector("#indicator-map .leaflet-interactive")  # Hà Nội's and HCM's markers
+    assert page.locator("#indicator-map path.leaflet-interactive").count() == 2
+    row = page.locator("tr[data-code='new-members']")
+    assert "đúng tiến độ" in row.inner_text() or "chậm tiến độ" in row.inner_text()
+    assert errors == []
+    screenshot(page, "resolutions-dashboard-charts")

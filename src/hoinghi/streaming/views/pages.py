@@ -27,7 +27,7 @@ from hoinghi.core.forms import add_domain_error
 from hoinghi.core.permissions import can
 from hoinghi.streaming import selectors, services
 from hoinghi.streaming.errors import StreamError
-from hoinghi.streaming.models import Chapter, Recording, StreamSource
+from hoinghi.streaming.models import Chapter, Recording, Stream, StreamSource
 
 WATCHABLE = (ConferenceStatus.INVITATIONS_ISSUED, ConferenceStatus.LIVE)
 
@@ -149,6 +149,13 @@ def watch_public(request, conference_id: int):
 # --- Organisers ---------------------------------------------------------------------------------------
 
 
+# dd/mm/yyyy HH:MM typed, as on the conference's form: a datetime-local picker would show the
+# order of the browser's locale (mm/dd/yyyy on an English one).
+REHEARSAL_INPUT = forms.DateTimeInput(
+    format="%d/%m/%Y %H:%M", attrs={"placeholder": "06/12/2018 08:00", "autocomplete": "off"}
+)
+
+
 class StreamSettingsForm(forms.Form):
     source = forms.ChoiceField(label=gettext_lazy("Nguồn tín hiệu"), choices=StreamSource.choices)
     external_url = forms.URLField(label=gettext_lazy("Địa chỉ HLS bên ngoài (.m3u8)"), required=False)
@@ -156,14 +163,14 @@ class StreamSettingsForm(forms.Form):
     rehearsal_starts_at = forms.DateTimeField(
         label=gettext_lazy("Phát thử từ"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=REHEARSAL_INPUT,
+        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"],
     )
     rehearsal_ends_at = forms.DateTimeField(
         label=gettext_lazy("đến"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=REHEARSAL_INPUT,
+        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"],
     )
 
 
@@ -190,10 +197,23 @@ def format_offset(seconds: float | None) -> str:
     return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
+def _media_state(stream) -> selectors.MediaServerState | None:
+    """Our media server's state, checked, where the conference plays from it (not from a
+    broadcaster's HLS)."""
+    if stream is not None and stream.source == StreamSource.EXTERNAL:
+        return None
+    return selectors.media_server_state()
+
+
 def _manage_context(request, conference) -> dict:
-    stream = services.stream_ensure(conference=conference)
+    """What the stream page shows. A read: a conference whose stream was never made is shown
+    with the defaults and a button that makes it (a GET changes nothing)."""
+    stored = selectors.stream_of(conference)
+    stream = stored or Stream(conference=conference)
     may_change = can(request.user, "streaming.manage", conference)
-    recordings = list(stream.recordings.prefetch_related("chapters__item").order_by("-started_at"))
+    recordings = (
+        list(stream.recordings.prefetch_related("chapters__item").order_by("-started_at")) if stored else []
+    )
     for recording in recordings:
         recording.duration_text = format_offset(recording.duration)
         recording.download = selectors.recording_url(recording) if recording.status == "ready" else ""
@@ -215,17 +235,19 @@ def _manage_context(request, conference) -> dict:
         "stream": stream,
         "tab": "stream",
         "may_change": may_change,
-        "key": services.current_key(stream) if may_change else None,
-        "keys": stream.keys.all()[:10] if may_change else [],
+        "is_made": stored is not None,
+        "key": selectors.stream_key_current(stored) if may_change else None,
+        "keys": stream.keys.all()[:10] if may_change and stored else [],
         "publish_server": settings.STREAM_PUBLISH_URL,
-        "events": stream.events.select_related("key")[:30],
+        "events": stream.events.select_related("key")[:30] if stored else [],
         "recordings": recordings,
         "form": StreamSettingsForm(initial=initial),
         "summary": selectors.stream_summary(conference=conference),
+        "media": _media_state(stream),
         "player": _live_player(request, conference=conference, report="", report_url="")
         or render_to_string(
             "streaming/_player.html",
-            {"source": _player_source(request, stream), "stream": stream, "programme": "[]", "report": ""},
+            {"source": _player_source(request, stored), "stream": stream, "programme": "[]", "report": ""},
             request=request,
         ),
     }
@@ -258,7 +280,7 @@ def stream_manage(request, conference_id: int):
 def stream_status(request, conference_id: int):
     """The stream's state, refreshed by the page (htmx) every few seconds."""
     conference = conference_selectors.conference_get(actor=request.user, pk=conference_id)
-    stream = services.stream_ensure(conference=conference)
+    stream = selectors.stream_of(conference)
     return render(
         request,
         "streaming/_status.html",
@@ -266,8 +288,18 @@ def stream_status(request, conference_id: int):
             "conference": conference,
             "stream": stream,
             "summary": selectors.stream_summary(conference=conference),
+            "media": _media_state(stream),
         },
     )
+
+
+@login_required
+@require_POST
+def stream_create(request, conference_id: int):
+    conference = conference_selectors.conference_get(actor=request.user, pk=conference_id)
+    services.stream_create(actor=request.user, conference=conference)
+    messages.success(request, _("Đã tạo luồng phát và khóa phát đầu tiên."))
+    return redirect("streaming:manage", conference.pk)
 
 
 @login_required

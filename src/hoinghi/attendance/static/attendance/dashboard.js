@@ -22,7 +22,7 @@
     live: gettext("Trực tiếp"),
     polling: gettext("Dự phòng: cập nhật 5 giây một lần"),
     down: gettext("Mất kết nối máy chủ — đang thử lại"),
-    forbidden: gettext("Bạn không có quyền xem bảng theo dõi này."),
+    forbidden: gettext("Tài khoản này không có quyền xem bảng theo dõi."),
     updated: gettext("Cập nhật lúc"),
     since: gettext("từ"),
     present: gettext("có mặt"),
@@ -60,8 +60,10 @@
   const COLORS = { online: "#1f7a3a", silent: "#d98b00", offline: "#b3191f", never: "#8b94a3" };
   const number = new Intl.NumberFormat("vi-VN");
   const percent = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 1 });
-  const clock = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-  const hm = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false });
+  // In the conference's zone (the server says which), whatever the screen's clock is set to.
+  const timeZone = CONFIG.time_zone || "Asia/Ho_Chi_Minh";
+  const clock = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZone });
+  const hm = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone });
 
   let last = null; // the snapshot on screen
   let socket = null;
@@ -109,7 +111,11 @@
       if (!(key in values)) return;
       node.textContent = typeof values[key] === "number" ? fmt(values[key]) : values[key];
     });
-    $("present-meter").style.width = Math.min(100, pct(totals.present, totals.invited)).toFixed(2) + "%";
+    const meter = $("present-meter");
+    meter.style.width = Math.min(100, pct(totals.present, totals.invited)).toFixed(2) + "%";
+    const full = totals.invited > 0 && totals.present >= totals.invited;
+    meter.toggleAttribute("data-full", full);
+    $("present-percent").toggleAttribute("data-full", full);
     $("kpi-present-sub").replaceChildren(
       el("span", {}, L10N.checked_in + " ", el("b", {}, fmt(totals.checked_in))),
       " · ",
@@ -164,7 +170,15 @@
           "li",
           { title: row.name + ": " + fmt(row.present) + "/" + fmt(row.invited) },
           el("span", { class: "hbar-label" }, row.name),
-          el("span", { class: "hbar-track" }, el("span", { class: "hbar-fill", style: "width:" + share.toFixed(2) + "%" })),
+          el(
+            "span",
+            { class: "hbar-track" },
+            el("span", {
+              class: "hbar-fill",
+              style: "width:" + Math.min(100, share).toFixed(2) + "%",
+              ...(row.invited && row.present >= row.invited ? { "data-full": "" } : {}),
+            }),
+          ),
           el("span", { class: "hbar-count" }, fmt(row.present) + "/" + fmt(row.invited)),
           el("span", { class: "hbar-pct" }, percent.format(share) + "%"),
         );

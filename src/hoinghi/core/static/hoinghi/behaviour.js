@@ -3,7 +3,10 @@
  *
  *   <form data-confirm="Xóa đơn vị này?">  asks first; "Cancel" leaves the form unsent;
  *   <select data-autosubmit>               sends its form as soon as another option is chosen;
- *   <a href="/" data-back>                 goes back a page (to its href when there is none).
+ *   <a href="/" data-back>                 goes back a page (to its href when there is none);
+ *   <button type="button" data-print>      prints the page (its print stylesheet decides what);
+ *   <button data-copy="id" data-copied="…"> copies the value of the field `id` and says so on
+ *                                          the button (the words come from the page).
  *
  * The listeners sit on the document, so rows that htmx swaps in later behave the same. The
  * confirmation listens while the event travels down (capture), before any handler of the form
@@ -29,6 +32,23 @@
     if (!field.matches("[data-autosubmit]") || !field.form) return;
     if (field.form.requestSubmit) field.form.requestSubmit();
     else field.form.submit();
+  });
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-copy]");
+    const field = button && document.getElementById(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+    } catch (error) {
+      document.execCommand("copy"); // an http:// address has no clipboard API
+    }
+    if (button.dataset.copied) button.textContent = button.dataset.copied;
   });
 
   document.addEventListener("click", (event) => {

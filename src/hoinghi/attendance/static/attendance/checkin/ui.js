@@ -101,7 +101,11 @@ export function renderLink() {
 
 export function render() {
   $("ci-present").textContent = presentCount().toLocaleString("vi-VN");
-  $("ci-invited").textContent = state.entries.length.toLocaleString("vi-VN");
+  // Until a roster is in hand (from the device's copy or the server) the count the page was
+  // drawn with stands: an empty list is not "nobody invited".
+  const invited = $("ci-invited");
+  const count = state.roster ? state.entries.length : Number(invited.dataset.server || 0);
+  invited.textContent = count.toLocaleString("vi-VN");
   const waiting = queued().length;
   $("ci-queued").textContent = waiting.toLocaleString("vi-VN");
   $("ci-queue-box").dataset.waiting = waiting ? "1" : "0";

@@ -29,7 +29,6 @@ from hoinghi.conferences.models import (
     InvitationStatus,
     Material,
     OutboxMessage,
-    OutboxStatus,
     Presenter,
 )
 from hoinghi.core.errors import NotFoundError
@@ -70,7 +69,7 @@ def point_list(*, actor, conference: Conference) -> QuerySet[BridgePoint]:
                 "invitations", filter=Q(invitations__status=InvitationStatus.ACTIVE), distinct=True
             )
         )
-        .order_by("-is_host", "level__rank", "name", "id")
+        .order_by("-is_host", "level__rank", "name_sort_key", "id")
     )
 
 
@@ -101,7 +100,7 @@ def points_without_operator(*, actor, conference: Conference) -> QuerySet[Bridge
     return (
         scope(actor, "conferences.change", points)
         .select_related("level", "unit")
-        .order_by("-is_host", "level__rank", "name", "id")
+        .order_by("-is_host", "level__rank", "name_sort_key", "id")
     )
 
 
@@ -295,10 +294,6 @@ def invitation_preview(*, actor, conference: Conference) -> Preview:
         dropping_out_sample=people(dropping_out),
         rules_matching_nobody=[rule for rule in rules if not all_matches.get(rule.pk)],
     )
-
-
-def outbox_list(*, actor, conference: Conference) -> QuerySet[OutboxMessage]:
-    return scope(actor, "conferences.view", conference.outbox.select_related("invitation__person"))
 
 
 def units_served(*, point: BridgePoint) -> QuerySet[Unit]:
@@ -560,63 +555,22 @@ def invitation_get(*, actor, conference: Conference, pk: int) -> Invitation:
     return invitation
 
 
-@dataclass
-class OutboxSummary:
-    queued: int
-    sent: int
-    failed: int
-    not_written: int  # active invitees with an address who have no message yet
-    without_email: int  # active invitees without an address: they get a printed invitation
+# What a clone copies: selectors/clone.py.
+from hoinghi.conferences.selectors.clone import ClonePlan, conference_clone_plan  # noqa: E402, F401
 
-
-def outbox_summary(*, actor, conference: Conference) -> OutboxSummary:
-    by_status = {
-        row["status"]: row["n"]
-        for row in outbox_list(actor=actor, conference=conference)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("id"))
-    }
-    active = scope(
-        actor, "conferences.view", conference.invitations.filter(status=InvitationStatus.ACTIVE)
-    ).aggregate(
-        without_email=Count("id", filter=Q(person__email="")),
-        not_written=Count(
-            "id",
-            filter=~Q(person__email="")
-            & Q(email_sent_at__isnull=True)
-            & ~Q(pk__in=OutboxMessage.objects.filter(conference=conference).values("invitation_id")),
-        ),
-    )
-    return OutboxSummary(
-        queued=by_status.get(OutboxStatus.QUEUED, 0),
-        sent=by_status.get(OutboxStatus.SENT, 0),
-        failed=by_status.get(OutboxStatus.FAILED, 0),
-        not_written=active["not_written"],
-        without_email=active["without_email"],
-    )
-
-
-def outbox_messages(
-    *, actor, conference: Conference, status: str = "", point: BridgePoint | None = None, search: str = ""
-) -> QuerySet[OutboxMessage]:
-    """The outbox, newest first, filtered as the outbox page asks."""
-    from hoinghi.orgs.vietnamese import search_terms
-
-    messages = outbox_list(actor=actor, conference=conference).select_related(
-        "invitation__person__unit", "invitation__point"
-    )
-    if status:
-        messages = messages.filter(status=status)
-    if point is not None:
-        messages = messages.filter(invitation__point=point)
-    for term in search_terms(search):
-        messages = messages.filter(Q(invitation__person__search_text__contains=term) | Q(to__icontains=term))
-    return messages.order_by("-updated_at", "-id")
-
-
-def outbox_get(*, actor, conference: Conference, pk: int) -> OutboxMessage:
-    message = outbox_list(actor=actor, conference=conference).filter(pk=pk).first()
-    if message is None:
-        raise _not_found()
-    return message
+# The outbox (e-mail) and the SMS sent to invitees: selectors/sending.py.
+from hoinghi.conferences.selectors.sending import (  # noqa: E402, F401
+    SMS_CHANNELS,
+    OutboxSummary,
+    SmsPlan,
+    SmsSummary,
+    email_recipients,
+    outbox_get,
+    outbox_list,
+    outbox_messages,
+    outbox_summary,
+    sms_list,
+    sms_plan,
+    sms_recipients,
+    sms_summary,
+)

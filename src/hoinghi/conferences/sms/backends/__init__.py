@@ -1,0 +1,1 @@
+"""SMS backends: `base.BaseSmsBackend` is the interface; console, filebased and http implement it."""
