@@ -109,3 +109,43 @@ def test_only_moderators_move_questions(issued, programme, ba_dinh_operator, mak
             services.question_item_move(actor=actor, question=question, item=programme[0])
     question.refresh_from_db()
     assert question.item is None
+
+
+def test_a_moderator_moves_a_general_question_to_an_item_from_the_page_and_back(
+    client, issued, programme, ba_dinh_operator, superuser, make_user, small_tree
+):
+    from django.urls import reverse
+
+    opening, topic_one = programme
+    question = _approved(superuser, ba_dinh_operator, issued.ba_dinh_point, "Hỏi chung về chuyên đề")
+    moderator = make_user(GrantRole.ORGANISER, small_tree.national)
+    client.force_login(moderator)
+    page = client.get(
+        reverse("attendance:question_moderation", args=[issued.conference.pk]), {"trang_thai": ""}
+    )
+    assert f'id="move-{question.pk}"' in page.content.decode()  # the control is on the page
+    url = reverse("attendance:question_moderate", args=[issued.conference.pk, question.pk])
+
+    answer = client.post(
+        url, {"action": "move", "item": topic_one.pk, "trang_thai": ""}, HTTP_HX_REQUEST="true"
+    )
+
+    assert answer.status_code == 200 and 'role="alert"' not in answer.content.decode()
+    question.refresh_from_db()
+    assert question.item == topic_one and question.status == QuestionStatus.APPROVED
+    assert _board(issued.conference, opening) == []  # now on its item's board only
+    assert _board(issued.conference, topic_one) == ["Hỏi chung về chuyên đề"]
+
+    client.post(url, {"action": "move", "item": "", "trang_thai": ""}, HTTP_HX_REQUEST="true")
+    question.refresh_from_db()
+    assert question.item is None  # general again
+
+    other = ProgrammeItem.objects.exclude(conference=issued.conference).first()
+    refused = client.post(
+        url,
+        {"action": "move", "item": 999_999 if other is None else other.pk, "trang_thai": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Mục chương trình không hợp lệ." in refused.content.decode()
+    question.refresh_from_db()
+    assert question.item is None

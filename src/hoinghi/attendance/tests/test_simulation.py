@@ -59,6 +59,19 @@ def test_replaying_the_morning_fills_the_conference_and_a_reset_forgets_it(demo,
     present = Attendance.objects.filter(conference=conference).values("person").distinct().count()
     assert present == replay.scans == CheckIn.objects.filter(conference=conference, is_simulated=True).count()
     assert PointPresence.objects.filter(point__conference=conference).exists()
+    # On the morning's clock, not the machine's: arrivals between the replay's start and the end.
+    first, last = (
+        Attendance.objects.filter(conference=conference)
+        .order_by(order)
+        .values_list("checked_in_at", flat=True)[0]
+        for order in ("checked_in_at", "-checked_in_at")
+    )
+    assert (
+        conference.starts_at - timedelta(minutes=45)
+        <= first
+        <= last
+        <= conference.starts_at + timedelta(hours=2)
+    )
 
     assert morning_reset(conference) == replay.scans
     assert not Attendance.objects.filter(conference=conference).exists()

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hoinghi.attendance import events, questions, selectors, services
-from hoinghi.attendance.errors import CheckInError
+from hoinghi.attendance.errors import CheckInError, QuestionError
 from hoinghi.attendance.models import QuestionStatus
 from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.decorators import personal_page
@@ -68,7 +68,7 @@ def _ask(request, *, point, programme, invitation=None) -> tuple[str, str, int |
             invitation=invitation,
             actor=None if invitation else request.user,
         )
-    except CheckInError as error:  # shown on the form, with the text kept
+    except (QuestionError, CheckInError) as error:  # shown on the form, with the text kept
         return error.message, text, item_id
     return "", "", item_id
 
@@ -164,6 +164,7 @@ def _moderation_list_context(conference, data, *, error: str = "") -> dict:
         "status": status,
         "item_id": item_id,
         "statuses": QuestionStatus.choices,
+        "programme": questions.programme(conference=conference),
         "error": error,
         # Read before the list: a change the list misses has a later version, which reloads it.
         "version": live.version(events.questions_topic(conference.pk)),
@@ -221,17 +222,37 @@ MODERATION_ACTIONS = {
 }
 
 
+def _move(request, conference, question) -> str:
+    """Tie the question to the programme item chosen ("" for a general question); the error to
+    show above the list, or ""."""
+    chosen = request.POST.get("item", "")
+    item = None
+    if chosen:
+        try:
+            item = questions.programme_item_get(conference=conference, pk=_int(chosen) or 0)
+        except NotFoundError:
+            return _("Mục chương trình không hợp lệ.")
+    try:
+        services.question_item_move(actor=request.user, question=question, item=item)
+    except QuestionError as error:
+        return error.message
+    return ""
+
+
 @login_required
 @require_POST
 def moderate(request, pk: int, question_pk: int):
     """One moderation action; answers with the list as filtered (htmx) or goes back to the page."""
     conference = questions.conference_for_moderation(actor=request.user, pk=pk)
     question = questions.question_get(conference=conference, pk=question_pk)
-    status = MODERATION_ACTIONS.get(request.POST.get("action", ""))
+    action = request.POST.get("action", "")
+    status = MODERATION_ACTIONS.get(action)
     answer = request.POST.get("answer", "").strip()
     error = ""
     target = None
-    if status is None:
+    if action == "move":
+        error = _move(request, conference, question)
+    elif status is None:
         error = _("Thao tác không hợp lệ.")
     elif status == QuestionStatus.ANSWERED and not answer:
         error = _("Hãy nhập nội dung trả lời.")
@@ -241,12 +262,12 @@ def moderate(request, pk: int, question_pk: int):
             target = questions.merge_target_get(conference=conference, pk=target_pk or 0, question=question)
         except NotFoundError:
             error = _("Hãy chọn câu hỏi để gộp vào.")
-    if not error:
+    if not error and status is not None:
         try:
             services.question_moderate(
                 actor=request.user, question=question, status=status, answer=answer, merged_into=target
             )
-        except CheckInError as error_raised:  # shown above the list, like the checks above
+        except QuestionError as error_raised:  # shown above the list, like the checks above
             error = error_raised.message
     if not _is_htmx(request):
         if error:
