@@ -27,3 +27,11 @@ def usernames_taken(*, prefix: str) -> set[str]:
     """Every username starting with `prefix`, for a caller choosing new ones (no actor: only the
     names it is about to make are compared with them, and none is shown)."""
     return set(User.objects.filter(username__startswith=prefix).values_list("username", flat=True))
+
+
+def users_with_person(*, ids) -> dict[int, User]:
+    """The users of `ids` by id, with their person and the person's unit (for callers choosing
+    among people the permission engine named: `core.permissions.holders`)."""
+    return {
+        user.pk: user for user in User.objects.filter(pk__in=sorted(set(ids))).select_related("person__unit")
+    }

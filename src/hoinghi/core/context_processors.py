@@ -10,12 +10,14 @@ MENU = {
     "import": "orgs.import",
     "export": "orgs.export",
     "resolutions": "resolutions.view",
+    "marking": "learning_reports.mark",
 }
 
 
 def menu(request) -> dict:
-    """`may.people`, `may.import`, `may.export`, `may.resolutions`: whether the actor may use that
-    part at all (a bridge point's operator holds none of them). Read only when a template asks."""
+    """`may.people`, `may.import`, `may.export`, `may.resolutions`, `may.marking`: whether the
+    actor may use that part at all (a bridge point's operator holds none of them). Read only
+    when a template asks."""
 
     def entries():
         user = getattr(request, "user", None)

@@ -358,6 +358,25 @@ def scope(actor, action: str, queryset: QuerySet) -> QuerySet:
     return queryset.filter(condition)
 
 
+def holders(action: str, unit_paths: Iterable[str]) -> list[tuple[str, int]]:
+    """(unit path, user id) of the active users whose grant on one of `unit_paths` itself (not
+    on an ancestor) holds `action`, sorted: who stands at those units for it, e.g. the reviewers
+    of a level to whom learning reports are allocated. Relations are not read: they confer
+    rights on objects, never on a unit."""
+    from hoinghi.accounts.models import Grant
+
+    return list(
+        Grant.objects.filter(
+            role__in=sorted(_action(action).roles),
+            unit__path__in=sorted(set(unit_paths)),
+            user__is_active=True,
+        )
+        .order_by("unit__path", "user_id")
+        .values_list("unit__path", "user_id")
+        .distinct()
+    )
+
+
 # Core's own action.
 declare(
     Action("core.view_audit", _("Xem nhật ký thao tác"), roles={GrantRole.SYSTEM_ADMIN}, view=None),

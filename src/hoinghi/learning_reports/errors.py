@@ -59,3 +59,27 @@ class NoteErrorCode(StrEnum):
 
 class NoteError(DomainError):
     """A refused save of a note taken during the programme."""
+
+
+class RubricErrorCode(StrEnum):
+    INVALID = "invalid"  # a criterion without title or levels, a level without label
+    BANDS = "bands"  # thresholds missing, repeated, out of 0–100, or not one at 0
+    IN_USE = "in_use"  # reports have been marked with the rubric already
+
+
+class RubricError(DomainError):
+    """A refused rubric or set of grade bands."""
+
+
+class MarkingErrorCode(StrEnum):
+    NO_RUBRIC = "no_rubric"  # the assignment has no criteria yet
+    NOT_OPEN = "not_open"  # the marking is done, returned or withdrawn
+    INCOMPLETE = "incomplete"  # a criterion without a chosen level
+    WRONG_LEVEL = "wrong_level"  # a level of another criterion or assignment
+    COMMENT_REQUIRED = "comment_required"  # returning a report without saying why
+    NOT_MARKED = "not_marked"  # releasing or re-allocating what cannot be
+    INELIGIBLE_REVIEWER = "ineligible_reviewer"  # outside the report's tree, its writer or under them
+
+
+class MarkingError(DomainError):
+    """A refused marking, return, allocation or release."""

@@ -4,8 +4,12 @@ Setting a conference's assignment is organising the conference: the services req
 ``conferences.change`` on it, declared by conferences. Reading reports is this app's own action:
 organisers and viewers read those of the invitees of their subtree (a report belongs to its
 writer's unit, ``Report.SCOPE_PATH``). A writer reaches their own report through their personal
-link, whose token is the credential (no grant, no account). Reviewers and marking come with the
-marking slice of issue 11.
+link, whose token is the credential (no grant, no account).
+
+Marking: a reviewer's grant on a unit lets them mark the reports of its subtree that are
+allocated to them (the allocation is the tree's: services/allocation.py); a report outside
+their subtree is not found. Organisers allocate (and re-allocate) and release results for
+their subtree.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -18,5 +22,22 @@ declare(
         _("Xem bài thu hoạch của cán bộ trong phạm vi mình"),
         roles={GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER, GrantRole.VIEWER},
         view="conferences.view",
+    ),
+    Action(
+        "learning_reports.mark",
+        _("Chấm bài thu hoạch được phân công"),
+        roles={GrantRole.REVIEWER},
+    ),
+    Action(
+        "learning_reports.allocate",
+        _("Phân công chấm bài thu hoạch"),
+        roles={GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER},
+        view="learning_reports.view_reports",
+    ),
+    Action(
+        "learning_reports.release",
+        _("Công bố kết quả chấm bài thu hoạch"),
+        roles={GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER},
+        view="learning_reports.view_reports",
     ),
 )

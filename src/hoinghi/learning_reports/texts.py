@@ -180,3 +180,30 @@ def split_into_sections(text: str, sections: list[dict]) -> dict[str, str]:
 
 def _folded(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def word_diff(old: str, new: str) -> str:
+    """What changed from `old` to `new`, word by word, as HTML: removed words in <del>, added
+    ones in <ins>, everything escaped (the texts are the writer's). Words are split on
+    whitespace and joined with one space; line breaks become <br>."""
+    from difflib import SequenceMatcher
+
+    from django.utils.html import escape
+
+    def tokens(text: str) -> list[str]:
+        return [word for line in text.splitlines() for word in [*line.split(), "\n"]][:-1] if text else []
+
+    def render(words: list[str]) -> str:
+        return " ".join(escape(word) for word in words).replace(" \n ", "<br>").replace("\n", "<br>")
+
+    before, after = tokens(old), tokens(new)
+    parts = []
+    for op, a1, a2, b1, b2 in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(render(before[a1:a2]))
+            continue
+        if a2 > a1:
+            parts.append(f"<del>{render(before[a1:a2])}</del>")
+        if b2 > b1:
+            parts.append(f"<ins>{render(after[b1:b2])}</ins>")
+    return " ".join(part for part in parts if part)

@@ -230,3 +230,16 @@ def import_job_progress(*, job: ImportJob) -> ImportProgress:
         done=state.get("done", 0),
         total=state.get("total", 0),
     )
+
+
+def current_positions(*, person_ids) -> dict[int, list[tuple[str, int]]]:
+    """Each person's current positions (no end date) as (unit path, role's sort order): the
+    lower the sort order, the higher the role. For callers comparing people's places in a chain
+    (who may mark whose learning report); no actor, nothing is shown."""
+    positions: dict[int, list[tuple[str, int]]] = {}
+    rows = Position.objects.filter(person_id__in=sorted(set(person_ids)), end_date__isnull=True).values_list(
+        "person_id", "unit__path", "role__sort_order"
+    )
+    for person_id, path, order in rows:
+        positions.setdefault(person_id, []).append((path, order))
+    return positions

@@ -57,6 +57,9 @@ MATRIX = {
     "resolutions.approve": (ORGANISERS | {R.DATA_REPORTER}, False),
     "resolutions.manage": (ORGANISERS, False),
     "learning_reports.view_reports": (VIEWERS, False),
+    "learning_reports.mark": ({R.REVIEWER}, False),
+    "learning_reports.allocate": (ORGANISERS, False),
+    "learning_reports.release": (ORGANISERS, False),
 }
 
 # Where the target sits relative to the granted unit (the Hà Nội federation).
@@ -282,6 +285,7 @@ def test_permission_calls_outside_core_are_only_can_require_scope_and_reach():
                     "declare",
                     "declare_relation",
                     "forget",
+                    "holders",
                 }
                 offenders += [f"{relative}: imports {name}" for name in sorted(extra)]
     assert offenders == [], "\n".join(offenders)

@@ -2,6 +2,14 @@
 personal link), the notes. One module per part; import from here."""
 
 from hoinghi.learning_reports.services.assignments import assignment_create, assignment_update  # noqa: F401
+from hoinghi.learning_reports.services.marking import (  # noqa: F401
+    band_thresholds,
+    marking_save,
+    report_return,
+    reports_allocate,
+    results_release,
+    rubric_maximum,
+)
 from hoinghi.learning_reports.services.notes import NOTE_MAX_CHARS, note_save  # noqa: F401
 from hoinghi.learning_reports.services.reports import (  # noqa: F401
     PLANS_MAX,
@@ -10,3 +18,4 @@ from hoinghi.learning_reports.services.reports import (  # noqa: F401
     report_submit,
     report_upload,
 )
+from hoinghi.learning_reports.services.rubric import rubric_set  # noqa: F401

@@ -24,6 +24,9 @@ FIELDS = (
     "due_at",
     "late_policy",
     "who_must_write",
+    "is_blind",
+    "has_second_marking",
+    "third_marker_gap",
 )
 _KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
 

@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.conferences.models import Invitation
-from hoinghi.core import live
+from hoinghi.core import background, live
 from hoinghi.core.models import audit
 from hoinghi.learning_reports.errors import DraftConflictError, ReportError, ReportErrorCode
+from hoinghi.learning_reports.events import topic
 from hoinghi.learning_reports.models import (
     WRITABLE_STATES,
     Assignment,
@@ -35,17 +36,13 @@ from hoinghi.learning_reports.models import (
     ReportState,
     ReportVersion,
 )
+from hoinghi.learning_reports.services.marking import report_allocate_on_submit
 from hoinghi.learning_reports.texts import document_text, split_into_sections, syllable_count
 
 SECTION_MAX_CHARS = 100_000
 SECTIONS_MAX = 20
 PLANS_MAX = 30
 PLAN_FIELDS = {"action": 2000, "deadline": 10, "measure": 500, "target_reference": 300}
-
-
-def topic(conference_id: int) -> str:
-    """The live layer's topic of a conference's reports (core.live): bumped on every submission."""
-    return f"learning_reports.{conference_id}"
 
 
 def _require_same_conference(assignment: Assignment, invitation: Invitation) -> None:
@@ -346,7 +343,9 @@ def report_submit(
     *, invitation: Invitation, assignment: Assignment, revision: int, now: datetime | None = None
 ) -> ReportVersion:
     """Submit the stored draft of `invitation`'s report: freeze it as the next `ReportVersion`
-    with its `PlanItem` rows, and mark the report submitted (late after the due date).
+    with its `PlanItem` rows, and mark the report submitted (late after the due date). The
+    report is then allocated by the tree (services/marking.py: in marking once a reviewer is
+    found) and, after commit, checked for copied text (tasks.similarity_check).
 
     `revision` is the draft the writer sees: submitting anything else is refused. The report's
     row is locked, so a double click submits once. Raises `ReportError`: `wrong_conference`,
@@ -413,5 +412,8 @@ def report_submit(
         syllables=syllables,
         is_late=is_late,
     )
+    report.assignment = assignment
+    report_allocate_on_submit(report=report)
+    background.enqueue_on_commit("hoinghi.learning_reports.tasks.similarity_check", version.pk)
     live.publish_on_commit(topic(assignment.conference_id))
     return version

@@ -84,3 +84,62 @@ def writing(small_conference, superuser) -> Writing:
 
 def sections(learned: str = "", plans: str = "") -> dict:
     return {"learned": learned or words(20), "plans": plans or words(20, "kế")}
+
+
+# --- Marking ---------------------------------------------------------------------------------------
+
+RUBRIC = [
+    {
+        "title": "Nắm được nội dung nghị quyết",
+        "levels": [
+            {"label": "Chưa nắm", "points": 0},
+            {"label": "Nắm một phần", "points": 3},
+            {"label": "Nắm vững", "points": 6},
+        ],
+    },
+    {
+        "title": "Kế hoạch cụ thể, khả thi",
+        "levels": [
+            {"label": "Chung chung", "points": 0},
+            {"label": "Cụ thể", "points": 2},
+            {"label": "Khả thi, đo được", "points": 4},
+        ],
+    },
+]
+
+
+@pytest.fixture
+def marking(writing, superuser):
+    """The writing fixture with a rubric (maximum 10 points) and the default bands."""
+    services.rubric_set(actor=superuser, assignment=writing.assignment, criteria=RUBRIC)
+    return writing
+
+
+def submit(writing: Writing, name: str, text: str = "") -> object:
+    """Save a draft for the invitee called `name` and submit it; returns the version."""
+    from hoinghi.learning_reports.models import Report
+
+    invitation = writing.invitations[name]
+    report = Report.objects.filter(assignment=writing.assignment, invitation=invitation).first()
+    saved = services.report_draft_save(
+        invitation=invitation,
+        assignment=writing.assignment,
+        revision=report.revision if report else 0,
+        sections=sections(learned=text) if text else sections(),
+        plans=[plan()],
+    )
+    return services.report_submit(
+        invitation=invitation, assignment=writing.assignment, revision=saved.revision
+    )
+
+
+def levels_for(assignment, points: list[int]) -> dict[int, int]:
+    """criterion id → the id of its level worth `points[n]` (criteria in order)."""
+    from hoinghi.learning_reports.models import Criterion
+
+    chosen = {}
+    for criterion, wanted in zip(
+        Criterion.objects.filter(assignment=assignment).order_by("order"), points, strict=True
+    ):
+        chosen[criterion.pk] = criterion.levels.get(points=wanted).pk
+    return chosen

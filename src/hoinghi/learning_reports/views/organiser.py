@@ -21,10 +21,12 @@ from hoinghi.learning_reports import selectors, services
 from hoinghi.learning_reports.models import (
     SECTION_LEARNED,
     SECTION_PLANS,
+    GradeBand,
     LatePolicy,
     ReportState,
     WhoMustWrite,
 )
+from hoinghi.learning_reports.services.marking import may_allocate
 
 REPORTS_PER_PAGE = 100
 # Typed dd/mm/yyyy HH:MM as the conference's form: a browser's datetime-local picker shows the
@@ -57,6 +59,18 @@ class AssignmentForm(forms.Form):
     who_must_write = forms.ChoiceField(
         label=gettext_lazy("Đối tượng phải viết"), choices=WhoMustWrite.choices
     )
+    is_blind = forms.BooleanField(
+        label=gettext_lazy("Chấm ẩn danh (ẩn họ tên, đơn vị người viết)"), required=False
+    )
+    has_second_marking = forms.BooleanField(
+        label=gettext_lazy("Chấm hai vòng (hai người chấm)"), required=False
+    )
+    third_marker_gap = forms.IntegerField(
+        label=gettext_lazy("Hai lượt chấm lệch quá (% điểm tối đa) thì chấm vòng ba"),
+        min_value=0,
+        max_value=100,
+        required=False,
+    )
 
     @classmethod
     def initial_from(cls, assignment) -> dict:
@@ -74,6 +88,9 @@ class AssignmentForm(forms.Form):
             "due_at": assignment.due_at,
             "late_policy": assignment.late_policy,
             "who_must_write": assignment.who_must_write,
+            "is_blind": assignment.is_blind,
+            "has_second_marking": assignment.has_second_marking,
+            "third_marker_gap": assignment.third_marker_gap,
         }
 
     def fields_for_service(self) -> dict:
@@ -95,9 +112,65 @@ class AssignmentForm(forms.Form):
                 "due_at",
                 "late_policy",
                 "who_must_write",
+                "is_blind",
+                "has_second_marking",
+                "third_marker_gap",
             )
         }
+        if fields["third_marker_gap"] is None:
+            fields["third_marker_gap"] = 15
         return {**fields, "sections": sections}
+
+
+class RubricForm(forms.Form):
+    """The rubric as text, one criterion a line: "Tiêu chí | Mức = điểm | Mức = điểm ...", and
+    the lowest percentage of the maximum for each band but the last (0)."""
+
+    criteria = forms.CharField(
+        label=gettext_lazy(
+            "Tiêu chí chấm (mỗi dòng một tiêu chí: Tên tiêu chí | Mức = điểm | Mức = điểm ...)"
+        ),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    excellent = forms.IntegerField(label=GradeBand.EXCELLENT.label, min_value=0, max_value=100)
+    good = forms.IntegerField(label=GradeBand.GOOD.label, min_value=0, max_value=100)
+    fair = forms.IntegerField(label=GradeBand.FAIR.label, min_value=0, max_value=100)
+    pass_ = forms.IntegerField(label=GradeBand.PASS.label, min_value=0, max_value=100)
+
+    @classmethod
+    def initial_from(cls, criteria, thresholds: dict[str, int]) -> dict:
+        lines = [
+            " | ".join([c.title, *(f"{level.label} = {level.points}" for level in c.level_list)])
+            for c in criteria
+        ]
+        return {
+            "criteria": "\n".join(lines),
+            "excellent": thresholds.get(GradeBand.EXCELLENT),
+            "good": thresholds.get(GradeBand.GOOD),
+            "fair": thresholds.get(GradeBand.FAIR),
+            "pass_": thresholds.get(GradeBand.PASS),
+        }
+
+    def fields_for_service(self) -> dict:
+        data = self.cleaned_data
+        criteria = []
+        for line in filter(None, map(str.strip, data["criteria"].splitlines())):
+            title, *levels = [part.strip() for part in line.split("|")]
+            parsed = []
+            for level in levels:
+                label, _sep, points = level.rpartition("=")
+                parsed.append(
+                    {"label": label.strip(), "points": int(points) if points.strip().isdigit() else -1}
+                )
+            criteria.append({"title": title, "levels": parsed})
+        bands = {
+            GradeBand.EXCELLENT: data["excellent"],
+            GradeBand.GOOD: data["good"],
+            GradeBand.FAIR: data["fair"],
+            GradeBand.PASS: data["pass_"],
+            GradeBand.FAIL: 0,
+        }
+        return {"criteria": criteria, "bands": {str(band): n for band, n in bands.items()}}
 
 
 def _initial_new(conference) -> dict:
@@ -112,6 +185,7 @@ def _initial_new(conference) -> dict:
         "due_at": starts + timedelta(days=14),
         "late_policy": LatePolicy.ACCEPT_LATE,
         "who_must_write": WhoMustWrite.PRESENT,
+        "third_marker_gap": 15,
     }
 
 
@@ -122,8 +196,28 @@ def reports_page(request, conference_id: int):
     assignment = selectors.assignment_of(conference=conference)
     may_change = can(request.user, "conferences.change", conference)
     initial = AssignmentForm.initial_from(assignment) if assignment else _initial_new(conference)
-    form = AssignmentForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    is_rubric = request.method == "POST" and request.POST.get("form") == "rubric"
+    form = AssignmentForm(
+        request.POST if request.method == "POST" and not is_rubric else None, initial=initial
+    )
+    rubric_form = None
+    if assignment is not None:
+        criteria = selectors.rubric_of(assignment=assignment)
+        thresholds = dict(services.band_thresholds(assignment=assignment))
+        rubric_form = RubricForm(
+            request.POST if is_rubric else None, initial=RubricForm.initial_from(criteria, thresholds)
+        )
+    if is_rubric and rubric_form is not None and rubric_form.is_valid():
+        try:
+            services.rubric_set(actor=request.user, assignment=assignment, **rubric_form.fields_for_service())
+        except DomainError as error:
+            if error.status != 400:
+                raise
+            add_domain_error(rubric_form, error)
+        else:
+            messages.success(request, _("Đã lưu thang điểm."))
+            return redirect("learning_reports:manage", conference_id=conference.pk)
+    elif request.method == "POST" and not is_rubric and form.is_valid():
         try:
             if assignment is None:
                 services.assignment_create(
@@ -142,7 +236,11 @@ def reports_page(request, conference_id: int):
         else:
             return redirect("learning_reports:manage", conference_id=conference.pk)
     context = {"conference": conference, "tab": "learning_reports", "assignment": assignment, "form": form}
+    context["rubric_form"] = rubric_form
     context["may_change"] = may_change
+    context["may_allocate"] = assignment is not None and may_allocate(
+        actor=request.user, assignment=assignment
+    )
     if assignment is not None:
         state = request.GET.get("trang-thai", "")
         state = state if state in ReportState.values else ""
@@ -152,7 +250,12 @@ def reports_page(request, conference_id: int):
             page=Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("trang")),
             state=state,
         )
-    return render(request, "learning_reports/manage.html", context, status=400 if form.errors else 200)
+    return render(
+        request,
+        "learning_reports/manage.html",
+        context,
+        status=400 if form.errors or (rubric_form and rubric_form.errors) else 200,
+    )
 
 
 @login_required

@@ -72,6 +72,7 @@ def _editor_context(invitation, assignment) -> dict:
         "is_past_due": timezone.now() > assignment.due_at,
         "notes": [(item, notes.get(item.pk)) for item in programme if notes.get(item.pk)],
         "upload_limit": UPLOAD_MAX_BYTES,
+        "result": selectors.writer_result(report=report),
     }
 
 

@@ -61,6 +61,11 @@ class Assignment(TimeStampedModel):
     who_must_write = models.CharField(
         _("đối tượng phải viết"), max_length=20, choices=WhoMustWrite.choices, default=WhoMustWrite.PRESENT
     )
+    # Marking (models/marking.py): the rubric and the grade bands are rows of their own.
+    is_blind = models.BooleanField(_("chấm ẩn danh"), default=False)  # name and unit hidden
+    has_second_marking = models.BooleanField(_("chấm hai vòng"), default=False)
+    # Two marks further apart than this (percentage points of the maximum) call a third marker.
+    third_marker_gap = models.PositiveSmallIntegerField(_("chênh lệch phải chấm vòng ba (%)"), default=15)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -129,6 +134,11 @@ class Report(TimeStampedModel):
     draft_saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)  # of the latest version
     is_late = models.BooleanField(_("nộp muộn"), default=False)
+    # The result (services/marking.py): the reconciled total, its band, when it was released.
+    total = models.DecimalField(_("tổng điểm"), max_digits=7, decimal_places=2, null=True, blank=True)
+    band = models.CharField(_("xếp loại"), max_length=20, blank=True)
+    marked_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("bài thu hoạch")
@@ -139,6 +149,14 @@ class Report(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(state="draft") | Q(submitted_at__isnull=False),
                 name="report_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["marked", "released"]) | Q(total__isnull=False),
+                name="report_marked_has_total",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="released") | Q(released_at__isnull=False),
+                name="report_released_has_time",
             ),
         ]
         indexes = [models.Index(fields=["assignment", "state"], name="report_assignment_state")]
