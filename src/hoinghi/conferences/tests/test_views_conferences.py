@@ -339,7 +339,9 @@ def test_a_presenter_named_without_a_title_is_printed_with_their_position(
     item = services.programme_item_create(
         actor=superuser, conference=conference, kind="topic", title="Chuyên đề 1"
     )
-    person = PersonFactory(unit=small_tree.national, family_name="Trần", middle_name="Thanh", given_name="Hải")
+    person = PersonFactory(
+        unit=small_tree.national, family_name="Trần", middle_name="Thanh", given_name="Hải"
+    )
     role = PositionRoleFactory(code="vice_president", name="Phó Chủ tịch Thường trực", sort_order=5)
     PositionFactory(person=person, unit=small_tree.national, role=role)
     _login(client, national_organiser)
