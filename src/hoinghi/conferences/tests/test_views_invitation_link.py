@@ -54,7 +54,9 @@ def test_the_organiser_opens_an_invitees_link_from_the_list_and_copies_it(
     page.locator("#invitation-link-value").wait_for()
     link = f"{live_server.url}/moi/{invitation.token}/"
     assert page.input_value("#invitation-link-value") == link
-    assert page.locator("#invitation-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    # The QR code is an image of its own request: wait for it to arrive, then that it drew.
+    page.wait_for_function("() => document.querySelector('#invitation-qr').complete", timeout=15_000)
+    assert page.locator("#invitation-qr").evaluate("img => img.naturalWidth > 0")
     page.bring_to_front()  # the clipboard takes writes from the focused page only
     page.get_by_role("button", name="Chép").click()
     page.get_by_role("button", name="Đã chép").wait_for()
