@@ -280,15 +280,24 @@ def report_upload(
     )
 
 
+def _day(text: str) -> date | None:
+    """A plan's deadline as the writer typed it: dd/mm/yyyy (the site's dates), or yyyy-mm-dd
+    (what a browser's date field and drafts saved before sent); None when it is neither."""
+    text = text.strip()
+    for parse in (lambda t: datetime.strptime(t, "%d/%m/%Y").date(), date.fromisoformat):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return None
+
+
 def _plan_items(plans: list[dict]) -> list[PlanItem]:
     items = []
     for order, plan in enumerate(plans, start=1):
         if not any(value.strip() for value in plan.values()):
             continue  # an empty row the editor left
-        try:
-            deadline = date.fromisoformat(plan["deadline"].strip())
-        except ValueError:
-            deadline = None
+        deadline = _day(plan["deadline"])
         action, measure = plan["action"].strip(), plan["measure"].strip()
         if not action or not measure or deadline is None:
             raise ReportError(

@@ -2,6 +2,7 @@
 saves by itself, survives a dropped link and a closed tab, and is submitted."""
 
 import time
+from datetime import date
 
 import pytest
 
@@ -40,11 +41,13 @@ def test_a_draft_written_offline_survives_a_closed_tab_and_is_submitted(page_for
     assert "cần 10–200" in page.text_content("#syllables")
 
     page.fill("[data-plan=action]", "Thành lập 5 công đoàn cơ sở")
-    page.fill("[data-plan=deadline]", "2019-06-30")
+    page.fill("[data-plan=deadline]", "30/06/2019")  # typed as every date of the site
     page.fill("[data-plan=measure]", "Số công đoàn cơ sở mới")
     screenshot(page, "learning-report-phone")
     page.get_by_role("button", name="Nộp bài").click()
     page.get_by_text("Đã nộp bài thu hoạch (lần 1).").wait_for(timeout=20_000)
     report = Report.objects.get()
     assert report.state == ReportState.SUBMITTED
-    assert report.versions.get().plan_items.get().action == "Thành lập 5 công đoàn cơ sở"
+    item = report.versions.get().plan_items.get()
+    assert item.action == "Thành lập 5 công đoàn cơ sở"
+    assert item.deadline == date(2019, 6, 30)

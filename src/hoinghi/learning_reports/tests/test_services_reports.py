@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -147,6 +147,17 @@ def test_an_empty_section_and_a_vague_plan_are_refused(writing):
     with pytest.raises(ReportError) as refused:
         _submit(writing, revision=2)
     assert refused.value.code == ReportErrorCode.PLAN_INVALID
+
+
+def test_a_plans_deadline_is_typed_as_the_sites_dates_dd_mm_yyyy(writing):
+    _save(
+        writing, plans=[plan(deadline="30/06/2019"), plan(action="Tổ chức tập huấn", deadline="2019-09-15")]
+    )
+    version = _submit(writing)
+    assert [item.deadline for item in version.plan_items.order_by("order")] == [
+        date(2019, 6, 30),
+        date(2019, 9, 15),  # what a browser's date field sent, in drafts saved before
+    ]
 
 
 def test_after_the_due_date_a_report_is_accepted_and_marked_late(writing):

@@ -88,7 +88,7 @@ function planFieldset(plan) {
   fieldset.append(legend);
   const fields = [
     ["action", TEXT.action, "textarea"],
-    ["deadline", TEXT.deadline, "date"],
+    ["deadline", TEXT.deadline, "day"], // typed dd/mm/yyyy, as every date of the site
     ["measure", TEXT.measure, "text"],
     ["target_reference", TEXT.target, "text"],
   ];
@@ -96,7 +96,12 @@ function planFieldset(plan) {
     const wrapper = document.createElement("label");
     wrapper.textContent = label;
     const input = document.createElement(kind === "textarea" ? "textarea" : "input");
-    if (kind !== "textarea") input.type = kind;
+    if (kind === "day") {
+      input.type = "text";
+      input.inputMode = "numeric";
+      input.placeholder = "30/06/2019";
+      input.autocomplete = "off";
+    } else if (kind !== "textarea") input.type = kind;
     else input.rows = 2;
     input.dataset.plan = name;
     input.value = plan[name] || "";
