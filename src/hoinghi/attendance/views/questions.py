@@ -154,12 +154,15 @@ def _filters(data) -> tuple[str, int | None]:
     return status, _int(data.get("muc"))
 
 
-def _moderation_list_context(conference, data, *, error: str = "") -> dict:
+def _moderation_list_context(conference, data, *, error: str = "", may_moderate: bool = True) -> dict:
+    """What the questions' list shows; the leaders' (`may_moderate` false) has no control, so no
+    merge targets are read for it."""
     status, item_id = _filters(data)
     return {
         "conference": conference,
+        "may_moderate": may_moderate,
         "questions": questions.question_list(conference=conference, status=status, item_id=item_id),
-        "targets": questions.merge_targets(conference=conference),
+        "targets": questions.merge_targets(conference=conference) if may_moderate else {},
         "counts": questions.status_counts(conference=conference, item_id=item_id),
         "status": status,
         "item_id": item_id,
@@ -171,6 +174,16 @@ def _moderation_list_context(conference, data, *, error: str = "") -> dict:
     }
 
 
+def _questions_page(request, context: dict):
+    """The questions' page, or its list alone for htmx (a filter changed, the live view said so)."""
+    page = (
+        "attendance/question_moderation_list.html"
+        if _is_htmx(request)
+        else "attendance/question_moderation.html"
+    )
+    return render(request, page, context)
+
+
 @login_required
 def moderation(request, pk: int):
     """The moderators' page: the questions (pending by default), filters, htmx actions. Who may
@@ -179,18 +192,12 @@ def moderation(request, pk: int):
     if not may_moderate:
         return redirect("attendance:question_overview", pk=conference.pk)
     context = _moderation_list_context(conference, request.GET)
-    context["programme"] = questions.programme(conference=conference)
     context["config"] = {
         "socket": f"/ws/cau-hoi/{conference.pk}/",
         "list": reverse("attendance:question_moderation", args=[conference.pk]),
         "every": FALLBACK_POLL_SECONDS * 1000,
     }
-    template = (
-        "attendance/question_moderation_list.html"
-        if _is_htmx(request)
-        else "attendance/question_moderation.html"
-    )
-    return render(request, template, context)
+    return _questions_page(request, context)
 
 
 @login_required
@@ -200,17 +207,13 @@ def overview(request, pk: int):
     conference = questions.conference_for_board(actor=request.user, pk=pk)
     data = request.GET.copy()
     data.setdefault("trang_thai", "all")
-    context = _moderation_list_context(conference, data)
-    context["programme"] = questions.programme(conference=conference)
+    context = _moderation_list_context(conference, data, may_moderate=False)
     context["config"] = {
         "socket": f"/ws/cau-hoi-xem/{conference.pk}/",
         "list": reverse("attendance:question_overview", args=[conference.pk]),
         "every": FALLBACK_POLL_SECONDS * 1000,
     }
-    template = (
-        "attendance/question_overview_list.html" if _is_htmx(request) else "attendance/question_overview.html"
-    )
-    return render(request, template, context)
+    return _questions_page(request, context)
 
 
 MODERATION_ACTIONS = {
