@@ -40,14 +40,13 @@ class OutboxSummary:
     without_email: int  # active invitees without an address: they get a printed invitation
 
 
+def _by_status(messages) -> dict[str, int]:
+    """How many messages (e-mails or SMS) are in each status."""
+    return dict(messages.order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
 def outbox_summary(*, actor, conference: Conference) -> OutboxSummary:
-    by_status = {
-        row["status"]: row["n"]
-        for row in outbox_list(actor=actor, conference=conference)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("id"))
-    }
+    by_status = _by_status(outbox_list(actor=actor, conference=conference))
     active = scope(
         actor, "conferences.view", conference.invitations.filter(status=InvitationStatus.ACTIVE)
     ).aggregate(
@@ -163,13 +162,7 @@ class SmsSummary:
 
 
 def sms_summary(*, actor, conference: Conference) -> SmsSummary:
-    by_status = {
-        row["status"]: row["n"]
-        for row in sms_list(actor=actor, conference=conference)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("id"))
-    }
+    by_status = _by_status(sms_list(actor=actor, conference=conference))
     active = scope(
         actor, "conferences.view", conference.invitations.filter(status=InvitationStatus.ACTIVE)
     ).aggregate(
