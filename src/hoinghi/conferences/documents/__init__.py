@@ -13,23 +13,8 @@ The sign-in sheet and the invitations are drawn on the canvas directly rather th
 platypus: a `Table` of 1,700 rows splits page by page in quadratic time (seconds per hundred
 rows), while measuring the rows once and drawing them costs a few milliseconds a page."""
 
-from hoinghi.conferences.documents._common import (  # noqa: F401
-    BOLD,
-    BOTTOM,
-    CONTENT_WIDTH,
-    FONT_DIR,
-    INVITATIONS_PER_PART,
-    ITALIC,
-    LEFT,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
-    REGULAR,
-    RIGHT,
-    TOP,
-    WEEKDAYS,
-    register_fonts,
-)
 from hoinghi.conferences.documents.invitations import (  # noqa: F401
+    INVITATIONS_PER_PART,  # noqa: F401
     draw_qr,
     invitations_pdf,
 )
@@ -69,4 +54,19 @@ from hoinghi.conferences.documents.signin import (  # noqa: F401
 from hoinghi.conferences.documents.spreadsheet import (  # noqa: F401
     ROSTER_COLUMNS,
     roster_xlsx,
+)
+from hoinghi.core.printing import (  # noqa: F401
+    BOLD,
+    BOTTOM,
+    CONTENT_WIDTH,
+    FONT_DIR,
+    ITALIC,
+    LEFT,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    REGULAR,
+    RIGHT,
+    TOP,
+    WEEKDAYS,
+    register_fonts,
 )

@@ -10,7 +10,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from hoinghi.conferences.documents._common import (
+from hoinghi.conferences.documents.layout import (
+    InvitationLetter,
+    _centred_lines,
+    _wrap,
+    draw_letterhead,
+    when_line,
+)
+from hoinghi.core.printing import (
     BOLD,
     BOTTOM,
     CONTENT_WIDTH,
@@ -21,13 +28,9 @@ from hoinghi.conferences.documents._common import (
     TOP,
     register_fonts,
 )
-from hoinghi.conferences.documents.layout import (
-    InvitationLetter,
-    _centred_lines,
-    _wrap,
-    draw_letterhead,
-    when_line,
-)
+
+# The invitations PDF is printed in parts: one click, one part.
+INVITATIONS_PER_PART = 500
 
 # --- Invitations ---------------------------------------------------------------------------------
 

@@ -8,16 +8,14 @@ from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from hoinghi.conferences.documents._common import (
+from hoinghi.core.printing import (  # noqa: F401
     BOTTOM,
     CONTENT_WIDTH,
+    LEFT_COLUMN,
     PAGE_WIDTH,
     REGULAR,
-    WEEKDAYS,
-)
-from hoinghi.core.printing import (  # noqa: F401
-    LEFT_COLUMN,
     RIGHT_COLUMN,
+    WEEKDAYS,
     Letterhead,
     date_line,
     draw_letterhead,

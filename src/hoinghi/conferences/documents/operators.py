@@ -11,7 +11,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from hoinghi.conferences.documents._common import (
+from hoinghi.conferences.documents.invitations import draw_qr
+from hoinghi.conferences.documents.layout import (
+    Letterhead,
+    _centred_lines,
+    _page_number,
+    _wrap,
+    draw_letterhead,
+)
+from hoinghi.core.printing import (
     BOLD,
     CONTENT_WIDTH,
     ITALIC,
@@ -21,14 +29,6 @@ from hoinghi.conferences.documents._common import (
     REGULAR,
     TOP,
     register_fonts,
-)
-from hoinghi.conferences.documents.invitations import draw_qr
-from hoinghi.conferences.documents.layout import (
-    Letterhead,
-    _centred_lines,
-    _page_number,
-    _wrap,
-    draw_letterhead,
 )
 
 OPERATOR_BLOCKS_PER_PAGE = 4

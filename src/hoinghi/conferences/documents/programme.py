@@ -11,7 +11,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from hoinghi.conferences.documents._common import (
+from hoinghi.conferences.documents.layout import ProgrammeEntry, ProgrammeSheet, draw_letterhead, when_line
+from hoinghi.core.printing import (
     BOLD,
     BOTTOM,
     CONTENT_WIDTH,
@@ -23,7 +24,6 @@ from hoinghi.conferences.documents._common import (
     TOP,
     register_fonts,
 )
-from hoinghi.conferences.documents.layout import ProgrammeEntry, ProgrammeSheet, draw_letterhead, when_line
 
 # --- Programme -----------------------------------------------------------------------------------
 

@@ -10,7 +10,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from hoinghi.conferences.documents._common import (
+from hoinghi.conferences.documents.layout import (
+    Invitee,
+    SigninSheet,
+    _centred_lines,
+    _page_number,
+    _wrap,
+    draw_letterhead,
+    when_line,
+)
+from hoinghi.core.printing import (
     BOLD,
     BOTTOM,
     CONTENT_WIDTH,
@@ -20,15 +29,6 @@ from hoinghi.conferences.documents._common import (
     REGULAR,
     TOP,
     register_fonts,
-)
-from hoinghi.conferences.documents.layout import (
-    Invitee,
-    SigninSheet,
-    _centred_lines,
-    _page_number,
-    _wrap,
-    draw_letterhead,
-    when_line,
 )
 
 # --- Sign-in sheet -------------------------------------------------------------------------------
