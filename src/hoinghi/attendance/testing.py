@@ -46,15 +46,23 @@ def database_url(connection) -> str:
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _group_cpu_seconds(group: int) -> float:
-    total = 0
+def _group_processes(group: int):
+    """The /proc entries of the live processes of process group `group`."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
-            if os.getpgid(int(entry.name)) != group:
-                continue
-            with open(f"/proc/{entry.name}/stat") as stat:
+            if os.getpgid(int(entry.name)) == group:
+                yield entry.name
+        except OSError:
+            continue  # gone meanwhile
+
+
+def _group_cpu_seconds(group: int) -> float:
+    total = 0
+    for pid in _group_processes(group):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
                 # Fields after the command's closing parenthesis: utime and stime are the 12th, 13th.
                 fields = stat.read().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
@@ -123,13 +131,9 @@ class Server:
         if self.process is None:
             return 0
         total = 0
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
+        for pid in _group_processes(self.process.pid):
             try:
-                if os.getpgid(int(entry.name)) != self.process.pid:
-                    continue
-                with open(f"/proc/{entry.name}/statm") as statm:
+                with open(f"/proc/{pid}/statm") as statm:
                     total += int(statm.read().split()[1]) * PAGE_SIZE
             except (OSError, ValueError, IndexError):
                 continue  # gone meanwhile

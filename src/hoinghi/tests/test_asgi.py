@@ -1,5 +1,6 @@
 """The HTTP side of hoinghi.asgi.application: a request's synchronous work in one thread hop."""
 
+import asyncio
 import threading
 
 import pytest
@@ -19,7 +20,7 @@ def call(path: str, *, method: str = "GET", body: bytes = b"", headers=()) -> di
     async def receive():
         if messages:
             return messages.pop(0)
-        await threading_event_never()
+        await asyncio.Event().wait()  # the client stays connected; nothing more comes
 
     async def send(message):
         sent.append(message)
@@ -42,12 +43,6 @@ def call(path: str, *, method: str = "GET", body: bytes = b"", headers=()) -> di
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return {"status": start["status"], "headers": dict(start["headers"]), "body": body, "messages": sent}
-
-
-async def threading_event_never():
-    import asyncio
-
-    await asyncio.Event().wait()
 
 
 @pytest.fixture
