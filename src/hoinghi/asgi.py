@@ -3,6 +3,7 @@
 import asyncio
 import os
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 
 import django
@@ -29,13 +30,32 @@ class OneThreadASGIHandler(ASGIHandler):
     (docs/benchmarks.md). Here the body is read on the event loop, then signal, middleware, view
     and close run in one call to the request's thread, and the answer is sent from the event loop.
 
+    The threads are kept: Django's handler runs each request in a `ThreadSensitiveContext`, which
+    starts a thread for the request and another to join it when the request ends (about a tenth
+    of a check-in's CPU). Here a request's work runs in a pool of `limit` threads made once per
+    process, which is what the context gave each request: one thread, for the whole request. Each
+    thread keeps its database connection wrapper between requests, as a WSGI server's threads do;
+    the connection itself goes back to the pool when the request finishes (`request_finished`).
+
     What this gives up: Django's handler notices a client that disconnects while an *async* view
     runs and cancels it; a synchronous view runs to the end in either handler.
     """
 
-    def __init__(self):
+    def __init__(self, *, threads: int):
         BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
+        self.threads = threads
+        self._executor: ThreadPoolExecutor | None = None
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django serves HTTP only, not {scope['type']}.")
+        await self.handle(scope, receive, send)
+
+    def _in_thread(self, function):
+        if self._executor is None:  # made in the serving process, not where the module was imported
+            self._executor = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="request")
+        return sync_to_async(function, thread_sensitive=False, executor=self._executor)
 
     async def handle(self, scope, receive, send):
         try:
@@ -43,10 +63,10 @@ class OneThreadASGIHandler(ASGIHandler):
         except RequestAborted:
             return
         with closing(body_file):
-            response = await sync_to_async(self._respond, thread_sensitive=True)(scope, body_file)
+            response = await self._in_thread(self._respond)(scope, body_file)
             await self.send_response(response, send)
             if response.streaming:
-                await sync_to_async(response.close, thread_sensitive=True)()
+                await self._in_thread(response.close)()
 
     def _respond(self, scope, body_file):
         set_script_prefix(get_script_prefix(scope))
@@ -62,12 +82,13 @@ class OneThreadASGIHandler(ASGIHandler):
         return response
 
 
-django_application = OneThreadASGIHandler()
+from django.conf import settings  # noqa: E402
+
+django_application = OneThreadASGIHandler(threads=settings.HOINGHI_MAX_CONCURRENT_REQUESTS)
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
 
 from hoinghi.routing import websocket_urlpatterns  # noqa: E402
 

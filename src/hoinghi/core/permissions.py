@@ -36,10 +36,11 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db import connections, models, router
+from django.db import models
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hoinghi.core.compiled import Compiled
 from hoinghi.core.errors import DomainError, NotFoundError
 
 
@@ -180,36 +181,23 @@ def _held_query(actor_pk: int) -> QuerySet:
     return held
 
 
-# An actor id no row has: the query of `_held_query` is compiled with it once per process, and
-# each actor's id takes its places among the parameters.
-_ANY_ACTOR = -7_340_219_023
-_COMPILED: dict[tuple, tuple[str, tuple, tuple[int, ...]]] = {}
-
-
 def _held_rows(actor_pk: int) -> list[tuple[str, str]]:
     """The rows of `_held_query(actor_pk)`.
 
     Every request reads what its actor holds, and building the UNION through the ORM cost more
     CPU than running it (about 0.5 ms of a check-in's 9: docs/benchmarks.md). Its SQL is the
-    same for every actor, so it is compiled once per database and set of relations, and run with
-    the actor's id put where the placeholder id was.
-    """
+    same for every actor: compiled once per database (`core.compiled`). Relations registered
+    later (tests) are a new shape of their own."""
     from hoinghi.accounts.models import Grant
 
-    using = router.db_for_read(Grant)
-    key = (using, tuple(sorted(RELATIONS)))
+    key = tuple(sorted(RELATIONS))
     compiled = _COMPILED.get(key)
     if compiled is None:
-        sql, params = _held_query(_ANY_ACTOR).query.get_compiler(using=using).as_sql()
-        places = tuple(n for n, value in enumerate(params) if value == _ANY_ACTOR)
-        compiled = _COMPILED[key] = (sql, tuple(params), places)
-    sql, params, places = compiled
-    bound = list(params)
-    for place in places:
-        bound[place] = actor_pk
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, bound)
-        return cursor.fetchall()
+        compiled = _COMPILED.setdefault(key, Compiled(Grant, _held_query))
+    return compiled.rows(actor_pk)
+
+
+_COMPILED: dict[tuple, Compiled] = {}
 
 
 def forget(actor) -> None:

@@ -91,6 +91,23 @@ def test_a_page_is_served_with_its_start_and_end_in_one_thread(threads, hops):
     assert threads["started"] == threads["finished"]
 
 
+def test_requests_run_in_the_process_s_kept_threads_not_a_new_one_each(threads):
+    """Django's handler starts a thread for each request (and one more to join it); here the
+    requests of a process share a pool of HOINGHI_MAX_CONCURRENT_REQUESTS threads."""
+    from django.conf import settings
+
+    before = threading.active_count()
+    for _ in range(3 * settings.HOINGHI_MAX_CONCURRENT_REQUESTS):
+        assert call("/tai-khoan/dang-nhap/")["status"] == 200
+
+    served_by = set(threads["started"])
+    assert len(threads["started"]) == 3 * settings.HOINGHI_MAX_CONCURRENT_REQUESTS
+    assert len(served_by) <= settings.HOINGHI_MAX_CONCURRENT_REQUESTS
+    names = {thread.name for thread in threading.enumerate() if thread.ident in served_by}
+    assert names and all(name.startswith("request") for name in names)
+    assert threading.active_count() <= before + settings.HOINGHI_MAX_CONCURRENT_REQUESTS
+
+
 def test_a_posted_body_reaches_the_view_and_a_refusal_is_the_vietnamese_page(threads):
     answer = call(
         "/tai-khoan/dang-nhap/",

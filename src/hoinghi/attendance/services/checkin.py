@@ -21,6 +21,7 @@ from hoinghi.attendance.models import (
     CheckInOutcome,
 )
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
+from hoinghi.core.compiled import Compiled, CompiledModels
 from hoinghi.core.permissions import require
 from hoinghi.core.tree import path_is_under
 from hoinghi.orgs.models import Person
@@ -166,9 +167,7 @@ def checkins_record(
         return []
     _validate_batch(scans)
     scans = _unique(scans)
-    stored = {
-        row.id: row for row in CheckIn.objects.filter(id__in=[scan.id for scan in scans]).only(*STORED_FIELDS)
-    }
+    stored = {row.id: row for row in _stored([scan.id for scan in scans])}
     fresh = [scan for scan in scans if scan.id not in stored]
     people = _People.load(point, fresh)
     operator = actor if getattr(actor, "pk", None) else None
@@ -197,8 +196,22 @@ def _unique(scans: list[ScanInput]) -> list[ScanInput]:
     return unique
 
 
-# What a retry is compared with (`_same_payload`); a fresh scan finds nothing.
-STORED_FIELDS = ("id", "point_id", "method", "token", "guest_name", "invitation_id", "person_id", "outcome")
+# What a retry is compared with (`_same_payload`); a fresh scan finds nothing. In the model's order
+# of fields, as `Model.from_db` reads a row.
+STORED_FIELDS = tuple(
+    field.attname
+    for field in CheckIn._meta.concrete_fields
+    if field.attname
+    in {"id", "point_id", "method", "invitation_id", "person_id", "token", "guest_name", "outcome"}
+)
+_STORED = Compiled(CheckIn, lambda ids: CheckIn.objects.filter(id__in=ids).values_list(*STORED_FIELDS))
+
+
+def _stored(ids: list[uuid.UUID]) -> list[CheckIn]:
+    """The scans of `ids` stored before (retries), with `STORED_FIELDS` only."""
+    using = router.db_for_read(CheckIn)
+    return [CheckIn.from_db(using, STORED_FIELDS, row) for row in _STORED.rows(ids)]
+
 
 # What a scan's answer and decision read of the invitation that names someone: loading only
 # these (not every column of the invitation, its person and its point) is a third of the query.
@@ -211,6 +224,22 @@ INVITATION_FIELDS = (
     "person__unit",
     "point__id",
     "point__name",
+)
+
+
+def _invitations_by_token(conference_id: int, point_id: int, tokens: list[str]):
+    present_here = Attendance.objects.filter(
+        conference_id=conference_id, point_id=point_id, person_id=OuterRef("person_id")
+    )
+    return Invitation.objects.filter(conference_id=conference_id, token__in=tokens).annotate(
+        is_present_here=Exists(present_here)
+    )
+
+
+# The QR codes' invitations (what a handheld scanner sends, one a request at the peak): compiled
+# once per number of codes, with the invitation's person and point whole.
+_BY_TOKEN = CompiledModels(
+    Invitation, _invitations_by_token, related=("person", "point"), annotations=("is_present_here",)
 )
 
 
@@ -244,7 +273,7 @@ class _People:
         )
         # Named by id, a person's unit says whether the point serves them.
         by_ids = invitations.select_related("person__unit").only(*INVITATION_FIELDS, "person__unit__path")
-        by_token = {i.token: i for i in invitations.filter(token__in=tokens)} if tokens else {}
+        by_token = {i.token: i for i in _BY_TOKEN.list(conference_id, point.pk, tokens)} if tokens else {}
         by_id = {i.pk: i for i in by_ids.filter(pk__in=invitation_ids)} if invitation_ids else {}
         by_person = {i.person_id: i for i in by_ids.filter(person_id__in=person_ids)} if person_ids else {}
         guest_ids = person_ids - set(by_person)
