@@ -1,14 +1,28 @@
 """An account with a one-time password may do nothing before its owner chooses their own."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
 from hoinghi.accounts.errors import AccountErrorCode, PasswordChangeRequiredError
 from hoinghi.core.views import error_response, wants_json
+
+
+@functools.cache
+def _open_paths(urlconf, prefix) -> tuple[str, ...]:
+    """What an account that must change its password may still reach (per URLconf, which a test
+    may set, and script prefix, which `reverse` puts in front)."""
+    return (
+        reverse("accounts:password_change", urlconf=urlconf),
+        reverse("accounts:logout", urlconf=urlconf),
+        reverse("set_language", urlconf=urlconf),
+        reverse("javascript_catalogue", args=["vi"], urlconf=urlconf).removesuffix("vi/"),  # the page's words
+        settings.STATIC_URL,
+    )
 
 
 class PasswordChangeRequiredMiddleware:
@@ -41,14 +55,7 @@ class PasswordChangeRequiredMiddleware:
         return self.get_response(request)
 
     def _must_change(self, request) -> bool:
-        open_paths = (
-            reverse("accounts:password_change"),
-            reverse("accounts:logout"),
-            reverse("set_language"),
-            reverse("javascript_catalogue", args=["vi"]).removesuffix("vi/"),  # the page's words
-            settings.STATIC_URL,
-        )
-        if request.path_info.startswith(open_paths):
+        if request.path_info.startswith(_open_paths(get_urlconf(), get_script_prefix())):
             return False
         user = request.user
         return bool(user.is_authenticated and getattr(user, "must_change_password", False))
