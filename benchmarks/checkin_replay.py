@@ -229,10 +229,12 @@ def main() -> None:
             plan = run["plan"]
             planned = sum(len(s) for s in plan.values())
             cpu_before, database_before = server.cpu_seconds(), database_cpu_seconds()
+            client_before = time.process_time()
             with PeakMemory(server) as memory:
                 outcome = asyncio.run(replay(server.url, sessions, plan, run["batch"], run.get("stop_after")))
             app_cpu = server.cpu_seconds() - cpu_before
             database_cpu = database_cpu_seconds() - database_before
+            client_cpu = time.process_time() - client_before
             present = (
                 Attendance.objects.filter(conference=scene.conference).values("person").distinct().count()
             )
@@ -256,6 +258,12 @@ def main() -> None:
                 p99_ms=round(percentile(latencies, 0.99), 1),
                 server_cpu_ms_per_request=round(app_cpu * 1000 / max(1, len(latencies)), 2),
                 database_cpu_ms_per_request=round(database_cpu * 1000 / max(1, len(latencies)), 2),
+                # The 364 devices' side, in this process: on the same two cores as the server.
+                client_cpu_ms_per_request=round(client_cpu * 1000 / max(1, len(latencies)), 2),
+                # What the machine's cores would answer with no client on them: app + database time.
+                server_capacity_requests_per_s=round(
+                    (os.cpu_count() or 1) * len(latencies) / max(1e-9, app_cpu + database_cpu)
+                ),
                 load_1min=round(os.getloadavg()[0], 2),
                 server_peak_rss_mib=memory.mib,
                 present=present,

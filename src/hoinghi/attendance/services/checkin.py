@@ -243,6 +243,31 @@ _BY_TOKEN = CompiledModels(
 )
 
 
+def _named_by_id(point: BridgePoint, invitation_ids: list[int], person_ids: set[int]):
+    """The invitations and people named by id (from the list, a search or an undo), with whether
+    each is present at the point; by id, a person's unit says whether the point serves them."""
+    conference_id = point.conference_id
+    present_here_of = Attendance.objects.filter(conference_id=conference_id, point=point)
+    invitations = (
+        Invitation.objects.filter(conference_id=conference_id)
+        .select_related("person__unit", "point")
+        .only(*INVITATION_FIELDS, "person__unit__path")
+        .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("person_id"))))
+    )
+    by_id = {i.pk: i for i in invitations.filter(pk__in=invitation_ids)} if invitation_ids else {}
+    by_person = {i.person_id: i for i in invitations.filter(person_id__in=person_ids)} if person_ids else {}
+    guest_ids = person_ids - set(by_person)
+    guests = {}
+    if guest_ids:
+        guests = {
+            person.pk: person
+            for person in Person.objects.filter(pk__in=guest_ids)
+            .select_related("unit")
+            .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("pk"))))
+        }
+    return by_id, by_person, guests
+
+
 @dataclass
 class _People:
     """Who the fresh scans of a batch name, and which of them are present at the point already.
@@ -264,30 +289,11 @@ class _People:
         tokens = [scan.token for scan in scans if scan.token]
         invitation_ids = [scan.invitation_id for scan in scans if scan.invitation_id]
         person_ids = {scan.person_id for scan in scans if scan.person_id}
-        present_here_of = Attendance.objects.filter(conference_id=conference_id, point=point)
-        invitations = (
-            Invitation.objects.filter(conference_id=conference_id)
-            .select_related("person", "point")
-            .only(*INVITATION_FIELDS)
-            .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("person_id"))))
-        )
-        # Named by id, a person's unit says whether the point serves them.
-        by_ids = invitations.select_related("person__unit").only(*INVITATION_FIELDS, "person__unit__path")
         by_token = {i.token: i for i in _BY_TOKEN.list(conference_id, point.pk, tokens)} if tokens else {}
-        by_id = {i.pk: i for i in by_ids.filter(pk__in=invitation_ids)} if invitation_ids else {}
-        by_person = {i.person_id: i for i in by_ids.filter(person_id__in=person_ids)} if person_ids else {}
-        guest_ids = person_ids - set(by_person)
-        guests = (
-            {
-                person.pk: person
-                for person in Person.objects.filter(pk__in=guest_ids)
-                .select_related("unit")
-                .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("pk"))))
-            }
-            if guest_ids
-            else {}
-        )
-        served_paths = selectors.point_served_paths(point=point) if invitation_ids or person_ids else []
+        by_id, by_person, guests, served_paths = {}, {}, {}, []
+        if invitation_ids or person_ids:  # from the list or a search: built only then
+            by_id, by_person, guests = _named_by_id(point, invitation_ids, person_ids)
+            served_paths = selectors.point_served_paths(point=point)
         present_here = {
             i.person_id
             for i in (*by_token.values(), *by_id.values(), *by_person.values())
