@@ -155,10 +155,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "HOINGHI_PG_OPTIONS", "-c random_page_cost=1.1"
     )
-    # A pool shared by the threads of the process: Django runs each synchronous request of an
-    # ASGI server in its own thread, so without a pool every concurrent request opens (and a
-    # burst of 364 check-in clients exhausts) a PostgreSQL connection. With it, a request waits
-    # for one of HOINGHI_PG_POOL_SIZE connections instead.
+    # A pool shared by the threads of the process (HOINGHI_MAX_CONCURRENT_REQUESTS of them run
+    # requests): without a pool every concurrent request opens (and a burst of 364 check-in
+    # clients exhausts) a PostgreSQL connection. With it, a request waits for one of
+    # HOINGHI_PG_POOL_SIZE connections instead.
     if _env_bool("HOINGHI_PG_POOL", default=True):
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["OPTIONS"]["pool"] = {
