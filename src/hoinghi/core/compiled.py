@@ -140,9 +140,10 @@ class Compiled:
 
 class CompiledModels:
     """Instances of `model` from a compiled query, with the foreign keys named in `related`
-    loaded as `select_related` loads them: every concrete field of each, built by
-    `Model.from_db` (the ORM's own way of making an instance from a row). The `annotations`
-    the queryset defines become attributes of each instance, as with `annotate`.
+    ("person", "person__unit": a part after its parent) loaded as `select_related` loads them:
+    every concrete field of each, built by `Model.from_db` (the ORM's own way of making an
+    instance from a row). The `annotations` the queryset defines become attributes of each
+    instance, as with `annotate`.
 
         points = CompiledModels(BridgePoint, lambda pk: BridgePoint.objects.filter(pk=pk),
                                 related=("conference", "unit"))
@@ -160,13 +161,15 @@ class CompiledModels:
         self.model = model
         self.related = tuple(related)
         self.annotations = tuple(annotations)
-        self.parts = [("", model)] + [
-            (f"{name}__", model._meta.get_field(name).related_model) for name in self.related
-        ]
-        self.names = [[field.attname for field in part._meta.concrete_fields] for _prefix, part in self.parts]
+        # (path, model) of each part, a part's parent before it: "person__unit" after "person".
+        self.parts = [("", model)]
+        for path in self.related:
+            parent_model = dict(self.parts)[path.rpartition("__")[0]]
+            self.parts.append((path, parent_model._meta.get_field(path.rpartition("__")[2]).related_model))
+        self.names = [[field.attname for field in part._meta.concrete_fields] for _path, part in self.parts]
         paths = [
-            prefix + name
-            for (prefix, _part), names in zip(self.parts, self.names, strict=True)
+            f"{path}__{name}" if path else name
+            for (path, _part), names in zip(self.parts, self.names, strict=True)
             for name in names
         ]
         paths += self.annotations
@@ -176,14 +179,16 @@ class CompiledModels:
         using = router.db_for_read(self.model)
         found = []
         for row in self.query.rows(*arguments):
-            start, made = 0, []
-            for (_prefix, part), names in zip(self.parts, self.names, strict=True):
+            start, made = 0, {}
+            for (path, part), names in zip(self.parts, self.names, strict=True):
                 values = row[start : start + len(names)]
                 start += len(names)
-                made.append(part.from_db(using, names, values) if values[0] is not None else None)
-            instance = made[0]
-            for name, related in zip(self.related, made[1:], strict=True):
-                setattr(instance, name, related)
+                made[path] = part.from_db(using, names, values) if values[0] is not None else None
+                if path:
+                    parent, _, name = path.rpartition("__")
+                    if made[parent] is not None:
+                        setattr(made[parent], name, made[path])
+            instance = made[""]
             for name, value in zip(self.annotations, row[start:], strict=True):
                 setattr(instance, name, value)
             found.append(instance)

@@ -213,52 +213,51 @@ def _stored(ids: list[uuid.UUID]) -> list[CheckIn]:
     return [CheckIn.from_db(using, STORED_FIELDS, row) for row in _STORED.rows(ids)]
 
 
-# What a scan's answer and decision read of the invitation that names someone: loading only
-# these (not every column of the invitation, its person and its point) is a third of the query.
-INVITATION_FIELDS = (
-    "id",
-    "token",
-    "status",
-    "person__id",
-    "person__full_name",
-    "person__unit",
-    "point__id",
-    "point__name",
-)
-
-
-def _invitations_by_token(conference_id: int, point_id: int, tokens: list[str]):
+def _invitations(conference_id: int, point_id: int, by: str, values: list):
+    """The conference's invitations whose `by` is among `values`, each with whether its person is
+    present at the point already."""
     present_here = Attendance.objects.filter(
         conference_id=conference_id, point_id=point_id, person_id=OuterRef("person_id")
     )
-    return Invitation.objects.filter(conference_id=conference_id, token__in=tokens).annotate(
+    return Invitation.objects.filter(conference_id=conference_id, **{f"{by}__in": values}).annotate(
         is_present_here=Exists(present_here)
     )
 
 
-# The QR codes' invitations (what a handheld scanner sends, one a request at the peak): compiled
-# once per number of codes, with the invitation's person and point whole.
-_BY_TOKEN = CompiledModels(
-    Invitation, _invitations_by_token, related=("person", "point"), annotations=("is_present_here",)
-)
+# The invitations a batch names, compiled once per number of values: by QR code (what a handheld
+# scanner sends, one a request at the peak), by invitation or by person (the list, a search, an
+# undo: there the person's unit says whether the point serves them).
+_INVITATIONS = {
+    by: CompiledModels(
+        Invitation,
+        lambda conference_id, point_id, values, by=by: _invitations(conference_id, point_id, by, values),
+        related=related,
+        annotations=("is_present_here",),
+    )
+    for by, related in (
+        ("token", ("person", "point")),
+        ("pk", ("person", "person__unit", "point")),
+        ("person_id", ("person", "person__unit", "point")),
+    )
+}
+
+
+def _invitations_by(point: BridgePoint, by: str, values: list) -> list[Invitation]:
+    return _INVITATIONS[by].list(point.conference_id, point.pk, values) if values else []
 
 
 def _named_by_id(point: BridgePoint, invitation_ids: list[int], person_ids: set[int]):
-    """The invitations and people named by id (from the list, a search or an undo), with whether
-    each is present at the point; by id, a person's unit says whether the point serves them."""
-    conference_id = point.conference_id
-    present_here_of = Attendance.objects.filter(conference_id=conference_id, point=point)
-    invitations = (
-        Invitation.objects.filter(conference_id=conference_id)
-        .select_related("person__unit", "point")
-        .only(*INVITATION_FIELDS, "person__unit__path")
-        .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("person_id"))))
-    )
-    by_id = {i.pk: i for i in invitations.filter(pk__in=invitation_ids)} if invitation_ids else {}
-    by_person = {i.person_id: i for i in invitations.filter(person_id__in=person_ids)} if person_ids else {}
+    """The invitations and people named by id, with whether each is present at the point; people
+    without an invitation (guests) by the ORM's query, built only for them."""
+    by_id = {invitation.pk: invitation for invitation in _invitations_by(point, "pk", invitation_ids)}
+    by_person = {
+        invitation.person_id: invitation
+        for invitation in _invitations_by(point, "person_id", sorted(person_ids))
+    }
     guest_ids = person_ids - set(by_person)
     guests = {}
     if guest_ids:
+        present_here_of = Attendance.objects.filter(conference_id=point.conference_id, point=point)
         guests = {
             person.pk: person
             for person in Person.objects.filter(pk__in=guest_ids)
@@ -285,11 +284,10 @@ class _People:
 
     @classmethod
     def load(cls, point: BridgePoint, scans: list[ScanInput]) -> "_People":
-        conference_id = point.conference_id
         tokens = [scan.token for scan in scans if scan.token]
         invitation_ids = [scan.invitation_id for scan in scans if scan.invitation_id]
         person_ids = {scan.person_id for scan in scans if scan.person_id}
-        by_token = {i.token: i for i in _BY_TOKEN.list(conference_id, point.pk, tokens)} if tokens else {}
+        by_token = {invitation.token: invitation for invitation in _invitations_by(point, "token", tokens)}
         by_id, by_person, guests, served_paths = {}, {}, {}, []
         if invitation_ids or person_ids:  # from the list or a search: built only then
             by_id, by_person, guests = _named_by_id(point, invitation_ids, person_ids)

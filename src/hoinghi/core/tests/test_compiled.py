@@ -118,3 +118,18 @@ def test_a_missing_related_row_is_none():
 
     assert found.parent is None and found.parent_id is None
     assert units.list(unit.pk + 10_000) == []
+
+
+def test_a_related_row_of_a_related_row_comes_too():
+    parent = UnitFactory()
+    person = PersonFactory(unit=UnitFactory(parent=parent))
+    people = CompiledModels(Person, lambda pk: Person.objects.filter(pk=pk), related=("unit", "unit__parent"))
+
+    (found,) = people.list(person.pk)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert found.unit.parent.path == parent.path
+    assert len(queries) == 0
