@@ -18,7 +18,7 @@ Only values_list querysets: the caller builds what it needs from the rows (`Mode
 
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -143,7 +143,8 @@ class CompiledModels:
     ("person", "person__unit": a part after its parent) loaded as `select_related` loads them:
     every concrete field of each, built by `Model.from_db` (the ORM's own way of making an
     instance from a row). The `annotations` the queryset defines become attributes of each
-    instance, as with `annotate`.
+    instance, as with `annotate`. `only` names the fields to load of a part ("" is the model's
+    own; its primary key always comes), the others deferred, as with `QuerySet.only`.
 
         points = CompiledModels(BridgePoint, lambda pk: BridgePoint.objects.filter(pk=pk),
                                 related=("conference", "unit"))
@@ -157,6 +158,7 @@ class CompiledModels:
         *,
         related: Sequence[str] = (),
         annotations: Sequence[str] = (),
+        only: Mapping[str, Sequence[str]] | None = None,
     ):
         self.model = model
         self.related = tuple(related)
@@ -166,7 +168,15 @@ class CompiledModels:
         for path in self.related:
             parent_model = dict(self.parts)[path.rpartition("__")[0]]
             self.parts.append((path, parent_model._meta.get_field(path.rpartition("__")[2]).related_model))
-        self.names = [[field.attname for field in part._meta.concrete_fields] for _path, part in self.parts]
+        only = only or {}
+        self.names = [
+            [
+                field.attname
+                for field in part._meta.concrete_fields
+                if path not in only or field.primary_key or field.attname in only[path]
+            ]
+            for path, part in self.parts
+        ]
         paths = [
             f"{path}__{name}" if path else name
             for (path, _part), names in zip(self.parts, self.names, strict=True)

@@ -213,6 +213,16 @@ def _stored(ids: list[uuid.UUID]) -> list[CheckIn]:
     return [CheckIn.from_db(using, STORED_FIELDS, row) for row in _STORED.rows(ids)]
 
 
+# What a scan's decision and answer read of the invitation that names someone, its person, their
+# unit and the invitation's point (the rest deferred, as `only` does).
+INVITATION_FIELDS = {
+    "": ("conference_id", "person_id", "point_id", "token", "status"),
+    "person": ("full_name", "unit_id"),
+    "person__unit": ("path",),
+    "point": ("conference_id", "name"),
+}
+
+
 def _invitations(conference_id: int, point_id: int, by: str, values: list):
     """The conference's invitations whose `by` is among `values`, each with whether its person is
     present at the point already."""
@@ -233,6 +243,7 @@ _INVITATIONS = {
         lambda conference_id, point_id, values, by=by: _invitations(conference_id, point_id, by, values),
         related=related,
         annotations=("is_present_here",),
+        only=INVITATION_FIELDS,
     )
     for by, related in (
         ("token", ("person", "point")),

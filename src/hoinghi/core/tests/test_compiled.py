@@ -133,3 +133,20 @@ def test_a_related_row_of_a_related_row_comes_too():
     with CaptureQueriesContext(connection) as queries:
         assert found.unit.parent.path == parent.path
     assert len(queries) == 0
+
+
+def test_only_loads_the_fields_named_and_defers_the_rest():
+    person = PersonFactory()
+    people = CompiledModels(
+        Person,
+        lambda pk: Person.objects.filter(pk=pk),
+        related=("unit",),
+        only={"": ("code",), "unit": ("path",)},
+    )
+
+    (found,) = people.list(person.pk)
+
+    assert found.get_deferred_fields() >= {"given_name", "family_name"}
+    assert "code" not in found.get_deferred_fields() and found.code == person.code
+    assert found.unit.path == person.unit.path and "name" in found.unit.get_deferred_fields()
+    assert found.given_name == person.given_name  # a deferred field, read when asked for
