@@ -1,8 +1,9 @@
 """The 2018 morning through the HTTP API (issue 4): 24,814 check-ins from 364 concurrent clients.
 
 The scenario is loaded with `demo_load` (scale 1); uvicorn serves it (two workers on PostgreSQL,
-Redis as cache and channel layer), and one asyncio client per bridge point, signed in as that
-point's operator, plays the point's part of `simulation.morning_plan`. Like the check-in page, a
+Redis as cache and channel layer), and one asyncio client per bridge point (`_device.Device`:
+HTTP/1.1 keep-alive by h11, lighter on the shared cores than httpx), signed in as that point's
+operator, plays the point's part of `simulation.morning_plan`. Like the check-in page, a
 client sends whatever its queue holds (at most `batch` scans) in one request and waits for the
 answer before sending again. Three runs, each on an emptied attendance:
 
@@ -19,9 +20,10 @@ answer before sending again. Three runs, each on an emptied attendance:
 Figures: check-ins per second (scans acknowledged / time from the first request to the last
 answer), requests per second, mean batch, request latency p50/p95/p99 (client side), and the
 server's peak RSS (the sum over uvicorn's process group, sampled every 100 ms), and the CPU time
-per request of the app server (uvicorn's processes) and of PostgreSQL (its processes), from
-/proc. After each run the database must hold exactly the acknowledged scans and as many people
-present, the full run 24,814, and no request may have failed. BENCH_RUNS=0,1 picks runs.
+per request of the app server (uvicorn's processes), of PostgreSQL (its processes), from /proc,
+and of the clients (this process), with what the cores would answer without the clients on them.
+After each run the database must hold exactly the acknowledged scans and as many people present,
+the full run 24,814, and no request may have failed. BENCH_RUNS=0,1 picks runs.
 """
 
 import asyncio
@@ -31,8 +33,7 @@ import time
 import uuid
 from collections import defaultdict
 
-import httpx
-
+from benchmarks._device import Device
 from benchmarks._django import percentile, report
 from benchmarks._live import PASSWORD, PeakMemory, now_iso, operator_sessions, prepare, reset, server_options
 
@@ -119,20 +120,15 @@ async def replay(url: str, sessions: dict, plan: dict, batch: int, stop_after: f
     acknowledged = [0]
     resent: list[str] = []
 
-    # Made before the clock starts: each client builds an SSL context (~15 ms), which would stall
-    # the event loop for seconds while the first requests wait for their answers to be read.
-    limits = httpx.Limits(max_connections=1)
-    clients = {
-        point_id: httpx.AsyncClient(base_url=url, timeout=120, limits=limits, **sessions[point_id])
-        for point_id in plan
-    }
+    clients = {point_id: Device(url, **sessions[point_id]) for point_id in plan}
     started = time.perf_counter()
     ended = [started]
 
     async def device(point_id: int, scans: list[tuple[float, dict]]) -> None:
         queue: list[dict] = []
         position = 0
-        async with clients[point_id] as http:
+        http = clients[point_id]
+        try:
             while position < len(scans) or queue:
                 elapsed = time.perf_counter() - started
                 if stop_after is not None and elapsed > stop_after:
@@ -146,8 +142,8 @@ async def replay(url: str, sessions: dict, plan: dict, batch: int, stop_after: f
                 sending, queue = queue[:batch], queue[batch:]
                 sent = time.perf_counter()
                 try:
-                    response = await http.post(f"/api/points/{point_id}/scans", json={"scans": sending})
-                except httpx.TransportError as error:
+                    status, answer = await http.post_json(f"/api/points/{point_id}/scans", {"scans": sending})
+                except ConnectionError as error:
                     # The server closed an idle keep-alive connection as the request left: the
                     # page keeps the scans and sends them again (same ids, so idempotent).
                     resent.append(repr(error))
@@ -158,13 +154,15 @@ async def replay(url: str, sessions: dict, plan: dict, batch: int, stop_after: f
                 sizes.append(len(sending))
                 acknowledged[0] += len(sending)
                 ended[0] = max(ended[0], answered)
-                if response.status_code != 200:
-                    errors.append(f"{response.status_code} {response.text[:200]}")
+                if status != 200:
+                    errors.append(f"{status} {str(answer)[:200]}")
                     continue
-                results = response.json()["results"]
+                results = answer["results"]
                 bad = [r for r in results if r["outcome"] not in ("present", "other_point")]
                 if len(results) != len(sending) or bad:
                     errors.append(f"unexpected results: {bad[:2]}")
+        finally:
+            await http.aclose()
 
     await asyncio.gather(*(device(point_id, scans) for point_id, scans in plan.items()))
     return {
@@ -212,7 +210,7 @@ def runs(scans, qr_scans) -> list[dict]:
 
 def main() -> None:
     scene = prepare()
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the sign-ins: not a line per request
     from django.db import connection
 
     from hoinghi.attendance.models import Attendance, CheckIn
