@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoinghi.accounts.models import User
+from hoinghi.conferences import selectors as conferences
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import can
-from hoinghi.learning_reports import selectors, services, statistics
+from hoinghi.learning_reports import documents, selectors, services, statistics
 from hoinghi.learning_reports.models import GradeBand
 from hoinghi.learning_reports.services.marking import RELEASE, may_allocate
 from hoinghi.orgs import selectors as orgs
@@ -33,20 +35,32 @@ def _unit(request, key: str = "don-vi"):
     return orgs.unit_get(actor=request.user, pk=int(value)) if value.isdigit() else None
 
 
+MISSING_SHOWN = 100  # who has not submitted, on the page; the .xlsx and the PDF list them all
+
+
+def _file(content: bytes, content_type: str, file_name: str, *, attachment: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'{"attachment" if attachment else "inline"}; filename="{file_name}"'
+    response["Cache-Control"] = "private, no-store"  # names people: nothing in between keeps a copy
+    return response
+
+
 @login_required
 def statistics_page(request, conference_id: int):
+    """The statistics of a unit (`don-vi`; none: the actor's tops) and its children, who has not
+    submitted, and the same as .xlsx or PDF (`xuat`): all three from `unit_statistics`."""
     conference, assignment = _assignment(request, conference_id)
     unit = _unit(request)
-    own, rows = statistics.unit_statistics(actor=request.user, assignment=assignment, unit=unit)
-    for row in rows:
-        row.may_release = can(request.user, RELEASE, row.unit)
+    table = statistics.unit_statistics(actor=request.user, assignment=assignment, unit=unit)
+    name = f"thong-ke-bai-thu-hoach-{conference.pk}" + (f"-{unit.pk}" if unit else "")
     if request.GET.get("xuat") == "xlsx":
-        content = statistics.statistics_xlsx(actor=request.user, assignment=assignment, unit=unit)
-        response = HttpResponse(content, content_type=XLSX_TYPE)
-        response["Content-Disposition"] = (
-            f'attachment; filename="thong-ke-bai-thu-hoach-{conference.pk}.xlsx"'
-        )
-        return response
+        return _file(statistics.statistics_xlsx(table), XLSX_TYPE, f"{name}.xlsx", attachment=True)
+    if request.GET.get("xuat") == "pdf":
+        letterhead = conferences.document_letterhead(conference=conference, day=timezone.localdate())
+        content = documents.statistics_pdf(table, letterhead=letterhead)
+        return _file(content, "application/pdf", f"{name}.pdf", attachment=False)
+    for row in table.rows:
+        row.may_release = can(request.user, RELEASE, row.unit)
     return render(
         request,
         "learning_reports/statistics.html",
@@ -56,8 +70,11 @@ def statistics_page(request, conference_id: int):
             "assignment": assignment,
             "unit": unit,
             "ancestors": orgs.unit_ancestors(actor=request.user, unit=unit) if unit else [],
-            "own": own,
-            "rows": rows,
+            "table": table,
+            "own": table.own,
+            "rows": table.rows,
+            "total": None if table.own is not None or len(table.rows) < 2 else table.total,
+            "missing": table.missing[:MISSING_SHOWN],
             "band_labels": GradeBand.labels,
             "may_allocate": may_allocate(actor=request.user, assignment=assignment),
         },
