@@ -9,8 +9,10 @@ class LearningReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from hoinghi.core import extensions
+        from hoinghi.learning_reports.services import reminders
         from hoinghi.learning_reports.views import organiser, personal
 
         # Nothing below imports this app: it fills the places the apps below it offer.
         extensions.extend("conferences.invitation_page", personal.invitation_section)
         extensions.extend("conferences.tabs", organiser.conference_tab)
+        extensions.extend("conferences.outbox_email", reminders.reminder_email, key=reminders.REMINDER_EMAIL)

@@ -108,14 +108,16 @@ class Statistics:
         return self.missing.count()
 
 
-def not_submitted(*, actor, assignment: Assignment, unit=None) -> QuerySet[Invitation]:
+def not_submitted(*, actor, assignment: Assignment, unit=None, action: str = ACTION) -> QuerySet[Invitation]:
     """The invitations whose invitee must write (`required_invitations`) and has not submitted
-    (no report, or a draft only), within what the actor may read and `unit`'s subtree; in
-    Vietnamese name order, each with `has_draft`."""
+    (no report, or a draft only), within what the actor may `action` (None: everyone, for the
+    automatic reminder) and `unit`'s subtree; in Vietnamese name order, each with `has_draft`."""
     submitted = Report.objects.filter(assignment=assignment).exclude(state=ReportState.DRAFT)
-    invitations = scope(actor, ACTION, required_invitations(assignment=assignment)).exclude(
+    invitations = required_invitations(assignment=assignment).exclude(
         pk__in=submitted.values("invitation_id")
     )
+    if actor is not None:
+        invitations = scope(actor, action, invitations)
     if unit is not None:
         invitations = invitations.filter(person__unit__path__under=unit.path)
     drafts = Report.objects.filter(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoinghi.learning_reports.views import marking, organiser, personal, results
+from hoinghi.learning_reports.views import marking, organiser, personal, reminders, results
 
 app_name = "learning_reports"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("hoi-nghi/<int:conference_id>/thong-ke/", results.statistics_page, name="statistics"),
     path("hoi-nghi/<int:conference_id>/phan-cong/", results.allocate, name="allocate"),
     path("hoi-nghi/<int:conference_id>/cong-bo/", results.release, name="release"),
+    path("hoi-nghi/<int:conference_id>/nhac-nop/", reminders.remind, name="remind"),
 ]

@@ -17,6 +17,7 @@ from hoinghi.core.permissions import can
 from hoinghi.learning_reports import documents, selectors, services, statistics
 from hoinghi.learning_reports.models import GradeBand
 from hoinghi.learning_reports.services.marking import RELEASE, may_allocate
+from hoinghi.learning_reports.services.reminders import REMIND
 from hoinghi.orgs import selectors as orgs
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,6 +62,7 @@ def statistics_page(request, conference_id: int):
         return _file(content, "application/pdf", f"{name}.pdf", attachment=False)
     for row in table.rows:
         row.may_release = can(request.user, RELEASE, row.unit)
+    remind_unit = unit or (table.rows[0].unit if len(table.rows) == 1 else None)
     return render(
         request,
         "learning_reports/statistics.html",
@@ -77,6 +79,7 @@ def statistics_page(request, conference_id: int):
             "missing": table.missing[:MISSING_SHOWN],
             "band_labels": GradeBand.labels,
             "may_allocate": may_allocate(actor=request.user, assignment=assignment),
+            "remind_unit": remind_unit if remind_unit and can(request.user, REMIND, remind_unit) else None,
         },
     )
 
