@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from hoinghi.conferences.models import Invitation
-from hoinghi.core.permissions import scope
+from hoinghi.core.permissions import Reach, reach
 from hoinghi.core.spreadsheets import xlsx_cell
 from hoinghi.learning_reports.models import Assignment, GradeBand, Report, ReportState
 from hoinghi.learning_reports.selectors import ACTION, required_invitations
@@ -42,15 +42,19 @@ class UnitFigures:
         return [self.bands.get(band, 0) for band in GradeBand.values]
 
 
-def _groups(actor, assignment: Assignment):
+def _groups(where: Reach, assignment: Assignment):
+    """The figures grouped by unit path, over what `where` reaches (`reach(actor, ACTION)`:
+    exactly `scope`'s rows, as neither model shares down its subtree)."""
     required = (
-        scope(actor, ACTION, required_invitations(assignment=assignment))
+        required_invitations(assignment=assignment)
+        .filter(where.q(Invitation))
         .order_by()
         .values_list("person__unit__path")
         .annotate(n=Count("pk"))
     )
     reports = (
-        scope(actor, ACTION, Report.objects.filter(assignment=assignment))
+        Report.objects.filter(assignment=assignment)
+        .filter(where.q(Report))
         .exclude(state=ReportState.DRAFT)
         .order_by()
         .values_list("invitation__person__unit__path", "state", "is_late", "band")
@@ -108,16 +112,20 @@ class Statistics:
         return self.missing.count()
 
 
-def not_submitted(*, actor, assignment: Assignment, unit=None, action: str = ACTION) -> QuerySet[Invitation]:
+def not_submitted(
+    *, actor, assignment: Assignment, unit=None, action: str = ACTION, where: Reach | None = None
+) -> QuerySet[Invitation]:
     """The invitations whose invitee must write (`required_invitations`) and has not submitted
-    (no report, or a draft only), within what the actor may `action` (None: everyone, for the
-    automatic reminder) and `unit`'s subtree; in Vietnamese name order, each with `has_draft`."""
+    (no report, or a draft only), within what the actor may `action` (actor None: everyone, for
+    the automatic reminder; or `where`, a live audience's reach) and `unit`'s subtree; in
+    Vietnamese name order, each with `has_draft`."""
     submitted = Report.objects.filter(assignment=assignment).exclude(state=ReportState.DRAFT)
     invitations = required_invitations(assignment=assignment).exclude(
         pk__in=submitted.values("invitation_id")
     )
-    if actor is not None:
-        invitations = scope(actor, action, invitations)
+    if where is None:
+        where = reach(actor, action) if actor is not None else Reach(everything=True)
+    invitations = invitations.filter(where.q(Invitation))
     if unit is not None:
         invitations = invitations.filter(person__unit__path__under=unit.path)
     drafts = Report.objects.filter(
@@ -130,21 +138,35 @@ def not_submitted(*, actor, assignment: Assignment, unit=None, action: str = ACT
     )
 
 
-def unit_statistics(*, actor, assignment: Assignment, unit=None) -> Statistics:
-    """The statistics of `unit` (None: the tops of the actor's subtrees) and its children, with
-    who has not submitted. Three queries for the figures, whatever the depth."""
-    if unit is None:
-        units = list(orgs.unit_grant_tops(actor=actor, action=ACTION))
-    else:
-        units = list(orgs.unit_children(actor=actor, unit=unit))
-    required, reports = _groups(actor, assignment)
-    own = _figures(unit, required, reports) if unit is not None else None
+def statistics_for(*, where: Reach, assignment: Assignment, unit, units) -> Statistics:
+    """The statistics of `unit` (None at the top) and of `units` (its rows), over what `where`
+    reaches. The page's selector below, and the live view's snapshot (live.py)."""
+    required, reports = _groups(where, assignment)
     return Statistics(
         assignment=assignment,
         unit=unit,
-        own=own,
+        own=_figures(unit, required, reports) if unit is not None else None,
         rows=[_figures(row, required, reports) for row in units],
-        missing=not_submitted(actor=actor, assignment=assignment, unit=unit),
+        missing=not_submitted(actor=None, assignment=assignment, unit=unit, where=where),
+    )
+
+
+def statistics_units(*, actor, unit=None) -> list:
+    """The rows of a unit's statistics: its children the actor sees, or without a unit the tops
+    of the actor's subtrees."""
+    if unit is None:
+        return list(orgs.unit_grant_tops(actor=actor, action=ACTION))
+    return list(orgs.unit_children(actor=actor, unit=unit))
+
+
+def unit_statistics(*, actor, assignment: Assignment, unit=None) -> Statistics:
+    """The statistics of `unit` (None: the tops of the actor's subtrees) and its children, with
+    who has not submitted. Three queries for the figures, whatever the depth."""
+    return statistics_for(
+        where=reach(actor, ACTION),
+        assignment=assignment,
+        unit=unit,
+        units=statistics_units(actor=actor, unit=unit),
     )
 
 

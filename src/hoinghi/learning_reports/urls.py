@@ -16,6 +16,7 @@ urlpatterns = [
     path("hoi-nghi/<int:conference_id>/", organiser.reports_page, name="manage"),
     path("hoi-nghi/<int:conference_id>/bai/<int:report_id>/", organiser.report_detail, name="detail"),
     path("hoi-nghi/<int:conference_id>/thong-ke/", results.statistics_page, name="statistics"),
+    path("hoi-nghi/<int:conference_id>/thong-ke/truc-tiep/", results.statistics_live, name="statistics_live"),
     path("hoi-nghi/<int:conference_id>/phan-cong/", results.allocate, name="allocate"),
     path("hoi-nghi/<int:conference_id>/cong-bo/", results.release, name="release"),
     path("hoi-nghi/<int:conference_id>/nhac-nop/", reminders.remind, name="remind"),

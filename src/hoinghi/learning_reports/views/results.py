@@ -4,17 +4,20 @@ release of results per unit."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoinghi.accounts.models import User
 from hoinghi.conferences import selectors as conferences
+from hoinghi.core import live
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import can
 from hoinghi.learning_reports import documents, selectors, services, statistics
+from hoinghi.learning_reports import live as statistics_live_view
 from hoinghi.learning_reports.models import GradeBand
 from hoinghi.learning_reports.services.marking import RELEASE, may_allocate
 from hoinghi.learning_reports.services.reminders import REMIND
@@ -79,9 +82,25 @@ def statistics_page(request, conference_id: int):
             "missing": table.missing[:MISSING_SHOWN],
             "band_labels": GradeBand.labels,
             "may_allocate": may_allocate(actor=request.user, assignment=assignment),
+            "live_config": {
+                "socket": f"/ws/bai-thu-hoach/{conference.pk}/{unit.pk if unit else 0}/",
+                "poll": reverse("learning_reports:statistics_live", args=[conference.pk])
+                + (f"?don-vi={unit.pk}" if unit else ""),
+                "every": 5000,
+            },
             "remind_unit": remind_unit if remind_unit and can(request.user, REMIND, remind_unit) else None,
         },
     )
+
+
+def statistics_live(request, conference_id: int):
+    """The live statistics' snapshot for a page whose socket is down (live.py): the very one the
+    socket would send. Outside the caller's reach, or signed out: 404."""
+    unit = request.GET.get("don-vi", "")
+    conference, audience = statistics_live_view.subscription(
+        actor=request.user, conference_id=conference_id, unit_id=int(unit) if unit.isdigit() else 0
+    )
+    return JsonResponse(live.polled_message(statistics_live_view.LIVE_VIEW, conference, audience))
 
 
 @login_required
