@@ -174,7 +174,17 @@ def _split(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     register_fonts()  # rows are measured before the document is drawn
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return (text,)
-    return tuple(simpleSplit(text, font, size, width)) or ("",)
+    lines = []
+    for line in simpleSplit(text, font, size, width) or [""]:
+        # A word wider than the column (an e-mail address) is cut where it reaches the edge.
+        while pdfmetrics.stringWidth(line, font, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and pdfmetrics.stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return tuple(lines)
 
 
 def table_columns(widths_mm: Sequence[float], titles: Sequence[str], aligns: str) -> list[Column]:

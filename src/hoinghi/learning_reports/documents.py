@@ -77,7 +77,8 @@ def statistics_pdf(statistics: Statistics, *, letterhead: Letterhead) -> bytes:
         (40, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13), figure_headers(), "lrrrrrrrrrr"
     )
     figures = [
-        table_row(figure_columns, cells, is_total=is_total) for cells, is_total in table_rows(statistics)
+        table_row(figure_columns, [cells[0], *map(_number, cells[1:])], is_total=is_total)
+        for cells, is_total in table_rows(statistics)
     ]
     person_columns = table_columns((10, 40, 50, 22, 30, 18), missing_headers(), "clllll")
     missing = [

@@ -39,7 +39,7 @@ def _unit(request, key: str = "don-vi"):
     return orgs.unit_get(actor=request.user, pk=int(value)) if value.isdigit() else None
 
 
-MISSING_SHOWN = 100  # who has not submitted, on the page; the .xlsx and the PDF list them all
+MISSING_SHOWN = 50  # who has not submitted, on the page; the .xlsx and the PDF list them all
 
 
 def _file(content: bytes, content_type: str, file_name: str, *, attachment: bool) -> HttpResponse:

@@ -18,12 +18,13 @@
     down: gettext("Mất kết nối máy chủ — đang thử lại"),
     forbidden: "",
   };
+  const number = new Intl.NumberFormat(document.documentElement.lang || "vi"); // as the page prints them
   let shown = -1; // the version drawn
 
   function fill(row, cells) {
     if (!row || !cells) return;
     row.querySelectorAll("td.n").forEach((cell, index) => {
-      const text = String(cells[index]);
+      const text = number.format(cells[index]);
       if (cell.textContent !== text) {
         cell.textContent = text;
         cell.classList.remove("changed");
@@ -45,7 +46,7 @@
     });
     fill($("statistics-own"), message.own);
     fill($("statistics-total"), message.total);
-    if (typeof message.missing === "number") $("missing-count").textContent = String(message.missing);
+    if (typeof message.missing === "number") $("missing-count").textContent = number.format(message.missing);
   }
 
   window.hoinghi.live.follow({
