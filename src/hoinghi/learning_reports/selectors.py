@@ -167,6 +167,33 @@ def notes_of(*, invitation: Invitation) -> dict[int, Note]:
     return {note.item_id: note for note in Note.objects.filter(invitation=invitation)}
 
 
+def notes_sheet(*, invitation: Invitation):
+    """What the export of the invitee's notes shows: the conference's header, and each programme
+    item they wrote something under, in the programme's order."""
+    from django.utils import timezone
+
+    from hoinghi.learning_reports.documents import NoteEntry, NotesSheet
+
+    conference = invitation.conference
+    notes = notes_of(invitation=invitation)
+    local = lambda moment: timezone.localtime(moment) if moment else None  # noqa: E731
+    entries = [
+        NoteEntry(
+            item.order, item.title, local(item.planned_start), local(item.planned_end), notes[item.pk].text
+        )
+        for item in conference.programme.order_by("order", "id")
+        if item.pk in notes and notes[item.pk].text.strip()
+    ]
+    return NotesSheet(
+        letterhead=conferences.document_letterhead(conference=conference),
+        conference_title=conference.title,
+        starts_at=timezone.localtime(conference.starts_at),
+        person=invitation.person.full_name,
+        unit=invitation.person.unit.name,
+        entries=entries,
+    )
+
+
 def writer_assignment(*, token: str) -> tuple[Invitation, Assignment]:
     """The invitation a personal token names and its conference's assignment; `NotFoundError`
     for an unknown, revoked or withdrawn token, or a conference that asks for no report."""

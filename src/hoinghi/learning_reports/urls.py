@@ -9,6 +9,7 @@ urlpatterns = [
     path("moi/<str:token>/", personal.report_write, name="write"),
     path("moi/<str:token>/nop/", personal.report_submit, name="submit"),
     path("moi/<str:token>/tai-len/", personal.report_upload, name="upload"),
+    path("moi/<str:token>/ghi-chep.<str:kind>", personal.notes_export, name="notes_export"),
     # The reviewers (views/marking.py)
     path("cham/", marking.queue, name="queue"),
     path("cham/<int:marking_id>/", marking.marking_page, name="mark"),
