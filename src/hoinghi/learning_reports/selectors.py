@@ -333,6 +333,11 @@ class WriterResult:
     return_comment: str = ""
 
     @property
+    def maximum(self) -> int:
+        """The rubric's maximum: the most points of each criterion, added."""
+        return sum(max((level.points for level in c.level_list), default=0) for c in self.rubric)
+
+    @property
     def band_label(self) -> str:
         from hoinghi.learning_reports.models import GradeBand
 
@@ -354,8 +359,17 @@ def writer_result(*, report: Report | None) -> WriterResult | None:
         .prefetch_related("scores__level")
         .order_by("round")
     )
+    rubric = rubric_of(assignment=report.assignment)
     for marking in markings:
-        marking.score_by_criterion = {score.criterion_id: score for score in marking.scores.all()}
-    return WriterResult(
-        report=report, released=True, markings=markings, rubric=rubric_of(assignment=report.assignment)
-    )
+        scores = {score.criterion_id: score for score in marking.scores.all()}
+        # (criterion, the score it got, the most it could get), in the rubric's order
+        marking.scored = [
+            (
+                criterion,
+                scores[criterion.pk],
+                max((level.points for level in criterion.level_list), default=0),
+            )
+            for criterion in rubric
+            if criterion.pk in scores
+        ]
+    return WriterResult(report=report, released=True, markings=markings, rubric=rubric)
