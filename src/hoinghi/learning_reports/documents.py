@@ -7,9 +7,6 @@ scoped to the actor) and pass them in.
 """
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +30,7 @@ from hoinghi.core.printing import (
     table_row,
     tables_pdf,
 )
+from hoinghi.learning_reports.selectors import NoteEntry, NotesSheet
 from hoinghi.learning_reports.statistics import (
     Statistics,
     figure_headers,
@@ -105,27 +103,6 @@ def statistics_pdf(statistics: Statistics, *, letterhead: Letterhead) -> bytes:
 
 
 # --- An invitee's notes (ghi chép) -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NoteEntry:
-    """One programme item and what the invitee wrote during it."""
-
-    order: int
-    title: str
-    starts: datetime | None  # local time
-    ends: datetime | None
-    text: str
-
-
-@dataclass(frozen=True)
-class NotesSheet:
-    letterhead: Letterhead  # the conference's (its organising unit, place and day)
-    conference_title: str
-    starts_at: datetime  # local time
-    person: str  # the invitee's full name
-    unit: str
-    entries: Sequence[NoteEntry]
 
 
 def notes_title() -> str:

@@ -7,7 +7,9 @@ not found, exactly like one that does not exist. A writer's reads take the invit
 token named and reach nothing else.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -19,6 +21,7 @@ from hoinghi.conferences.models import Conference, Invitation, InvitationStatus
 from hoinghi.core import extensions
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import reach, scope
+from hoinghi.core.printing import Letterhead
 from hoinghi.learning_reports.models import (
     Assignment,
     Criterion,
@@ -167,16 +170,40 @@ def notes_of(*, invitation: Invitation) -> dict[int, Note]:
     return {note.item_id: note for note in Note.objects.filter(invitation=invitation)}
 
 
-def notes_sheet(*, invitation: Invitation):
+@dataclass(frozen=True)
+class NoteEntry:
+    """One programme item and what the invitee wrote during it."""
+
+    order: int
+    title: str
+    starts: datetime | None  # local time
+    ends: datetime | None
+    text: str
+
+
+@dataclass(frozen=True)
+class NotesSheet:
+    """What the export of an invitee's notes shows (documents.notes_docx, notes_text)."""
+
+    letterhead: Letterhead  # the conference's: its organising unit, place and day
+    conference_title: str
+    starts_at: datetime  # local time
+    person: str  # the invitee's full name
+    unit: str
+    entries: Sequence[NoteEntry]
+
+
+def notes_sheet(*, invitation: Invitation) -> NotesSheet:
     """What the export of the invitee's notes shows: the conference's header, and each programme
     item they wrote something under, in the programme's order."""
     from django.utils import timezone
 
-    from hoinghi.learning_reports.documents import NoteEntry, NotesSheet
-
     conference = invitation.conference
     notes = notes_of(invitation=invitation)
-    local = lambda moment: timezone.localtime(moment) if moment else None  # noqa: E731
+
+    def local(moment):
+        return timezone.localtime(moment) if moment else None
+
     entries = [
         NoteEntry(
             item.order, item.title, local(item.planned_start), local(item.planned_end), notes[item.pk].text
