@@ -31,6 +31,8 @@ BENCHMARKS = {
     "checkin_cpu": ("benchmarks.checkin_cpu", ["postgres"]),
     "dashboard_latency": ("benchmarks.dashboard_latency", ["postgres"]),
     "dashboard_audiences": ("benchmarks.dashboard_audiences", ["postgres"]),
+    # Learning reports (issue 11): the statistics page at 25,000 reports.
+    "learning_statistics": ("benchmarks.learning_statistics", ["postgres"]),
     # Live video (issue 5): nginx-rtmp, ffmpeg and Chromium; the database only answers callbacks.
     "streaming": ("benchmarks.streaming", ["postgres"]),
 }

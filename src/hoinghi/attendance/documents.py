@@ -7,10 +7,8 @@ thousands of rows, which platypus' `Table` splits in quadratic time.
 """
 
 import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -18,29 +16,23 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from reportlab.lib.colors import black
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from hoinghi.attendance.reports import Absentee, AttendanceReport, GroupRow, PointRow
 from hoinghi.conferences.documents import (
     BOLD,
-    BOTTOM,
     CONTENT_WIDTH,
     ITALIC,
     LEFT,
     PAGE_HEIGHT,
-    PAGE_WIDTH,
     REGULAR,
     TOP,
     Letterhead,
     draw_letterhead,
-    register_fonts,
     when_line,
 )
+from hoinghi.core.printing import Column, Line, centred, table_columns, table_row, tables_pdf
 from hoinghi.core.spreadsheets import xlsx_cell
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -216,72 +208,17 @@ def report_xlsx(report: AttendanceReport, absentees: Iterable[Absentee]) -> byte
 
 # --- PDF -----------------------------------------------------------------------------------------
 
-SIZE = 8.5  # table text
-LEADING = 10.5
-PAD = 3
-HEADER_SIZE = 8.5
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    width: float
-    align: str = "left"  # left | right | centre
-
-
-@dataclass
-class _Line:
-    """One thing on a page, measured: a section title, a table's header row, or a row."""
-
-    kind: str  # "title" | "note" | "header" | "row"
-    height: float
-    cells: Sequence[Sequence[str]] = ()
-    columns: Sequence[Column] = ()
-    is_total: bool = False
-
-
-@lru_cache(maxsize=8192)  # units and points repeat down a list of thousands of absentees
-def _split(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return (text,)
-    return tuple(simpleSplit(text, font, size, width)) or ("",)
-
-
-def _row(columns: Sequence[Column], values: Sequence, *, is_total: bool = False, font=REGULAR) -> _Line:
-    cells = [
-        _split(
-            str(value) if value is not None else "", BOLD if is_total else font, SIZE, column.width - 2 * PAD
-        )
-        for column, value in zip(columns, values, strict=True)
-    ]
-    height = max(len(lines) for lines in cells) * LEADING + 2 * PAD
-    return _Line("row", height, cells, columns, is_total)
-
-
-def _header(columns: Sequence[Column]) -> _Line:
-    cells = [_split(column.title, BOLD, HEADER_SIZE, column.width - 2 * PAD) for column in columns]
-    height = max(len(lines) for lines in cells) * LEADING + 2 * PAD
-    return _Line("header", height, cells, columns)
-
-
-def _columns(widths_mm: Sequence[float], titles: Sequence[str], aligns: str) -> list[Column]:
-    """`aligns`: one letter a column, l / r / c. The last column takes what is left of the width."""
-    widths = [w * mm for w in widths_mm]
-    widths[-1] = CONTENT_WIDTH - sum(widths[:-1])
-    names = {"l": "left", "r": "right", "c": "centre"}
-    return [Column(t, w, names[a]) for t, w, a in zip(titles, widths, aligns, strict=True)]
-
 
 def _tables(
     report: AttendanceReport, absentees: Iterable[Absentee]
-) -> list[tuple[str, list[Column], list[_Line]]]:
-    point_columns = _columns(
+) -> list[tuple[str, list[Column], list[Line]]]:
+    point_columns = table_columns(
         (8, 45, 13, 12, 13, 13, 12, 27, 27),
         [_("STT"), *point_headers()],
         "clrrrrrcc",
     )
     points = [
-        _row(
+        table_row(
             point_columns,
             [
                 number,
@@ -299,7 +236,7 @@ def _tables(
     ]
     total = report.points_total
     points.append(
-        _row(
+        table_row(
             point_columns,
             [
                 "",
@@ -317,25 +254,27 @@ def _tables(
     )
 
     def groups(title: str, rows: list[GroupRow], with_total: bool):
-        columns = _columns((9, 79, 20, 20, 20, 20), [_("STT"), *group_headers(title)], "clrrrr")
+        columns = table_columns((9, 79, 20, 20, 20, 20), [_("STT"), *group_headers(title)], "clrrrr")
         lines = [
-            _row(columns, [n, g.name, g.invited, g.present, g.absent, _percent(g.rate)])
+            table_row(columns, [n, g.name, g.invited, g.present, g.absent, _percent(g.rate)])
             for n, g in enumerate(rows, start=1)
         ]
         if with_total:
             t = report.totals
             lines.append(
-                _row(columns, ["", t.name, t.invited, t.present, t.absent, _percent(t.rate)], is_total=True)
+                table_row(
+                    columns, ["", t.name, t.invited, t.present, t.absent, _percent(t.rate)], is_total=True
+                )
             )
         return columns, lines
 
-    absent_columns = _columns(
+    absent_columns = table_columns(
         (11, 46, 56, 44, 18),
         [_("STT"), _("Họ và tên"), _("Đơn vị"), _("Điểm cầu"), _("Xem lại (phút)")],
         "clllr",
     )
     absent_lines = [
-        _row(
+        table_row(
             absent_columns,
             [
                 n,
@@ -359,11 +298,11 @@ def _tables(
 
 def _heading(canvas: Canvas, report: AttendanceReport, letterhead: Letterhead) -> float:
     y = draw_letterhead(canvas, letterhead, PAGE_HEIGHT - TOP) - 12
-    y = _centred(canvas, report_title(), BOLD, 14, y)
-    y = _centred(canvas, report.conference.title, BOLD, 12, y)
-    y = _centred(canvas, when_line(report.conference.starts_at.astimezone(ZONE)), ITALIC, 11, y)
+    y = centred(canvas, report_title(), BOLD, 14, y)
+    y = centred(canvas, report.conference.title, BOLD, 12, y)
+    y = centred(canvas, when_line(report.conference.starts_at.astimezone(ZONE)), ITALIC, 11, y)
     if report.scope:
-        y = _centred(canvas, _("Phạm vi: %(units)s") % {"units": "; ".join(report.scope)}, ITALIC, 11, y)
+        y = centred(canvas, _("Phạm vi: %(units)s") % {"units": "; ".join(report.scope)}, ITALIC, 11, y)
     y -= 6
     totals = report.totals
     summary = _(
@@ -383,104 +322,15 @@ def _heading(canvas: Canvas, report: AttendanceReport, letterhead: Letterhead) -
     return y - 4
 
 
-def _centred(canvas: Canvas, text: str, font: str, size: float, y: float) -> float:
-    canvas.setFont(font, size)
-    for line in simpleSplit(text, font, size, CONTENT_WIDTH) or [""]:
-        canvas.drawCentredString(PAGE_WIDTH / 2, y, line)
-        y -= size * 1.3
-    return y
-
-
-TITLE_HEIGHT = 22
-
-
-def _paginate(tables, first_top: float) -> list[list[_Line]]:
-    """Pages of lines: a table's header is repeated at the top of every page it continues on,
-    and a section title is never left alone at the foot of a page."""
-    pages: list[list[_Line]] = [[]]
-    room = first_top - BOTTOM
-    for title, columns, rows in tables:
-        header = _header(columns)
-        first = rows[0].height if rows else 0
-        if room < TITLE_HEIGHT + header.height + first and pages[-1]:
-            pages.append([])
-            room = PAGE_HEIGHT - TOP - BOTTOM
-        pages[-1] += [_Line("title", TITLE_HEIGHT, [[title]]), header]
-        room -= TITLE_HEIGHT + header.height
-        if not rows:
-            pages[-1].append(_Line("note", 16, [[_("Không có.")]]))
-            room -= 16
-        for row in rows:
-            if row.height > room:
-                pages.append([header])
-                room = PAGE_HEIGHT - TOP - BOTTOM - header.height
-            pages[-1].append(row)
-            room -= row.height
-        room -= 6
-        pages[-1].append(_Line("gap", 6))
-    return pages
-
-
-def _draw_line(canvas: Canvas, line: _Line, y: float) -> None:
-    if line.kind == "title":
-        canvas.setFont(BOLD, 11.5)
-        canvas.drawString(LEFT, y - 15, line.cells[0][0])
-        return
-    if line.kind == "note":
-        canvas.setFont(ITALIC, 10)
-        canvas.drawString(LEFT + PAD, y - 12, line.cells[0][0])
-        return
-    if line.kind == "gap":
-        return
-    is_header = line.kind == "header"
-    if is_header or line.is_total:
-        canvas.setFillGray(0.92 if is_header else 0.96)
-        canvas.rect(LEFT, y - line.height, CONTENT_WIDTH, line.height, stroke=0, fill=1)
-        canvas.setFillColor(black)
-    canvas.setLineWidth(0.5)
-    canvas.rect(LEFT, y - line.height, CONTENT_WIDTH, line.height, stroke=1, fill=0)
-    canvas.setFont(BOLD if is_header or line.is_total else REGULAR, SIZE)
-    x = LEFT
-    for index, (column, lines) in enumerate(zip(line.columns, line.cells, strict=True)):
-        if index:
-            canvas.line(x, y, x, y - line.height)
-        baseline = y - PAD - SIZE + 0.5
-        for text in lines:
-            if is_header or column.align == "centre":
-                canvas.drawCentredString(x + column.width / 2, baseline, text)
-            elif column.align == "right":
-                canvas.drawRightString(x + column.width - PAD, baseline, text)
-            else:
-                canvas.drawString(x + PAD, baseline, text)
-            baseline -= LEADING
-        x += column.width
-
-
 def report_pdf(report: AttendanceReport, absentees: Iterable[Absentee], *, letterhead: Letterhead) -> bytes:
     """The report on A4: the official header, the title, the conference, the totals, then the four
     tables with their header rows repeated on every page, and 'Trang x/y' at the foot."""
-    register_fonts()
-    tables = _tables(report, absentees)
-    scratch = Canvas(io.BytesIO())  # measure the heading once, to know where the tables start
-    pages = _paginate(tables, _heading(scratch, report, letterhead))
-    output = io.BytesIO()
-    canvas = Canvas(output, pagesize=A4, pageCompression=1, initialFontName=REGULAR)
-    canvas.setTitle(f"{report_title()} — {report.conference.title}")
-    canvas.setAuthor(letterhead.issuer)
-    for number, page in enumerate(pages, start=1):
-        y = _heading(canvas, report, letterhead) if number == 1 else PAGE_HEIGHT - TOP
-        for line in page:
-            _draw_line(canvas, line, y)
-            y -= line.height
-        canvas.setFont(REGULAR, 9)
-        canvas.drawCentredString(
-            PAGE_WIDTH / 2,
-            BOTTOM - 8 * mm,
-            _("Trang %(page)s/%(pages)s") % {"page": number, "pages": len(pages)},
-        )
-        canvas.showPage()
-    canvas.save()
-    return output.getvalue()
+    return tables_pdf(
+        heading=lambda canvas: _heading(canvas, report, letterhead),
+        tables=_tables(report, absentees),
+        title=f"{report_title()} — {report.conference.title}",
+        author=letterhead.issuer,
+    )
 
 
 # --- Not yet arrived, per point -------------------------------------------------------------------

@@ -19,3 +19,9 @@ class ConferencesConfig(AppConfig):
             "conferences.tabs",
             signature="(request, *, conference, tab) -> HTML or '': a link in the conference's tab bar",
         )
+        extensions.declare(
+            "conferences.outbox_email",
+            signature="(message: OutboxMessage) -> EmailMultiAlternatives: the e-mail of a queued message "
+            "of the kind it is keyed by",
+            keyed=True,
+        )

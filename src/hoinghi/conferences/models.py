@@ -400,13 +400,20 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Gửi lỗi")
 
 
+# The kind of the invitation e-mails; the apps built on conferences queue others (a learning
+# report's reminder) and say how each is written (the "conferences.outbox_email" point).
+INVITATION_EMAIL = "invitation"
+
+
 class OutboxMessage(TimeStampedModel):
-    """An e-mail the conference sends (an invitation), with what happened to it."""
+    """An e-mail the conference sends an invitee (an invitation, or another `kind`), with what
+    happened to it."""
 
     SCOPE_PATH = "invitation__person__unit__path"
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="outbox")
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=40, default=INVITATION_EMAIL)
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED)

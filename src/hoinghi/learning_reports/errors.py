@@ -83,3 +83,11 @@ class MarkingErrorCode(StrEnum):
 
 class MarkingError(DomainError):
     """A refused marking, return, allocation or release."""
+
+
+class ReminderErrorCode(StrEnum):
+    COUNT_CHANGED = "count_changed"  # confirmed for another number of recipients than now
+
+
+class ReminderError(DomainError):
+    """A refused sending of reminders."""

@@ -9,7 +9,7 @@ link, whose token is the credential (no grant, no account).
 Marking: a reviewer's grant on a unit lets them mark the reports of its subtree that are
 allocated to them (the allocation is the tree's: services/allocation.py); a report outside
 their subtree is not found. Organisers allocate (and re-allocate) and release results for
-their subtree.
+their subtree, and remind by e-mail those of it who must write and have not submitted.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,12 @@ declare(
     Action(
         "learning_reports.allocate",
         _("Phân công chấm bài thu hoạch"),
+        roles={GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER},
+        view="learning_reports.view_reports",
+    ),
+    Action(
+        "learning_reports.remind",
+        _("Nhắc cán bộ chưa nộp bài thu hoạch qua thư điện tử"),
         roles={GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER},
         view="learning_reports.view_reports",
     ),

@@ -7,7 +7,9 @@ not found, exactly like one that does not exist. A writer's reads take the invit
 token named and reach nothing else.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -19,6 +21,7 @@ from hoinghi.conferences.models import Conference, Invitation, InvitationStatus
 from hoinghi.core import extensions
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import reach, scope
+from hoinghi.core.printing import Letterhead
 from hoinghi.learning_reports.models import (
     Assignment,
     Criterion,
@@ -167,6 +170,57 @@ def notes_of(*, invitation: Invitation) -> dict[int, Note]:
     return {note.item_id: note for note in Note.objects.filter(invitation=invitation)}
 
 
+@dataclass(frozen=True)
+class NoteEntry:
+    """One programme item and what the invitee wrote during it."""
+
+    order: int
+    title: str
+    starts: datetime | None  # local time
+    ends: datetime | None
+    text: str
+
+
+@dataclass(frozen=True)
+class NotesSheet:
+    """What the export of an invitee's notes shows (documents.notes_docx, notes_text)."""
+
+    letterhead: Letterhead  # the conference's: its organising unit, place and day
+    conference_title: str
+    starts_at: datetime  # local time
+    person: str  # the invitee's full name
+    unit: str
+    entries: Sequence[NoteEntry]
+
+
+def notes_sheet(*, invitation: Invitation) -> NotesSheet:
+    """What the export of the invitee's notes shows: the conference's header, and each programme
+    item they wrote something under, in the programme's order."""
+    from django.utils import timezone
+
+    conference = invitation.conference
+    notes = notes_of(invitation=invitation)
+
+    def local(moment):
+        return timezone.localtime(moment) if moment else None
+
+    entries = [
+        NoteEntry(
+            item.order, item.title, local(item.planned_start), local(item.planned_end), notes[item.pk].text
+        )
+        for item in conference.programme.order_by("order", "id")
+        if item.pk in notes and notes[item.pk].text.strip()
+    ]
+    return NotesSheet(
+        letterhead=conferences.document_letterhead(conference=conference),
+        conference_title=conference.title,
+        starts_at=timezone.localtime(conference.starts_at),
+        person=invitation.person.full_name,
+        unit=invitation.person.unit.name,
+        entries=entries,
+    )
+
+
 def writer_assignment(*, token: str) -> tuple[Invitation, Assignment]:
     """The invitation a personal token names and its conference's assignment; `NotFoundError`
     for an unknown, revoked or withdrawn token, or a conference that asks for no report."""
@@ -306,6 +360,11 @@ class WriterResult:
     return_comment: str = ""
 
     @property
+    def maximum(self) -> int:
+        """The rubric's maximum: the most points of each criterion, added."""
+        return sum(max((level.points for level in c.level_list), default=0) for c in self.rubric)
+
+    @property
     def band_label(self) -> str:
         from hoinghi.learning_reports.models import GradeBand
 
@@ -327,8 +386,17 @@ def writer_result(*, report: Report | None) -> WriterResult | None:
         .prefetch_related("scores__level")
         .order_by("round")
     )
+    rubric = rubric_of(assignment=report.assignment)
     for marking in markings:
-        marking.score_by_criterion = {score.criterion_id: score for score in marking.scores.all()}
-    return WriterResult(
-        report=report, released=True, markings=markings, rubric=rubric_of(assignment=report.assignment)
-    )
+        scores = {score.criterion_id: score for score in marking.scores.all()}
+        # (criterion, the score it got, the most it could get), in the rubric's order
+        marking.scored = [
+            (
+                criterion,
+                scores[criterion.pk],
+                max((level.points for level in criterion.level_list), default=0),
+            )
+            for criterion in rubric
+            if criterion.pk in scores
+        ]
+    return WriterResult(report=report, released=True, markings=markings, rubric=rubric)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoinghi.learning_reports.views import marking, organiser, personal, results
+from hoinghi.learning_reports.views import marking, organiser, personal, reminders, results
 
 app_name = "learning_reports"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("moi/<str:token>/", personal.report_write, name="write"),
     path("moi/<str:token>/nop/", personal.report_submit, name="submit"),
     path("moi/<str:token>/tai-len/", personal.report_upload, name="upload"),
+    path("moi/<str:token>/ghi-chep.<str:kind>", personal.notes_export, name="notes_export"),
     # The reviewers (views/marking.py)
     path("cham/", marking.queue, name="queue"),
     path("cham/<int:marking_id>/", marking.marking_page, name="mark"),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("hoi-nghi/<int:conference_id>/", organiser.reports_page, name="manage"),
     path("hoi-nghi/<int:conference_id>/bai/<int:report_id>/", organiser.report_detail, name="detail"),
     path("hoi-nghi/<int:conference_id>/thong-ke/", results.statistics_page, name="statistics"),
+    path("hoi-nghi/<int:conference_id>/thong-ke/truc-tiep/", results.statistics_live, name="statistics_live"),
     path("hoi-nghi/<int:conference_id>/phan-cong/", results.allocate, name="allocate"),
     path("hoi-nghi/<int:conference_id>/cong-bo/", results.release, name="release"),
+    path("hoi-nghi/<int:conference_id>/nhac-nop/", reminders.remind, name="remind"),
 ]

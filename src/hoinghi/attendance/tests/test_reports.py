@@ -211,6 +211,7 @@ def test_the_pdf_repeats_its_headers_on_every_page_of_thousands_of_absentees():
     from hoinghi.attendance.reports import Absentee, AttendanceReport, GroupRow, PointRow
     from hoinghi.conferences.documents import Letterhead
     from hoinghi.conferences.models import Conference
+    from hoinghi.core.printing import paginate
 
     conference = Conference(title="Hội nghị thử", starts_at=_at(8, 0))
     report = AttendanceReport(
@@ -228,7 +229,7 @@ def test_the_pdf_repeats_its_headers_on_every_page_of_thousands_of_absentees():
     ]
     letterhead = Letterhead("Tổng Liên đoàn", "Ban Tổ chức", "Hà Nội", date(2018, 12, 6))
     content = documents.report_pdf(report, iter(absentees), letterhead=letterhead)
-    pages = documents._paginate(documents._tables(report, absentees), 600)
+    pages = paginate(documents._tables(report, absentees), 600)
     assert len(pages) > 20
     assert len(re.findall(rb"/Type /Page[^s]", content)) == len(pages)
     assert all(page[0].kind == "header" and page[0].cells[1] == ("Họ và tên",) for page in pages[2:])

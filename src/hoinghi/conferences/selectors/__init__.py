@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from hoinghi.accounts import selectors as accounts
 from hoinghi.conferences.eligibility import eligibility_compute, rule_match_counts
 from hoinghi.conferences.models import (
+    INVITATION_EMAIL,
     BridgePoint,
     Conference,
     ConferenceStatus,
@@ -536,7 +537,10 @@ def invitation_rows(*, actor, conference: Conference, **filters) -> QuerySet[Inv
     """`invitation_list` with each row's categories and e-mails loaded (two queries per page)."""
     return invitation_list(actor=actor, conference=conference, **filters).prefetch_related(
         Prefetch("rules", queryset=EligibilityRule.objects.order_by("order", "id")),
-        Prefetch("messages", queryset=OutboxMessage.objects.order_by("-created_at", "-id")),
+        Prefetch(
+            "messages",
+            queryset=OutboxMessage.objects.filter(kind=INVITATION_EMAIL).order_by("-created_at", "-id"),
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hoinghi.conferences.models import (
+    INVITATION_EMAIL,
     BridgePoint,
     Conference,
     Invitation,
@@ -55,7 +56,11 @@ def outbox_summary(*, actor, conference: Conference) -> OutboxSummary:
             "id",
             filter=~Q(person__email="")
             & Q(email_sent_at__isnull=True)
-            & ~Q(pk__in=OutboxMessage.objects.filter(conference=conference).values("invitation_id")),
+            & ~Q(
+                pk__in=OutboxMessage.objects.filter(conference=conference, kind=INVITATION_EMAIL).values(
+                    "invitation_id"
+                )
+            ),
         ),
     )
     return OutboxSummary(
@@ -105,7 +110,7 @@ def email_recipients(
             conference=conference, status=InvitationStatus.ACTIVE, email_sent_at__isnull=True
         )
         .exclude(person__email="")
-        .exclude(messages__isnull=False),
+        .exclude(messages__kind=INVITATION_EMAIL),
     )
     if point is not None:
         invitations = invitations.filter(point=point)

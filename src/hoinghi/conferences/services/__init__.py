@@ -10,6 +10,7 @@ from hoinghi.conferences.services.conference import (  # noqa: F401
 from hoinghi.conferences.services.email import (  # noqa: F401
     OUTBOX_BATCH,
     invitations_email,
+    outbox_queue,
     outbox_retry,
     outbox_send,
 )

@@ -1,4 +1,5 @@
-"""E-mailing the invitations through the outbox: queue, send in the background, retry."""
+"""E-mailing invitees through the outbox: queue, send in the background, retry. Invitations are
+written here; the apps built on conferences queue other kinds through `outbox_queue`."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -9,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hoinghi.conferences.models import (
+    INVITATION_EMAIL,
     BridgePoint,
     Conference,
     ConferenceStatus,
@@ -18,6 +20,7 @@ from hoinghi.conferences.models import (
 )
 from hoinghi.conferences.selectors import email_recipients
 from hoinghi.conferences.services._common import _require_expected, _require_part_of, _require_stage
+from hoinghi.core import extensions
 from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require, scope
@@ -50,19 +53,35 @@ def invitations_email(
     rows = list(invitations.order_by("id").values_list("id", "person__email"))
     _require_expected(expected, len(rows))
     subject = _("Giấy mời dự %(title)s") % {"title": conference.title}
-    messages = [
-        OutboxMessage(conference=conference, invitation_id=invitation_id, to=email, subject=subject[:300])
-        for invitation_id, email in rows
-    ]
-    OutboxMessage.objects.bulk_create(messages, batch_size=2000)
+    queued = outbox_queue(conference=conference, kind=INVITATION_EMAIL, recipients=rows, subject=subject)
     audit(
         actor=actor,
         type="conferences.invitations.emailed",
         obj=conference,
         unit_path=point.unit.path if point is not None else conference.organising_unit.path,
-        queued=len(messages),
+        queued=queued,
         point=point.pk if point is not None else None,
     )
+    return queued
+
+
+def outbox_queue(
+    *, conference: Conference, kind: str, recipients: list[tuple[int, str]], subject: str
+) -> int:
+    """Queue one e-mail of `kind` per (invitation id, address) of `recipients` and send them in
+    the background (`outbox_send`), after commit. Returns how many were queued.
+
+    The one way an e-mail reaches an invitee: invitations here, and the kinds the apps built on
+    conferences write (a learning report's reminder), each rendered at sending time by the part
+    filling "conferences.outbox_email" under its kind, so a link in it is the invitation's current
+    one. The caller has checked the actor's permission and audits the sending."""
+    messages = [
+        OutboxMessage(
+            conference=conference, invitation_id=invitation_id, to=email, subject=subject[:300], kind=kind
+        )
+        for invitation_id, email in recipients
+    ]
+    OutboxMessage.objects.bulk_create(messages, batch_size=2000)
     if messages:
         enqueue_on_commit("hoinghi.conferences.tasks.outbox_send", conference_id=conference.pk)
     return len(messages)
@@ -91,6 +110,16 @@ def outbox_retry(*, actor, conference: Conference, message=None) -> int:
     if count:
         enqueue_on_commit("hoinghi.conferences.tasks.outbox_send", conference_id=conference.pk)
     return count
+
+
+def _email(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The e-mail of a queued message: an invitation, or what the app that queued its kind writes."""
+    if message.kind == INVITATION_EMAIL:
+        return _invitation_email(message)
+    for kind, render in extensions.keyed_parts("conferences.outbox_email"):
+        if kind == message.kind:
+            return render(message)
+    raise ValueError(f"no e-mail is written for outbox messages of kind {message.kind!r}")
 
 
 def _invitation_email(message: OutboxMessage) -> EmailMultiAlternatives:
@@ -153,7 +182,7 @@ def outbox_send(*, conference: Conference, batch_size: int = OUTBOX_BATCH) -> di
                     try:
                         for message in batch:
                             try:
-                                connection.send_messages([_invitation_email(message)])
+                                connection.send_messages([_email(message)])
                             except Exception as error:  # SMTP, a refused address: go on with the rest
                                 _outbox_failed(message, error, now)
                                 failed += 1
@@ -168,6 +197,10 @@ def outbox_send(*, conference: Conference, batch_size: int = OUTBOX_BATCH) -> di
                     batch, ["status", "error", "attempts", "sent_at", "updated_at"]
                 )
                 Invitation.objects.filter(
-                    pk__in=[m.invitation_id for m in batch if m.status == OutboxStatus.SENT]
+                    pk__in=[
+                        m.invitation_id
+                        for m in batch
+                        if m.status == OutboxStatus.SENT and m.kind == INVITATION_EMAIL
+                    ]
                 ).update(email_sent_at=now)
     return {"sent": sent, "failed": failed}

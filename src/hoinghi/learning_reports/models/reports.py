@@ -66,6 +66,13 @@ class Assignment(TimeStampedModel):
     has_second_marking = models.BooleanField(_("chấm hai vòng"), default=False)
     # Two marks further apart than this (percentage points of the maximum) call a third marker.
     third_marker_gap = models.PositiveSmallIntegerField(_("chênh lệch phải chấm vòng ba (%)"), default=15)
+    # The automatic reminder (services/reminders.py): by e-mail, this many days before the due
+    # date, to whoever must write and has not submitted; `auto_reminded_for` is the due date it
+    # went for (a due date moved later sends it again, for the new one).
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("tự động nhắc trước hạn (ngày)"), null=True, blank=True
+    )
+    auto_reminded_for = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -261,3 +268,27 @@ class Note(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.invitation_id}/{self.item_id}"
+
+
+class Reminder(models.Model):
+    """An e-mail reminding an invitee to submit their report, by an organiser (`sent_by`) or
+    automatically before the due date (`sent_by` None): nobody is reminded twice within
+    `services.reminders.REMINDER_INTERVAL`. The e-mail itself is a message of the conference's
+    outbox."""
+
+    SCOPE_PATH = "invitation__person__unit__path"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["assignment", "invitation", "created_at"], name="reminder_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}/{self.invitation_id}@{self.created_at:%Y-%m-%d %H:%M}"

@@ -11,6 +11,11 @@ from hoinghi.learning_reports.services.marking import (  # noqa: F401
     rubric_maximum,
 )
 from hoinghi.learning_reports.services.notes import NOTE_MAX_CHARS, note_save  # noqa: F401
+from hoinghi.learning_reports.services.reminders import (  # noqa: F401
+    reminder_recipients,
+    reminders_automatic,
+    reminders_send,
+)
 from hoinghi.learning_reports.services.reports import (  # noqa: F401
     PLANS_MAX,
     SECTION_MAX_CHARS,

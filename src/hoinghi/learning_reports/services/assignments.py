@@ -4,14 +4,17 @@ import re
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.conferences.models import Conference
+from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.errors import validate
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
 from hoinghi.learning_reports.errors import AssignmentError, AssignmentErrorCode
 from hoinghi.learning_reports.models import REQUIRED_SECTIONS, Assignment, default_sections
+from hoinghi.learning_reports.services.reminders import automatic_reminder_at
 
 _validate = partial(validate, error_class=AssignmentError, code=AssignmentErrorCode.INVALID)
 FIELDS = (
@@ -27,6 +30,7 @@ FIELDS = (
     "is_blind",
     "has_second_marking",
     "third_marker_gap",
+    "remind_days_before",
 )
 _KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
 
@@ -87,6 +91,7 @@ def assignment_create(*, actor, conference: Conference, **fields) -> Assignment:
         conference=conference.pk,
         due_at=assignment.due_at.isoformat(),
     )
+    _schedule_reminder(assignment)
     return assignment
 
 
@@ -118,4 +123,16 @@ def assignment_update(*, actor, assignment: Assignment, **fields) -> Assignment:
         conference=conference.pk,
         fields=changed,
     )
+    if {"due_at", "remind_days_before"} & set(changed):
+        _schedule_reminder(assignment)
     return assignment
+
+
+def _schedule_reminder(assignment: Assignment) -> None:
+    """Have the worker send the automatic reminder when it is due (services/reminders.py); a
+    task left from an earlier due date finds nothing due and sends nothing."""
+    at = automatic_reminder_at(assignment)
+    if at is not None and assignment.due_at > timezone.now():
+        enqueue_on_commit(
+            "hoinghi.learning_reports.tasks.reminders_automatic_send", run_after=max(at, timezone.now())
+        )

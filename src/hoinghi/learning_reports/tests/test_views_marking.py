@@ -199,3 +199,31 @@ def test_an_organiser_sets_the_rubric_and_the_marking_options_on_the_reports_pag
     assert BandThreshold.objects.get(band="excellent").min_percent == 85
     page = client.get(url).content.decode()
     assert "Kế hoạch | Chung chung = 0 | Cụ thể = 4" in page
+
+
+def test_the_writer_sees_each_criterions_level_points_and_comment_once_released(
+    marking, small_tree, make_user, client, superuser
+):
+    from hoinghi.learning_reports.models import Criterion
+
+    reviewer = make_user(R, small_tree.hanoi)
+    submit(marking, "Lan")
+    first, second = Criterion.objects.filter(assignment=marking.assignment).order_by("order")
+    services.marking_save(
+        actor=reviewer,
+        marking_id=_marking(marking, "Lan").pk,
+        levels=levels_for(marking.assignment, [6, 2]),
+        comments={second.pk: "Chưa có mốc thời gian cho từng việc"},
+        comment="Bài viết tốt.",
+    )
+    services.results_release(actor=superuser, assignment=marking.assignment, unit=small_tree.ba_dinh)
+    page = client.get(
+        reverse("learning_reports:write", args=[marking.invitations["Lan"].token])
+    ).content.decode()
+    result = page[
+        page.index('id="report-result"') : page.index("</section>", page.index('id="report-result"'))
+    ]
+    assert "<strong>8</strong>/10 điểm" in result
+    assert result.index(f'data-criterion="{first.pk}"') < result.index(f'data-criterion="{second.pk}"')
+    assert "Nắm vững" in result and "6/6" in result and "Cụ thể" in result and "2/4" in result
+    assert "Chưa có mốc thời gian cho từng việc" in result and "Bài viết tốt." in result

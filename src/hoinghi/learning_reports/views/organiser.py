@@ -71,6 +71,12 @@ class AssignmentForm(forms.Form):
         max_value=100,
         required=False,
     )
+    remind_days_before = forms.IntegerField(
+        label=gettext_lazy("Tự động gửi thư nhắc người chưa nộp trước hạn (số ngày; để trống: không nhắc)"),
+        min_value=0,
+        max_value=60,
+        required=False,
+    )
 
     @classmethod
     def initial_from(cls, assignment) -> dict:
@@ -91,6 +97,7 @@ class AssignmentForm(forms.Form):
             "is_blind": assignment.is_blind,
             "has_second_marking": assignment.has_second_marking,
             "third_marker_gap": assignment.third_marker_gap,
+            "remind_days_before": assignment.remind_days_before,
         }
 
     def fields_for_service(self) -> dict:
@@ -115,6 +122,7 @@ class AssignmentForm(forms.Form):
                 "is_blind",
                 "has_second_marking",
                 "third_marker_gap",
+                "remind_days_before",
             )
         }
         if fields["third_marker_gap"] is None:

@@ -9,6 +9,7 @@ work without the script too.
 
 from django import forms
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,7 +21,7 @@ from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.decorators import personal_page
 from hoinghi.core.errors import DomainError, NotFoundError
 from hoinghi.core.forms import add_domain_error
-from hoinghi.learning_reports import selectors, services
+from hoinghi.learning_reports import documents, selectors, services
 from hoinghi.learning_reports.texts import UPLOAD_MAX_BYTES, syllable_count
 
 
@@ -169,3 +170,25 @@ def invitation_section(request, *, invitation, conference, **_ignored) -> str:
         },
         request=request,
     )
+
+
+# --- The notes, exported ----------------------------------------------------------------------------
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@personal_page
+def notes_export(request, token: str, kind: str):
+    """The invitee's notes as .docx or plain text (`kind`), with the conference's header; the
+    token is the credential, as for the page they were written on."""
+    if kind not in ("docx", "txt"):
+        raise NotFoundError(_("Không tìm thấy."), code="not_found")
+    invitation = conferences.invitation_by_token(token=token)
+    sheet = selectors.notes_sheet(invitation=invitation)
+    name = f"ghi-chep-hoi-nghi-{invitation.conference_id}"
+    if kind == "docx":
+        response = HttpResponse(documents.notes_docx(sheet), content_type=DOCX_TYPE)
+    else:
+        response = HttpResponse(documents.notes_text(sheet), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
