@@ -192,3 +192,21 @@ def test_the_programme_page_lists_its_items_in_order_and_the_target_page_overdue
         ).content.decode()
     assert page.index("Việc đã quá hạn ở Ba Đình") < page.index("Phát triển đoàn viên ở")
     assert small_tree.hcm.name not in page
+
+
+def test_the_target_page_shows_its_text_and_its_indicators_values_for_the_subtree(
+    programmes, small_tree, reporting, enter, make_user, client
+):
+    enter(small_tree.grassroots_a, {"workers": 500, "admitted": 40})
+    enter(small_tree.grassroots_b, {"workers": 500, "admitted": 7})
+    client.force_login(make_user(R.VIEWER, small_tree.hanoi))
+    response = client.get(reverse("resolutions:target", args=[programmes.target.pk, small_tree.hanoi.pk]))
+    indicators = dict(response.context["indicators"])
+    assert indicators[reporting.new_members].value == 40  # Hà Nội's subtree only
+    page = response.content.decode()
+    assert "Kết nạp đoàn viên" in page and reporting.new_members.name in page
+    chosen = client.get(
+        reverse("resolutions:target", args=[programmes.target.pk, small_tree.hanoi.pk]),
+        {"noi-dung": programmes.task.pk},
+    )
+    assert chosen.url == reverse("resolutions:target", args=[programmes.task.pk, small_tree.hanoi.pk])
