@@ -14,6 +14,7 @@ from hoinghi.resolutions.services.programmes import (
     evidence_check,
     programme_create,
 )
+from hoinghi.resolutions.services.reminders import action_items_overdue_remind
 from hoinghi.resolutions.services.rollups import rollups_add, rollups_recompute
 from hoinghi.resolutions.services.structure import (
     dataset_create,
@@ -37,6 +38,7 @@ __all__ = [
     "Evidence",
     "Owner",
     "action_item_create",
+    "action_items_overdue_remind",
     "action_item_status_set",
     "action_item_update",
     "dataset_create",
