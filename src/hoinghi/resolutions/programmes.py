@@ -125,9 +125,13 @@ class ProgrammeRow:
     counts: Counts
 
 
+PROGRAMMES_SHOWN = 200
+
+
 def programmes_under(*, actor, resolution: Resolution, unit: Unit, today: date) -> list[ProgrammeRow]:
     """The programmes of the units strictly below `unit` that the actor sees, with their counts
-    (one grouped query), the units in the tree's order."""
+    (one grouped query): the nearest levels first, at most `PROGRAMMES_SHOWN` (each unit's own
+    page lists those below it)."""
     programmes = list(
         scope(
             actor,
@@ -135,7 +139,7 @@ def programmes_under(*, actor, resolution: Resolution, unit: Unit, today: date) 
             ActionProgramme.objects.filter(resolution=resolution, unit__path__under=unit.path)
             .exclude(unit=unit)
             .select_related("unit"),
-        ).order_by("unit__depth", "unit__name_sort_key")
+        ).order_by("unit__depth", "unit__name_sort_key")[:PROGRAMMES_SHOWN]
     )
     counts = {programme.pk: Counts() for programme in programmes}
     rows = (
