@@ -176,7 +176,7 @@ def item_status(request, pk: int):
         messages.error(
             request, _("Việc số %(number)s: %(errors)s") % {"number": item.number, "errors": errors}
         )
-        return redirect(_programme_url(item.programme) + f"#viec-{item.pk}")
+        return redirect(_programme_url(item.programme))  # to the top, where the message is
     sent = form.cleaned_data.get("evidence_file")
     try:
         services.action_item_status_set(
@@ -190,8 +190,8 @@ def item_status(request, pk: int):
         messages.error(
             request, _("Việc số %(number)s: %(error)s") % {"number": item.number, "error": error.message}
         )
-    else:
-        messages.success(request, _("Đã cập nhật việc số %(number)s.") % {"number": item.number})
+        return redirect(_programme_url(item.programme))  # to the top, where the message is
+    messages.success(request, _("Đã cập nhật việc số %(number)s.") % {"number": item.number})
     return redirect(_programme_url(item.programme) + f"#viec-{item.pk}")
 
 
