@@ -9,8 +9,8 @@ the job runs, and a deadline moved later and passed again is reminded again.
 Who is told: the person who answers for the item; for a unit, the holders of the named role
 there (their current positions); otherwise, or when none of them has an address, the accounts
 that keep the programme at that unit (`resolutions.plan` granted on it), then at the programme's
-unit. An item nobody can be told about is left unmarked and tried again the next day (someone may
-have an address by then).
+unit. An item nobody can be told about is left unmarked and looked at again the next day (someone
+may have an address by then); that costs a few queries per batch of items, not per item.
 """
 
 import logging
@@ -43,28 +43,60 @@ def _due(today: date) -> Q:
     )
 
 
-def _keepers(unit) -> list[str]:
-    ids = [user_id for _path, user_id in holders("resolutions.plan", [unit.path])]
-    return sorted(set(User.objects.filter(pk__in=ids).exclude(email="").values_list("email", flat=True)))
+class Addresses:
+    """The addresses of everyone an item may be sent to, read for a whole batch of items at once
+    (three queries however many items): role holders by (unit, role), and the accounts keeping
+    the programme (holding `resolutions.plan` on the unit itself) by unit path."""
+
+    def __init__(self, items: list[ActionItem]):
+        pairs = {(item.owner_unit_id, item.owner_role_id) for item in items if item.owner_role_id}
+        self.holders: dict[tuple[int, int], set[str]] = {}
+        if pairs:
+            positions = (
+                Position.objects.filter(
+                    unit__in={unit for unit, _role in pairs},
+                    role__in={role for _unit, role in pairs},
+                    end_date__isnull=True,
+                )
+                .exclude(person__email="")
+                .values_list("unit_id", "role_id", "person__email")
+            )
+            for unit, role, email in positions:
+                self.holders.setdefault((unit, role), set()).add(email)
+        paths = set()
+        for item in items:
+            paths.add(item.programme.unit.path)
+            if item.owner_unit_id:
+                paths.add(item.owner_unit.path)
+            elif item.owner_person_id:
+                paths.add(item.owner_person.unit.path)
+        kept = holders("resolutions.plan", paths)
+        emails = dict(
+            User.objects.filter(pk__in={user for _path, user in kept})
+            .exclude(email="")
+            .values_list("pk", "email")
+        )
+        self.keepers: dict[str, set[str]] = {}
+        for path, user in kept:
+            if user in emails:
+                self.keepers.setdefault(path, set()).add(emails[user])
+
+    def of(self, item: ActionItem) -> list[str]:
+        """The addresses `item` is sent to (see the module's docstring)."""
+        if item.owner_person_id and item.owner_person.email:
+            return [item.owner_person.email]
+        if item.owner_role_id and (found := self.holders.get((item.owner_unit_id, item.owner_role_id))):
+            return sorted(found)
+        owner_unit = item.owner_unit or (item.owner_person.unit if item.owner_person_id else None)
+        for unit in (owner_unit, item.programme.unit):
+            if unit is not None and (found := self.keepers.get(unit.path)):
+                return sorted(found)
+        return []
 
 
 def recipients(item: ActionItem) -> list[str]:
-    """The addresses an overdue item is sent to (see the module's docstring)."""
-    if item.owner_person_id and item.owner_person.email:
-        return [item.owner_person.email]
-    if item.owner_unit_id and item.owner_role_id:
-        found = (
-            Position.objects.filter(unit=item.owner_unit, role=item.owner_role, end_date__isnull=True)
-            .exclude(person__email="")
-            .values_list("person__email", flat=True)
-        )
-        if found := sorted(set(found)):
-            return found
-    owner_unit = item.owner_unit or (item.owner_person.unit if item.owner_person_id else None)
-    for unit in (owner_unit, item.programme.unit):
-        if unit is not None and (found := _keepers(unit)):
-            return found
-    return []
+    """The addresses one overdue item is sent to."""
+    return Addresses([item]).of(item)
 
 
 def _message(item: ActionItem, to: list[str], today: date) -> EmailMessage:
@@ -82,48 +114,68 @@ def _message(item: ActionItem, to: list[str], today: date) -> EmailMessage:
     )
 
 
-def action_items_overdue_remind(*, today: date | None = None) -> dict[str, int]:
+BATCH = 500
+
+
+def action_items_overdue_remind(*, today: date | None = None, batch_size: int = BATCH) -> dict[str, int]:
     """E-mail the owner of every item that has passed its deadline undone and was not yet
     reminded of that deadline; returns how many were `sent`, `failed` (kept for the next run)
     and had `nobody` to tell.
 
-    Each item is one transaction holding its row (`skip_locked`: two runs at once never send one
-    item twice). The e-mail goes before the commit that records it, so a crash between the two
-    could send one reminder twice; never none. No actor: this is a system job.
+    A batch of items is one transaction holding their rows (`skip_locked`: two runs at once never
+    send one item twice), with everyone they may go to read at once (`Addresses`). The e-mails go
+    before the commit that records them, so a crash in a batch could send its reminders twice;
+    never none. No actor: this is a system job.
     """
     today = today or timezone.localdate()
     sent = failed = nobody = 0
-    ids = list(ActionItem.objects.filter(_due(today)).order_by("pk").values_list("pk", flat=True))
+    last = 0
     with translation.override("vi"):
-        for pk in ids:
+        while True:
             with transaction.atomic():
-                item = (
+                batch = list(
                     ActionItem.objects.select_for_update(skip_locked=True, of=("self",))
-                    .filter(_due(today), pk=pk)
-                    .select_related("programme__unit", "owner_person__unit", "owner_unit", "owner_role")
-                    .first()
+                    .filter(_due(today), pk__gt=last)
+                    .select_related(
+                        "programme__unit", "serves", "owner_person__unit", "owner_unit", "owner_role"
+                    )
+                    .order_by("pk")[:batch_size]
                 )
-                if item is None:  # done, moved or reminded by another run meanwhile
-                    continue
-                to = recipients(item)
-                if not to:
-                    nobody += 1
-                    continue
+                if not batch:
+                    break
+                last = batch[-1].pk
+                addresses = Addresses(batch)
+                messages = [(item, addresses.of(item)) for item in batch]
+                nobody += sum(1 for _item, to in messages if not to)
+                messages = [(item, to) for item, to in messages if to]
+                connection = mailers.default
                 try:
-                    mailers.default.send_messages([_message(item, to, today)])
-                except Exception:  # SMTP down, an address refused: the next run tries again
-                    logger.exception("overdue reminder of action item %s to %s failed", item.pk, to)
-                    failed += 1
-                    continue
-                item.reminded_for = item.deadline
-                item.save(update_fields=["reminded_for"])
-                audit(
-                    actor=None,
-                    type="resolutions.action_item.reminded",
-                    obj=item,
-                    unit_path=item.programme.unit.path,
-                    deadline=item.deadline.isoformat(),
-                    to=to,
-                )
-                sent += 1
+                    connection.open()
+                except Exception:  # the mail server is down: nothing more today, the next run tries
+                    logger.exception("overdue reminders: the mail server refused the connection")
+                    failed += len(messages)
+                    break
+                told = []
+                try:
+                    for item, to in messages:
+                        try:
+                            connection.send_messages([_message(item, to, today)])
+                        except Exception:  # an address refused: the others still go
+                            logger.exception("overdue reminder of action item %s to %s failed", item.pk, to)
+                            failed += 1
+                            continue
+                        item.reminded_for = item.deadline
+                        told.append(item)
+                        audit(
+                            actor=None,
+                            type="resolutions.action_item.reminded",
+                            obj=item,
+                            unit_path=item.programme.unit.path,
+                            deadline=item.deadline.isoformat(),
+                            to=to,
+                        )
+                finally:
+                    connection.close()
+                ActionItem.objects.bulk_update(told, ["reminded_for"])
+                sent += len(told)
     return {"sent": sent, "failed": failed, "nobody": nobody}
