@@ -35,6 +35,8 @@ BENCHMARKS = {
     "learning_statistics": ("benchmarks.learning_statistics", ["postgres"]),
     # Live video (issue 5): nginx-rtmp, ffmpeg and Chromium; the database only answers callbacks.
     "streaming": ("benchmarks.streaming", ["postgres"]),
+    # Action programmes (issue 12): every unit's programme, the target and programme pages.
+    "action_programmes": ("benchmarks.action_programmes", ["postgres"]),
 }
 
 

@@ -24,6 +24,9 @@ class PlanIn(Schema):
     deadline: str = Field("", max_length=10, description="yyyy-mm-dd, or empty while writing")
     measure: str = Field("", max_length=500)
     target_reference: str = Field("", max_length=300)
+    serves: str = Field(
+        "", max_length=20, description="The id of the part of a resolution it serves, or empty"
+    )
 
 
 class DraftIn(Schema):

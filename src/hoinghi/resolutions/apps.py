@@ -8,7 +8,11 @@ class ResolutionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from hoinghi.core import live
+        from hoinghi.core import extensions, live
         from hoinghi.resolutions import live as resolutions_live
+        from hoinghi.resolutions.programmes import TARGET_PAGE, TARGET_PAGE_SIGNATURE
 
         live.register_view(resolutions_live.LIVE_VIEW)
+        # The page of a part of the resolution: the apps above add what else serves it
+        # (learning_reports: the personal plans of the reports' writers).
+        extensions.declare(TARGET_PAGE, signature=TARGET_PAGE_SIGNATURE)

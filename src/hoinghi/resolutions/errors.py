@@ -20,6 +20,14 @@ class ResolutionsErrorCode(StrEnum):
     UPLOAD_HAS_ERRORS = "upload_has_errors"
     UPLOAD_APPLIED = "upload_applied"
     UPLOAD_BAD_HEADERS = "upload_bad_headers"
+    # Action programmes
+    PROGRAMME_EXISTS = "programme_exists"  # the unit has a programme for this resolution already
+    WRONG_RESOLUTION = "wrong_resolution"  # a part of another resolution, or one the unit is not under
+    OWNER_OUTSIDE = "owner_outside"  # the owner is not in the programme's unit's subtree
+    EVIDENCE_REQUIRED = "evidence_required"  # "done" needs a word or a file of evidence
+    EVIDENCE_TYPE = "evidence_type"
+    EVIDENCE_TOO_LARGE = "evidence_too_large"
+    EVIDENCE_EMPTY = "evidence_empty"
 
 
 class ResolutionsError(DomainError):

@@ -36,3 +36,15 @@ declare(
         view="resolutions.view",
     ),
 )
+
+# Action programmes: a unit's reporters and organisers keep its programme (a grant on a unit
+# covers its subtree, so the level above may help); viewers and everyone holding
+# `resolutions.view` read the programmes of their subtree.
+declare(
+    Action(
+        "resolutions.plan",
+        _("Lập và cập nhật chương trình hành động của đơn vị"),
+        roles=REPORTERS,
+        view="resolutions.view",
+    ),
+)

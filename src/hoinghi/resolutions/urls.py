@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoinghi.resolutions import views, views_exports
+from hoinghi.resolutions import views, views_exports, views_programmes
 
 app_name = "resolutions"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path(f"tai-len/{REPORT}/", views.upload, name="upload"),
     path("tep/<int:pk>/", views.upload_detail, name="upload_detail"),
     path("tep/<int:pk>/ap-dung/", views.upload_apply, name="upload_apply"),
+    path("chuong-trinh/don-vi/<int:unit_pk>/", views_programmes.programme, name="programme"),
+    path("chuong-trinh/<int:pk>/them-viec/", views_programmes.item_add, name="item_add"),
+    path("viec/<int:pk>/sua/", views_programmes.item_edit, name="item_edit"),
+    path("viec/<int:pk>/tinh-trang/", views_programmes.item_status, name="item_status"),
+    path("viec/<int:pk>/minh-chung/", views_programmes.evidence, name="evidence"),
+    path("noi-dung/<int:item_pk>/don-vi/<int:unit_pk>/", views_programmes.target, name="target"),
 ]

@@ -56,6 +56,7 @@ MATRIX = {
     "resolutions.enter": (ORGANISERS | {R.DATA_REPORTER}, False),
     "resolutions.approve": (ORGANISERS | {R.DATA_REPORTER}, False),
     "resolutions.manage": (ORGANISERS, False),
+    "resolutions.plan": (ORGANISERS | {R.DATA_REPORTER}, False),
     "learning_reports.view_reports": (VIEWERS, False),
     "learning_reports.mark": ({R.REVIEWER}, False),
     "learning_reports.allocate": (ORGANISERS, False),

@@ -280,7 +280,7 @@ MAY_IMPORT = {
     "conferences": {"core", "accounts", "orgs"},
     "attendance": {"core", "accounts", "orgs", "conferences"},
     "streaming": {"core", "accounts", "orgs", "conferences", "attendance"},
-    "learning_reports": {"core", "accounts", "orgs", "conferences", "attendance"},
+    "learning_reports": {"core", "accounts", "orgs", "conferences", "attendance", "resolutions"},
     "resolutions": {"core", "accounts", "orgs"},
 }
 # The one import upward, inside a function: the permission engine reads the role grants that

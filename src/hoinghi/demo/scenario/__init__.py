@@ -12,7 +12,8 @@ and the people table grow for benchmarks.
 
 By part: `tree` (the units and the map), `people`, `plan` (both drawn and made exact), `writing`
 (the bulk inserts), `logins` (the demo's staff users), `conference` (the conference of
-6-12-2018) and `resolution` (the resolution it studied, its targets, generated quarters). The
+6-12-2018), `resolution` (the resolution it studied, its targets, generated quarters) and
+`programmes` (a few federations' action programmes for it). The
 public names are re-exported here.
 """
 
@@ -20,6 +21,7 @@ from hoinghi.demo.scenario.conference import CONFERENCE_TITLE, conference_2018_c
 from hoinghi.demo.scenario.logins import DEMO_LOGINS, DEMO_PASSWORD, demo_logins_ensure
 from hoinghi.demo.scenario.people import PlannedPerson, person_categories
 from hoinghi.demo.scenario.plan import TARGET_HOST_INVITEES, TARGET_INVITEES, Plan, build_plan
+from hoinghi.demo.scenario.programmes import programmes_2018_create
 from hoinghi.demo.scenario.resolution import resolution_2018_create, resolution_2018_values
 from hoinghi.demo.scenario.tree import (
     COMMITTEE_ROLES,
@@ -51,6 +53,7 @@ __all__ = [
     "district_point_codes",
     "person_categories",
     "point_unit",
+    "programmes_2018_create",
     "resolution_2018_create",
     "resolution_2018_values",
     "scenario_is_loaded",

@@ -50,3 +50,26 @@ def test_no_generated_unit_is_approved_before_its_children(small_tree, superuser
         parent = (submission.period_id, submission.unit.parent_id)
         if parent in approved:
             assert (submission.period_id, submission.unit_id) in approved
+
+
+def test_the_demo_programmes_hold_items_in_every_status_and_a_second_run_adds_nothing(small_tree, superuser):
+    from datetime import date
+
+    from hoinghi.demo.scenario import programmes_2018_create
+    from hoinghi.resolutions import programmes
+    from hoinghi.resolutions.models import ActionItem, ActionProgramme, Progress
+
+    resolution_2018_create(actor=superuser)
+    today = date(2026, 12, 5)
+    assert programmes_2018_create(actor=superuser, today=today, provinces=("HN", "HCM")) == 4
+    assert programmes_2018_create(actor=superuser, today=today, provinces=("HN", "HCM")) == 0
+    assert set(ActionProgramme.objects.values_list("unit__code", flat=True)) == {
+        "HN",
+        "HN-BD",
+        "HCM",
+        "HCM-Q1",
+    }
+    hanoi = ActionProgramme.objects.get(unit=small_tree.hanoi)
+    seen = {item.progress for item in programmes.programme_items(programme=hanoi, today=today)}
+    assert seen == set(Progress.values)
+    assert not ActionItem.objects.filter(status="done", evidence_text="").exists()

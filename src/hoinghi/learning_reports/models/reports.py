@@ -228,8 +228,11 @@ class ReportVersion(models.Model):
 
 class PlanItem(models.Model):
     """One personal plan of a submitted version: the action, its deadline, how it will be measured
-    and, where it fits, the resolution target or task it serves (free text in this slice; the
-    resolutions app will link it)."""
+    and, where it fits, the part of a resolution it serves (`serves`, picked from the parts of the
+    resolutions the writer's unit carries out; `target_reference` is the free text of reports
+    written before the link, and a note beside it)."""
+
+    SCOPE_PATH = "version__report__invitation__person__unit__path"
 
     version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="plan_items")
     order = models.PositiveSmallIntegerField()
@@ -237,6 +240,14 @@ class PlanItem(models.Model):
     deadline = models.DateField(_("thời hạn"))
     measure = models.CharField(_("cách đo kết quả"), max_length=500)
     target_reference = models.CharField(_("chỉ tiêu, nhiệm vụ của nghị quyết"), max_length=300, blank=True)
+    serves = models.ForeignKey(
+        "resolutions.ResolutionItem",
+        verbose_name=_("phục vụ chỉ tiêu, nhiệm vụ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="personal_plans",
+    )
 
     class Meta:
         ordering = ["version", "order"]

@@ -38,11 +38,13 @@ from hoinghi.learning_reports.models import (
 )
 from hoinghi.learning_reports.services.marking import report_allocate_on_submit
 from hoinghi.learning_reports.texts import document_text, split_into_sections, syllable_count
+from hoinghi.resolutions.programmes import resolution_items_for
 
 SECTION_MAX_CHARS = 100_000
 SECTIONS_MAX = 20
 PLANS_MAX = 30
-PLAN_FIELDS = {"action": 2000, "deadline": 10, "measure": 500, "target_reference": 300}
+# "serves": the id of the part of a resolution the plan serves, as the page's list sent it ("": none).
+PLAN_FIELDS = {"action": 2000, "deadline": 10, "measure": 500, "target_reference": 300, "serves": 20}
 
 
 def _require_same_conference(assignment: Assignment, invitation: Invitation) -> None:
@@ -292,11 +294,29 @@ def _day(text: str) -> date | None:
     return None
 
 
-def _plan_items(plans: list[dict]) -> list[PlanItem]:
+def _plan_items(plans: list[dict], *, invitation: Invitation) -> list[PlanItem]:
+    """The draft's plans as rows; what each serves must be a part of a resolution the writer's
+    unit carries out (the page offers no other)."""
+    offered = None
     items = []
     for order, plan in enumerate(plans, start=1):
         if not any(value.strip() for value in plan.values()):
             continue  # an empty row the editor left
+        serves = None
+        chosen = plan.get("serves", "").strip()
+        if chosen:
+            if offered is None:
+                offered = {item.pk: item for item in resolution_items_for(unit=invitation.person.unit)}
+            serves = offered.get(int(chosen)) if chosen.isdigit() else None
+            if serves is None:
+                raise ReportError(
+                    _(
+                        "Kế hoạch số %(number)s chọn chỉ tiêu, nhiệm vụ không có trong danh sách; "
+                        "hãy chọn lại."
+                    ),
+                    code=ReportErrorCode.PLAN_INVALID,
+                    params={"number": order},
+                )
         deadline = _day(plan["deadline"])
         action, measure = plan["action"].strip(), plan["measure"].strip()
         if not action or not measure or deadline is None:
@@ -312,6 +332,7 @@ def _plan_items(plans: list[dict]) -> list[PlanItem]:
                 deadline=deadline,
                 measure=measure,
                 target_reference=plan["target_reference"].strip(),
+                serves=serves,
             )
         )
     if not items:
@@ -395,7 +416,7 @@ def report_submit(
         )
     sections = {key: report.draft_sections.get(key, "") for key in assignment.section_keys}
     syllables = _check_content(assignment, sections)
-    items = _plan_items(report.draft_plans)
+    items = _plan_items(report.draft_plans, invitation=invitation)
     version = ReportVersion.objects.create(
         report=report,
         number=report.versions.count() + 1,

@@ -23,6 +23,7 @@ from hoinghi.core.errors import DomainError, NotFoundError
 from hoinghi.core.forms import add_domain_error
 from hoinghi.learning_reports import documents, selectors, services
 from hoinghi.learning_reports.texts import UPLOAD_MAX_BYTES, syllable_count
+from hoinghi.resolutions.programmes import resolution_items_for
 
 
 class SubmitForm(forms.Form):
@@ -63,7 +64,9 @@ def _editor_context(invitation, assignment) -> dict:
         "report": report,
         "revision": report.revision if report else 0,
         "sections": sections,
-        "plans": plans or [{"action": "", "deadline": "", "measure": "", "target_reference": ""}],
+        "plans": plans
+        or [{"action": "", "deadline": "", "measure": "", "target_reference": "", "serves": ""}],
+        "serves_choices": list(resolution_items_for(unit=invitation.person.unit)),
         "syllables": sum(syllable_count(section["text"]) for section in sections),
         "versions": versions,
         "conflicts": list(selectors.conflicts_open(report=report)[:3]) if report else [],

@@ -1,6 +1,7 @@
 """The resolution's structure, its data elements and indicators (`structure`), and the periodic
 reports that feed them: data sets, periods, values, submissions and roll-ups (`reporting`)."""
 
+from hoinghi.resolutions.models.programmes import ActionItem, ActionProgramme, ItemStatus, Progress
 from hoinghi.resolutions.models.reporting import (
     DataSet,
     DataValue,
@@ -26,16 +27,20 @@ from hoinghi.resolutions.models.structure import (
 )
 
 __all__ = [
+    "ActionItem",
+    "ActionProgramme",
     "DataElement",
     "DataElementOption",
     "DataSet",
     "DataValue",
     "Direction",
     "Indicator",
+    "ItemStatus",
     "ItemKind",
     "Operator",
     "Period",
     "Periodicity",
+    "Progress",
     "Resolution",
     "ResolutionItem",
     "RollUp",

@@ -1,8 +1,20 @@
 """Writes of the resolutions app, by part: `structure` (a resolution, its elements, indicators,
 rules, data sets and periods), `values` (a unit's entry), `submissions` (the way up the tree),
-`rollups` (the subtree totals) and `uploads` (Excel files). The public names are re-exported."""
+`rollups` (the subtree totals), `uploads` (Excel files) and `programmes` (units' action
+programmes). The public names are re-exported."""
 
 from hoinghi.resolutions.services.loading import datavalues_load
+from hoinghi.resolutions.services.programmes import (
+    EVIDENCE_MAX_BYTES,
+    Evidence,
+    Owner,
+    action_item_create,
+    action_item_status_set,
+    action_item_update,
+    evidence_check,
+    programme_create,
+)
+from hoinghi.resolutions.services.reminders import action_items_overdue_remind
 from hoinghi.resolutions.services.rollups import rollups_add, rollups_recompute
 from hoinghi.resolutions.services.structure import (
     dataset_create,
@@ -22,12 +34,21 @@ from hoinghi.resolutions.services.uploads import value_upload_apply, value_uploa
 from hoinghi.resolutions.services.values import datavalues_save
 
 __all__ = [
+    "EVIDENCE_MAX_BYTES",
+    "Evidence",
+    "Owner",
+    "action_item_create",
+    "action_items_overdue_remind",
+    "action_item_status_set",
+    "action_item_update",
     "dataset_create",
     "datavalues_load",
     "datavalues_save",
     "element_create",
+    "evidence_check",
     "indicator_create",
     "period_ensure",
+    "programme_create",
     "resolution_create",
     "rollups_add",
     "rollups_recompute",

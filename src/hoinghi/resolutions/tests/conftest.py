@@ -141,3 +141,66 @@ def enter(reporting, superuser):
         )
 
     return save
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@dataclass
+class Programmes:
+    """An action programme at Hà Nội, at Ba Đình and at Hồ Chí Minh, an item in each serving the
+    first target (Hà Nội's owned by Ba Đình's unit, Ba Đình's by a person of Ba Đình)."""
+
+    hanoi: "object"
+    ba_dinh: "object"
+    hcm: "object"
+    target: "object"
+    task: "object"
+    hanoi_item: "object"
+    ba_dinh_item: "object"
+    hcm_item: "object"
+    ba_dinh_person: "object"
+
+
+@pytest.fixture
+def programmes(small_tree, reporting, superuser) -> Programmes:
+    from hoinghi.orgs.tests.factories import PersonFactory
+
+    target = reporting.resolution.items.get(kind="target", number=1)
+    task = reporting.resolution.items.get(kind="task", number=1)
+    person = PersonFactory(unit=small_tree.ba_dinh, given_name="An", email="an@example.vn")
+    made = {}
+    for name, unit in (("hanoi", small_tree.hanoi), ("ba_dinh", small_tree.ba_dinh), ("hcm", small_tree.hcm)):
+        made[name] = services.programme_create(
+            actor=superuser, resolution=reporting.resolution, unit=unit, title=f"Chương trình {unit.name}"
+        )
+    owners = {
+        "hanoi": services.Owner(unit=small_tree.ba_dinh),
+        "ba_dinh": services.Owner(person=person),
+        "hcm": services.Owner(unit=small_tree.hcm),
+    }
+    items = {
+        name: services.action_item_create(
+            actor=superuser,
+            programme=made[name],
+            text=f"Phát triển đoàn viên ở {made[name].unit.name}",
+            serves=target,
+            deadline=date(2030, 6, 30),
+            owner=owners[name],
+        )
+        for name in made
+    }
+    return Programmes(
+        made["hanoi"],
+        made["ba_dinh"],
+        made["hcm"],
+        target,
+        task,
+        items["hanoi"],
+        items["ba_dinh"],
+        items["hcm"],
+        person,
+    )

@@ -2,13 +2,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hoinghi.demo.scenario import resolution_2018_values, scenario_is_loaded
+from hoinghi.demo.scenario import programmes_2018_create, resolution_2018_values, scenario_is_loaded
 
 
 class Command(BaseCommand):
     help = (
         "Generate the quarterly reports of the 2018 resolution for every reporting unit of the demo tree "
-        "(fixed seeds, a few provinces lagging), for the years given; quarters loaded before are kept."
+        "(fixed seeds, a few provinces lagging), for the years given, and a few federations' action "
+        "programmes with items in every status; quarters and programmes loaded before are kept."
     )
 
     def add_arguments(self, parser):
@@ -31,3 +32,5 @@ class Command(BaseCommand):
             progress=lambda text: self.stdout.write(f"  {text}"),
         )
         self.stdout.write(f"Đã nạp {written:,} số liệu trong {time.perf_counter() - started:.1f} giây.")
+        made = programmes_2018_create(actor=User.objects.get(username="admin"))
+        self.stdout.write(f"Đã lập {made} chương trình hành động mẫu.")

@@ -90,19 +90,25 @@ function planFieldset(plan) {
     ["action", TEXT.action, "textarea"],
     ["deadline", TEXT.deadline, "day"], // typed dd/mm/yyyy, as every date of the site
     ["measure", TEXT.measure, "text"],
+    ["serves", TEXT.serves, "choice"], // the parts of the resolutions, from the page's <template>
     ["target_reference", TEXT.target, "text"],
   ];
+  const choices = document.getElementById("plan-serves");
   for (const [name, label, kind] of fields) {
+    if (kind === "choice" && !choices) continue; // no resolution reaches the writer's unit
     const wrapper = document.createElement("label");
     wrapper.textContent = label;
-    const input = document.createElement(kind === "textarea" ? "textarea" : "input");
+    const input =
+      kind === "choice"
+        ? choices.content.querySelector("select").cloneNode(true)
+        : document.createElement(kind === "textarea" ? "textarea" : "input");
     if (kind === "day") {
       input.type = "text";
       input.inputMode = "numeric";
       input.placeholder = "30/06/2019";
       input.autocomplete = "off";
-    } else if (kind !== "textarea") input.type = kind;
-    else input.rows = 2;
+    } else if (kind === "text") input.type = kind;
+    else if (kind === "textarea") input.rows = 2;
     input.dataset.plan = name;
     input.value = plan[name] || "";
     wrapper.append(input);

@@ -19,7 +19,8 @@ export const TEXT = {
   action: gettext("Việc làm"),
   deadline: gettext("Thời hạn"),
   measure: gettext("Cách đo kết quả"),
-  target: gettext("Chỉ tiêu, nhiệm vụ của nghị quyết (nếu có)"),
+  serves: gettext("Phục vụ chỉ tiêu, nhiệm vụ nào của nghị quyết"),
+  target: gettext("Ghi chú thêm về chỉ tiêu, nhiệm vụ (nếu có)"),
   notesSaved: gettext("Đã lưu ghi chép"),
   notesQueued: gettext("Mất kết nối: ghi chép lưu trên máy, sẽ gửi khi có mạng"),
 };
