@@ -36,7 +36,9 @@ class Device:
     async def post_json(self, path: str, payload) -> tuple[int, object]:
         """POST `payload` as JSON; the status and the decoded answer. Raises ConnectionError
         when the server closed the connection (an idle keep-alive): the caller sends again."""
-        if self.writer is None or self.connection.our_state is not h11.IDLE:
+        if self.writer is None or self.connection.our_state is not h11.IDLE or self.reader.at_eof():
+            # None yet, or one the server closed while it was idle (its keep-alive ran out): a
+            # new one, as a browser or httpx opens before sending on a closed connection.
             await self._connect()
         body = json.dumps(payload).encode()
         request = h11.Request(
