@@ -83,3 +83,13 @@ class MarkingErrorCode(StrEnum):
 
 class MarkingError(DomainError):
     """A refused marking, return, allocation or release."""
+
+
+class SimilarityErrorCode(StrEnum):
+    RUNNING = "running"  # a pass over the assignment is queued or running already
+    DECISION = "decision"  # neither confirm nor dismiss
+    REASON_REQUIRED = "reason_required"  # deciding a flag without a reason (or one too long)
+
+
+class SimilarityError(DomainError):
+    """A refused copied-text pass or decision on a flag."""

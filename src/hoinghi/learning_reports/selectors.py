@@ -20,6 +20,7 @@ from hoinghi.core import extensions
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import reach, scope
 from hoinghi.learning_reports.models import (
+    LIVE_MARKING_STATES,
     Assignment,
     Criterion,
     DraftConflict,
@@ -242,7 +243,7 @@ class MarkingPage:
     rubric: list[Criterion]
     scores: dict[int, object]  # criterion id -> Score, once marked
     returns: list[Marking]  # earlier versions returned, with the reviewers' comments
-    flags: list = field(default_factory=list)  # (percent shared, the other report) copied text
+    flags: list = field(default_factory=list)  # FlagRow: copied text (flags_of_version)
 
     @property
     def scored(self) -> list[tuple[Criterion, object]]:
@@ -270,16 +271,7 @@ def marking_page(*, marking: Marking) -> MarkingPage:
         .select_related("version")
         .order_by("version__number")
     )
-    flags = []
-    rows = SimilarityFlag.objects.filter(Q(version=version) | Q(other_version=version)).select_related(
-        "version__report__invitation__person__unit", "other_version__report__invitation__person__unit"
-    )
-    for flag in rows:
-        mine = flag.version_id == version.pk
-        share = flag.containment if mine else flag.other_containment
-        other = (flag.other_version if mine else flag.version).report
-        flags.append((round(share * 100), other))
-    flags.sort(key=lambda pair: -pair[0])
+    flags = flags_of_version(version=version)
     return MarkingPage(
         flags=flags,
         sections=sections,
@@ -332,3 +324,125 @@ def writer_result(*, report: Report | None) -> WriterResult | None:
     return WriterResult(
         report=report, released=True, markings=markings, rubric=rubric_of(assignment=report.assignment)
     )
+
+
+# --- Copied text ---------------------------------------------------------------------------------
+
+
+@dataclass
+class FlagRow:
+    """A flag as one version's page lists it: the share of this version found in the source."""
+
+    flag: SimilarityFlag
+    share: int  # per cent
+    other_report: Report | None  # None: the source is a reference text
+    reference: str
+
+
+def flags_of_version(*, version: ReportVersion) -> list[FlagRow]:
+    """The flags naming the version on either side, the largest share first."""
+    rows = SimilarityFlag.objects.filter(Q(version=version) | Q(other_version=version)).select_related(
+        "version__report__invitation__person__unit", "other_version__report__invitation__person__unit"
+    )
+    found = []
+    for flag in rows:
+        mine = flag.version_id == version.pk
+        share = flag.containment if mine else flag.other_containment
+        other = flag.other_version if mine else flag.version
+        found.append(FlagRow(flag, round(share * 100), other.report if other else None, flag.reference))
+    found.sort(key=lambda row: -row.share)
+    return found
+
+
+def flag_get(*, actor, pk: int) -> SimilarityFlag:
+    """A flag the actor may read: organisers and viewers of the writer's subtree, and a reviewer
+    holding a live marking of the report. Anything else is not found."""
+    flags = SimilarityFlag.objects.select_related(
+        "version__report__invitation__person__unit",
+        "version__report__assignment__conference",
+        "other_version__report__invitation__person__unit",
+        "decided_by",
+    )
+    flag = scope(actor, ACTION, flags).filter(pk=pk).first()
+    if flag is None:
+        reviewing = Marking.objects.filter(
+            report=OuterRef("version__report"), reviewer=actor.pk, state__in=LIVE_MARKING_STATES
+        )
+        flag = scope(actor, MARK, flags).filter(Exists(reviewing), pk=pk).first()
+    if flag is None:
+        raise _not_found()
+    return flag
+
+
+@dataclass
+class SideBySide:
+    """The two texts of a flag with the shared passages marked: each text as a list of
+    (piece, is_shared) in order, for the template to wrap the shared pieces in <mark>."""
+
+    flag: SimilarityFlag
+    report: Report
+    pieces: list[tuple[str, bool]]
+    source_report: Report | None
+    source_name: str
+    source_pieces: list[tuple[str, bool]]
+    share: int  # per cent of the report found in the source
+    source_share: int
+    shared_syllables: int
+
+
+def _pieces(text: str, passages) -> list[tuple[str, bool]]:
+    pieces, last = [], 0
+    for passage in passages:
+        if passage.start > last:
+            pieces.append((text[last : passage.start], False))
+        pieces.append((text[passage.start : passage.end], True))
+        last = passage.end
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces
+
+
+def flag_side_by_side(*, flag: SimilarityFlag) -> SideBySide:
+    """Both texts of a flag, the passages they share marked on each side (the same detector
+    as the check: similarity.Detector.passages)."""
+    from hoinghi.learning_reports import similarity
+    from hoinghi.learning_reports.services.similarity import assignment_detector, version_text
+
+    assignment = flag.version.report.assignment
+    detector = assignment_detector(assignment)
+    text = similarity.nfc(version_text(flag.version))
+    if flag.other_version is not None:
+        source_text = similarity.nfc(version_text(flag.other_version))
+        source_name = ""
+        mine = detector.passages(text, source_text)
+        theirs = detector.passages(source_text, text)
+    else:
+        source_name = flag.reference
+        source_text = similarity.nfc(detector.reference_texts.get(flag.reference, ""))
+        mine = detector.passages(text, flag.reference) if source_text else []
+        theirs = detector.passages(source_text, text, of_reference=True) if source_text else []
+    return SideBySide(
+        flag=flag,
+        report=flag.version.report,
+        pieces=_pieces(text, mine),
+        source_report=flag.other_version.report if flag.other_version else None,
+        source_name=source_name,
+        source_pieces=_pieces(source_text, theirs),
+        share=round(flag.containment * 100),
+        source_share=round(flag.other_containment * 100),
+        shared_syllables=sum(passage.syllables for passage in mine),
+    )
+
+
+def may_read_reports(*, actor, flag: SimilarityFlag) -> bool:
+    """Organisers and viewers read names even on a blind assignment; reviewers do not."""
+    from hoinghi.core.permissions import can
+
+    return can(actor, ACTION, flag)
+
+
+def similarity_run_latest(*, actor, conference: Conference):
+    """The latest copied-text pass of the conference's assignment, if the actor reads its reports."""
+    from hoinghi.learning_reports.models import SimilarityRun
+
+    return scope(actor, ACTION, SimilarityRun.objects.filter(assignment__conference=conference)).first()
