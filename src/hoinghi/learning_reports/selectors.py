@@ -446,3 +446,36 @@ def similarity_run_latest(*, actor, conference: Conference):
     from hoinghi.learning_reports.models import SimilarityRun
 
     return scope(actor, ACTION, SimilarityRun.objects.filter(assignment__conference=conference)).first()
+
+
+@dataclass
+class SimilarityOverview:
+    """The copied-text part of the organiser's page: the latest pass and the flags in scope."""
+
+    run: object  # SimilarityRun | None
+    open_flags: int
+    decided_flags: int
+    flags: list  # the largest open flags first, a few
+    may_run: bool
+
+
+def similarity_overview(*, actor, assignment: Assignment, shown: int = 20) -> SimilarityOverview:
+    from hoinghi.core.permissions import can
+    from hoinghi.learning_reports.models import FlagStatus, SimilarityRun
+
+    flags = scope(actor, ACTION, SimilarityFlag.objects.filter(version__report__assignment=assignment))
+    by_status = dict(flags.values_list("status").annotate(n=Count("pk")).order_by())
+    open_flags = by_status.get(FlagStatus.OPEN, 0)
+    return SimilarityOverview(
+        run=SimilarityRun.objects.filter(assignment=assignment).first(),
+        open_flags=open_flags,
+        decided_flags=sum(by_status.values()) - open_flags,
+        flags=list(
+            flags.filter(status=FlagStatus.OPEN)
+            .select_related(
+                "version__report__invitation__person__unit", "other_version__report__invitation__person"
+            )
+            .order_by("-containment", "pk")[:shown]
+        ),
+        may_run=can(actor, "learning_reports.allocate", assignment.conference.organising_unit),
+    )

@@ -22,6 +22,7 @@ The figures (precision and recall by kind of copy on a labelled set, 25,000 repo
 are in docs/benchmarks.md, "Copied text".
 """
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -29,10 +30,20 @@ import numpy as np
 
 from hoinghi.learning_reports.similarity import hashing
 from hoinghi.learning_reports.similarity.candidates import Index
-from hoinghi.learning_reports.similarity.normalising import fold, nfc, syllables
-from hoinghi.learning_reports.similarity.verification import Passage, passages, shared_count
+from hoinghi.learning_reports.similarity.normalising import canonical, fold, nfc, syllables
+from hoinghi.learning_reports.similarity.verification import Passage, passages
 
-__all__ = ["Detector", "Finding", "Passage", "fold", "nfc", "syllables", "PEER_SHARE", "REFERENCE_SHARE"]
+__all__ = [
+    "Detector",
+    "Finding",
+    "Passage",
+    "canonical",
+    "fold",
+    "nfc",
+    "syllables",
+    "PEER_SHARE",
+    "REFERENCE_SHARE",
+]
 
 SHINGLE = hashing.SHINGLE
 PEER_SHARE = 0.4  # of a report found in another report
@@ -66,39 +77,82 @@ def _segment_counts(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return running[offsets[1:]] - running[offsets[:-1]]
 
 
+_FORKED_TEXTS: list[str] = []  # read by the forked workers of `_fingerprints_forked`
+
+
+def _fingerprint_part(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    start, end = bounds
+    return hashing.fingerprints(fold(text) for text in _FORKED_TEXTS[start:end])
+
+
+def _fingerprints_forked(texts: list[str], workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """hashing.fingerprints of the texts in `workers` forked processes, each a contiguous part
+    (the texts reach them by the fork, not by pickling)."""
+    global _FORKED_TEXTS
+    step = -(-len(texts) // workers)
+    bounds = [(start, min(start + step, len(texts))) for start in range(0, len(texts), step)]
+    _FORKED_TEXTS = texts
+    try:
+        with multiprocessing.get_context("fork").Pool(len(bounds)) as pool:
+            parts = pool.map(_fingerprint_part, bounds)
+    finally:
+        _FORKED_TEXTS = []
+    offsets, base = [np.zeros(1, dtype=np.int64)], 0
+    for part_hashes, part_offsets in parts:
+        offsets.append(part_offsets[1:] + base)
+        base += len(part_hashes)
+    hashes = np.concatenate([part for part, _ in parts]) if parts else _empty()
+    return hashes, np.concatenate(offsets)
+
+
 class Detector:
     """Texts numbered in the order they are added, compared with each other and with the
     reference texts. `run` finds every flag among them; `check` one new text against them."""
 
     def __init__(self, *, references: Mapping[str, str] | None = None, boilerplate: Iterable[str] = ()):
         boilerplate_hashes, _ = hashing.fingerprints(fold(text) for text in boilerplate)
-        self.ignored = np.unique(boilerplate_hashes)
+        self.ignored = hashing.Membership(boilerplate_hashes)
         references = dict(references or {})
         self.reference_texts = references
         self.reference_names = list(references)
         hashes, offsets = hashing.fingerprints(fold(text) for text in references.values())
         self.references = [
-            self._counted(hashes[offsets[n] : offsets[n + 1]]) for n in range(len(self.reference_names))
+            np.unique(self._counted(hashes[offsets[n] : offsets[n + 1]])) for n in range(len(references))
         ]
-        self.reference_union = np.unique(np.concatenate(self.references)) if self.references else _empty()
+        self.in_references = hashing.Membership(
+            np.concatenate(self.references) if self.references else _empty()
+        )
         self.hashes = _empty()
         self.offsets = np.zeros(1, dtype=np.int64)
         self._index: Index | None = None
+        self._distinct: dict[int, np.ndarray] = {}
 
     def _counted(self, hashes: np.ndarray) -> np.ndarray:
-        return hashes[~hashing.members(hashes, self.ignored)] if len(self.ignored) else hashes
+        return hashes[~self.ignored(hashes)] if len(self.ignored) else hashes
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
     def text_hashes(self, number: int) -> np.ndarray:
-        return self.hashes[self.offsets[number] : self.offsets[number + 1]]
+        """Text `number`'s counted shingles, distinct and sorted."""
+        found = self._distinct.get(number)
+        if found is None:
+            found = np.unique(self.hashes[self.offsets[number] : self.offsets[number + 1]])
+            if len(self._distinct) > 50_000:
+                self._distinct.clear()
+            self._distinct[number] = found
+        return found
 
-    def add(self, texts: Iterable[str]) -> range:
-        """Index more texts; returns their numbers."""
-        hashes, offsets = hashing.fingerprints(fold(text) for text in texts)
+    def add(self, texts: Iterable[str], *, workers: int = 1) -> range:
+        """Index more texts; returns their numbers. `workers` > 1 folds and hashes them in that
+        many forked processes (the command and the benchmark; not inside a web or task process,
+        whose database connections must not be forked)."""
+        if workers > 1:
+            hashes, offsets = _fingerprints_forked(list(texts), workers)
+        else:
+            hashes, offsets = hashing.fingerprints(fold(text) for text in texts)
         if len(self.ignored):
-            kept = ~hashing.members(hashes, self.ignored)
+            kept = ~self.ignored(hashes)
             offsets = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))[offsets]
             hashes = hashes[kept]
         first = len(self)
@@ -110,6 +164,11 @@ class Detector:
     # The references --------------------------------------------------------------------------
 
     def _reference_findings(self, number: int, hashes: np.ndarray) -> list[Finding]:
+        """`hashes`: the text's distinct counted shingles."""
+        if not len(hashes) or not len(self.in_references):
+            return []
+        if np.count_nonzero(self.in_references(hashes)) < REFERENCE_SHARE * len(hashes):
+            return []
         found = []
         for name, reference in zip(self.reference_names, self.references, strict=True):
             shared = len(np.intersect1d(hashes, reference, assume_unique=True))
@@ -117,26 +176,29 @@ class Detector:
                 found.append(Finding(number, name, shared / len(hashes), shared / max(len(reference), 1)))
         return sorted(found, key=lambda finding: -finding.share)
 
-    def _reference_shares(self) -> np.ndarray:
+    def _reference_suspects(self) -> np.ndarray:
+        """The texts whose shingles, repeats counted, are near `REFERENCE_SHARE` in the
+        references or above: the exact share (distinct shingles) is taken of these only."""
         totals = np.diff(self.offsets)
-        inside = _segment_counts(hashing.members(self.hashes, self.reference_union), self.offsets)
-        return np.divide(inside, totals, out=np.zeros(len(totals)), where=totals > 0)
+        inside = _segment_counts(self.in_references(self.hashes), self.offsets)
+        return np.flatnonzero(inside >= 0.75 * REFERENCE_SHARE * np.maximum(totals, 1))
 
     # The peers -------------------------------------------------------------------------------
 
     def index(self) -> Index:
         if self._index is None:
-            sample = (self.hashes % np.uint64(hashing.SAMPLE_EVERY)) == 0
-            sample &= ~hashing.members(self.hashes, self.reference_union)
-            owners = np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.offsets))
-            self._index = Index(self.hashes[sample], owners[sample], _segment_counts(sample, self.offsets))
+            places = np.flatnonzero((self.hashes % np.uint64(hashing.SAMPLE_EVERY)) == 0)
+            places = places[~self.in_references(self.hashes[places])]
+            owners = np.searchsorted(self.offsets, places, side="right") - 1
+            self._index = Index(self.hashes[places], owners, len(self))
         return self._index
 
     def _verify(self, first: int, hashes: np.ndarray, second: int) -> list[Finding]:
         other = self.text_hashes(second)
         if not len(hashes) or not len(other):
             return []
-        shared = shared_count(hashes, other, self.reference_union)
+        both = np.intersect1d(hashes, other, assume_unique=True)
+        shared = len(both) - np.count_nonzero(self.in_references(both))
         share, other_share = shared / len(hashes), shared / len(other)
         found = []
         if share >= PEER_SHARE:
@@ -152,8 +214,8 @@ class Detector:
         `progress(done, total)` is called as the candidate pairs are verified."""
         found = []
         if self.references:
-            for number in np.flatnonzero(self._reference_shares() >= REFERENCE_SHARE):
-                found.extend(self._reference_findings(int(number), self.text_hashes(int(number))))
+            for number in self._reference_suspects().tolist():
+                found.extend(self._reference_findings(number, self.text_hashes(number)))
         pairs = self.index().pairs()
         for done, (first, second) in enumerate(pairs.tolist()):
             found.extend(self._verify(first, self.text_hashes(first), second))
@@ -169,13 +231,9 @@ class Detector:
         hashes = self._counted(hashing.of_text(fold(text)))
         if not len(hashes):
             return []
-        found = []
-        if self.references:
-            inside = np.count_nonzero(hashing.members(hashes, self.reference_union))
-            if inside >= REFERENCE_SHARE * len(hashes):
-                found.extend(self._reference_findings(NEW, hashes))
+        found = self._reference_findings(NEW, hashes) if self.references else []
         sample = hashing.sampled(hashes)
-        sample = sample[~hashing.members(sample, self.reference_union)]
+        sample = sample[~self.in_references(sample)]
         allowed = None if among is None else set(among)
         for other in self.index().meeting(sample).tolist():
             if allowed is None or other in allowed:
@@ -190,11 +248,11 @@ class Detector:
         `of_reference`: `text` is a reference, `source` a report (the reference's side)."""
         if source in self.reference_names:
             found_in = self.references[self.reference_names.index(source)]
-            return passages(text, found_in, self.ignored)
+            return passages(text, found_in, self.ignored.sorted)
         found_in = self._counted(hashing.of_text(fold(source)))
         if of_reference:
-            return passages(text, found_in, self.ignored)
-        excluded = np.union1d(self.ignored, self.reference_union)
+            return passages(text, found_in, self.ignored.sorted)
+        excluded = np.union1d(self.ignored.sorted, self.in_references.sorted)
         return passages(text, found_in, excluded)
 
 

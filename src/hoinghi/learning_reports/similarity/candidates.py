@@ -11,18 +11,32 @@ pair of an assignment, and the texts one new text meets.
 
 import numpy as np
 
+from hoinghi.learning_reports.similarity import hashing
+
 CANDIDATE_SHARE = 0.2  # of the smaller sample; the verified share flagged is twice that
 MIN_SHARED = 2
 MAX_SHARED_BY = 100
 
 
+OWNER_BITS = 64 - hashing.HASH_BITS
+
+
 class Index:
-    def __init__(self, hashes: np.ndarray, owners: np.ndarray, sizes: np.ndarray):
-        """`hashes[i]` is a sampled shingle of text `owners[i]`; `sizes[t]` the sample of text t."""
-        order = np.argsort(hashes, kind="stable")
-        self.hashes = hashes[order]
-        self.owners = owners[order].astype(np.int64)
-        self.sizes = sizes
+    def __init__(self, hashes: np.ndarray, owners: np.ndarray, count: int):
+        """`hashes[i]` is a sampled shingle of text `owners[i]`, of `count` texts; a shingle
+        repeated in one text counts once."""
+        if count < (1 << OWNER_BITS):  # one sort of (hash, text) packed in 64 bits
+            keys = np.sort((hashes << np.uint64(OWNER_BITS)) | owners.astype(np.uint64))
+            if len(keys):
+                keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+            self.hashes = keys >> np.uint64(OWNER_BITS)
+            self.owners = (keys & np.uint64((1 << OWNER_BITS) - 1)).astype(np.int64)
+        else:
+            order = np.lexsort((owners, hashes))
+            hashes, owners = hashes[order], owners[order].astype(np.int64)
+            first = np.concatenate(([True], (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])))
+            self.hashes, self.owners = hashes[first], owners[first]
+        self.sizes = np.bincount(self.owners, minlength=count)
 
     def pairs(self) -> np.ndarray:
         """Every candidate pair (a < b) as an (n, 2) array."""

@@ -7,10 +7,12 @@ them ("Nghị quyết nêu rõ: “…”", "“…” (Nghị quyết Đại h�
 quotes the resolution. A quotation with no attribution near it counts like any other text, so
 putting a copied report in quotation marks does not hide it.
 
-`fold` is the fast path used on every report (whole-text regular expressions, no Python work per
-syllable); `syllables` is the slow path for the texts a reviewer looks at: the same syllables,
-each with its place in the NFC text, for highlighting. Both fold the same way by construction:
-`fold(text) == " ".join(s.text for s in syllables(text))` (tests/test_similarity.py).
+`fold` is the fast path used on every report (whole-text operations, no Python work per
+syllable): it leaves the punctuation in, and hashing.py splits the bytes into syllables with the
+same rule as `WORD` here. `syllables` is the slow path for the texts a reviewer looks at: the
+same syllables, each with its place in the NFC text, for highlighting; `canonical` joins them.
+A syllable is a run of characters other than white space, ASCII punctuation, U+0080–U+00BF
+(no-break space, «, », °...) and U+2000–U+207F (dashes, curly quotation marks, …).
 """
 
 import re
@@ -32,11 +34,20 @@ def _placements() -> dict[str, str]:
 
 
 _PLACEMENTS = _placements()
-# Only at a syllable's end: "hòa" moves, "hoàn" never had the choice. "của", "mùa" (u + a) are
-# not in the table: their mark has one place.
-_OLD_PLACEMENT = re.compile("(" + "|".join(sorted(_PLACEMENTS)) + r")(?![^\W_])")
-_NOT_WORD = re.compile(r"[\W_]+")
-_WORD = re.compile(r"[^\W_]+")
+# The old placement only happens at a syllable's end ("hòa"; "hoàn" never had the choice), and
+# "òa", "óe", "úy"... followed by another letter is no Vietnamese: each pair is made one form
+# wherever it stands, on the UTF-8 bytes, by hashing.py (in numpy: a regular expression over
+# every text cost more than all the rest of the folding). The form kept is the new placement
+# where both have as many bytes, else the shorter (õe, ùy, ũy). "của", "mùa" (u + a) are not
+# in the table: their mark has one place.
+PLACEMENT_BYTES = {}
+for _old, _new in _PLACEMENTS.items():
+    _old_bytes, _new_bytes = _old.encode(), _new.encode()
+    if len(_old_bytes) >= len(_new_bytes):
+        PLACEMENT_BYTES[_old_bytes] = _new_bytes
+    else:
+        PLACEMENT_BYTES[_new_bytes] = _old_bytes
+WORD = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\xbf\u2000-\u207f\s]+")
 _QUOTATION = re.compile(r"“[^“”]{1,3000}”|\"[^\"]{1,3000}\"")
 # Who is quoted: words that attribute a quotation, looked for just before or just after it.
 _ATTRIBUTION = re.compile(
@@ -66,6 +77,8 @@ def quotations(text: str) -> list[tuple[int, int]]:
 
 
 def _without_quotations(text: str) -> str:
+    if "“" not in text and '"' not in text:
+        return text
     spans = quotations(text)
     if not spans:
         return text
@@ -78,14 +91,26 @@ def _without_quotations(text: str) -> str:
     return "".join(parts)
 
 
-def _fold_marks(text: str) -> str:
-    return _OLD_PLACEMENT.sub(lambda match: _PLACEMENTS[match.group(1)], text)
+def _one_placement(word: str) -> str:
+    """The slow path's tone-mark placement for one syllable (hashing.py does every text's at
+    once, to the same form)."""
+    data = word.encode()
+    for old, new in PLACEMENT_BYTES.items():
+        if old in data:
+            data = data.replace(old, new)
+    return data.decode()
 
 
-def fold(text: str) -> str:
+def fold(text: str) -> bytes:
+    """The text folded for hashing, as UTF-8: quotations out, NFC, lower case; punctuation
+    still in (hashing.py treats it as space), and the tone-mark placements (hashing.py makes
+    them one)."""
+    return _without_quotations(nfc(text)).lower().encode()
+
+
+def canonical(text: str) -> str:
     """The text's counted syllables, folded, separated by single spaces."""
-    folded = _fold_marks(_without_quotations(nfc(text)).lower())
-    return _NOT_WORD.sub(" ", folded).strip()
+    return " ".join(syllable.text for syllable in syllables(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +125,10 @@ def syllables(text: str) -> list[Syllable]:
     text = nfc(text)
     spans = quotations(text)
     found, quoted = [], 0
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         while quoted < len(spans) and spans[quoted][1] <= match.start():
             quoted += 1
         if quoted < len(spans) and spans[quoted][0] <= match.start():
             continue
-        found.append(Syllable(_fold_marks(match.group().lower()), match.start(), match.end()))
+        found.append(Syllable(_one_placement(match.group().lower()), match.start(), match.end()))
     return found

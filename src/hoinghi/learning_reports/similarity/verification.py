@@ -1,10 +1,8 @@
-"""Exact verification of a candidate, and the shared passages as places in the texts.
+"""The shared passages as places in the texts (the shares themselves are Detector._verify's).
 
-A candidate pair's shares are exact (every shingle, not a sample): the hashes two texts share,
-less those of the reference texts (a passage both pasted from the resolution is the resolution's,
-not a copy between them), over each text's counted shingles. The passages are found again on
-the texts a reviewer opens: each syllable covered by a shared shingle is marked, and runs of
-marked syllables become (start, end) places in the NFC text for highlighting.
+The passages are found again on the texts a reviewer opens: each syllable covered by a shared
+shingle is marked, and runs of marked syllables become (start, end) places in the NFC text for
+highlighting.
 """
 
 from dataclasses import dataclass
@@ -13,12 +11,6 @@ import numpy as np
 
 from hoinghi.learning_reports.similarity import hashing
 from hoinghi.learning_reports.similarity.normalising import syllables
-
-
-def shared_count(first: np.ndarray, second: np.ndarray, excluded: np.ndarray) -> int:
-    """How many hashes two sorted distinct arrays share, not counting those in `excluded`."""
-    both = np.intersect1d(first, second, assume_unique=True)
-    return int(len(both) - np.count_nonzero(hashing.members(both, excluded)))
 
 
 @dataclass(frozen=True)
@@ -33,7 +25,7 @@ def passages(text: str, found_in: np.ndarray, excluded: np.ndarray) -> list[Pass
     words = syllables(text)
     if len(words) < hashing.SHINGLE:
         return []
-    starts = hashing.positions(" ".join(word.text for word in words))
+    starts = hashing.positions(" ".join(word.text for word in words).encode())
     hit = hashing.members(starts, found_in) & ~hashing.members(starts, excluded)
     covered = np.zeros(len(words) + 1, dtype=np.int32)
     for place in np.flatnonzero(hit):  # a shingle marks its five syllables

@@ -3,9 +3,10 @@ references, peers, the shared passages, and the two paths (fold and syllables) a
 
 import unicodedata
 
+import numpy as np
 import pytest
 
-from hoinghi.learning_reports.similarity import NEW, Detector, fold, syllables, verdicts
+from hoinghi.learning_reports.similarity import NEW, Detector, canonical, fold, hashing, verdicts
 
 TEXT = (
     "công đoàn cơ sở cần chăm lo đời sống việc làm thu nhập của đoàn viên và người lao động tại "
@@ -24,21 +25,31 @@ OWN = (
 
 
 def test_old_and_new_tone_marks_nfd_case_and_punctuation_are_folded():
-    assert fold("Hoà bình, THỦY lợi! Của mùa") == fold(
+    assert canonical("Hoà bình, THỦY lợi! Của mùa") == canonical(
         unicodedata.normalize("NFD", "hòa bình thuỷ lợi của mùa")
     )
-    assert fold("hòa") == "hoà" and fold("của") == "của"  # u + a has one place for its mark
+    assert (
+        canonical("hòa") == canonical("hoà") == "hoà" and canonical("của") == "của"
+    )  # u + a has one place for its mark
 
 
 def test_an_attributed_quotation_does_not_count_and_an_unattributed_one_does():
-    assert fold("Nghị quyết nêu rõ: “kết nạp hai triệu đoàn viên” như vậy") == "nghị quyết nêu rõ như vậy"
-    assert fold("“Kết nạp hai triệu đoàn viên” (Nghị quyết Đại hội XII).") == "nghị quyết đại hội xii"
-    assert "kết nạp" in fold("Tôi viết “kết nạp hai triệu đoàn viên” như vậy")
+    assert (
+        canonical("Nghị quyết nêu rõ: “kết nạp hai triệu đoàn viên” như vậy") == "nghị quyết nêu rõ như vậy"
+    )
+    assert canonical("“Kết nạp hai triệu đoàn viên” (Nghị quyết Đại hội XII).") == "nghị quyết đại hội xii"
+    assert "kết nạp" in canonical("Tôi viết “kết nạp hai triệu đoàn viên” như vậy")
 
 
-@pytest.mark.parametrize("text", [TEXT, unicodedata.normalize("NFD", RESOLUTION), "Nghị quyết nêu: “a b” c"])
-def test_the_fast_and_the_slow_paths_fold_alike(text):
-    assert fold(text) == " ".join(syllable.text for syllable in syllables(text))
+@pytest.mark.parametrize(
+    "text",
+    [TEXT, unicodedata.normalize("NFD", RESOLUTION.upper()), "Theo nghị quyết: “a b” c—d…e «f» 5°C g_h"],
+)
+def test_the_fast_and_the_slow_paths_make_the_same_shingles(text):
+    """The bytes split by hashing.py and the syllables of normalising.WORD agree."""
+    fast = hashing.positions(fold(text))
+    slow = hashing.positions(canonical(text).encode())
+    assert np.array_equal(fast, slow)
 
 
 def test_a_text_pasted_inside_a_longer_report_is_found_in_it():
@@ -100,4 +111,4 @@ def test_the_shared_passages_are_places_in_the_text():
     shown = unicodedata.normalize("NFC", text)[passage.start : passage.end]
     assert shown.startswith("tôi sẽ cùng ban chấp hành") and shown.endswith("trong tháng")
     [pasted] = detector.passages("Theo tôi, " + RESOLUTION, "nq")
-    assert pasted.syllables == len(fold(RESOLUTION).split())
+    assert pasted.syllables == len(canonical(RESOLUTION).split())

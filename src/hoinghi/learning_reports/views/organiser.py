@@ -247,6 +247,7 @@ def reports_page(request, conference_id: int):
         reports = selectors.report_list(actor=request.user, assignment=assignment, state=state)
         context.update(
             counts=selectors.report_counts(actor=request.user, assignment=assignment),
+            similarity=selectors.similarity_overview(actor=request.user, assignment=assignment),
             page=Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("trang")),
             state=state,
         )
