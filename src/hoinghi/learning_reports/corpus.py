@@ -187,9 +187,16 @@ class Writer:
         self.workers = rng.randint(120, 9000)
         self.details = [self.name, self.company, self.place, str(self.workers)]
 
-    def _(self) -> str:
-        """A filler or nothing: a word of the writer's own between two phrases."""
-        return f" {self.rng.choice(FILLERS)}" if self.rng.random() < 0.6 else ""
+    def _say(self, *parts: str) -> str:
+        """The parts in order, a word of the writer's own (FILLERS) after some of them."""
+        rng = self.rng
+        words = []
+        for part in parts[:-1]:
+            words.append(part)
+            if rng.random() < 0.6:
+                words.append(rng.choice(FILLERS))
+        words.append(parts[-1])
+        return " ".join(words)
 
     def _figures(self, template: str) -> str:
         rng = self.rng
@@ -198,59 +205,60 @@ class Writer:
         )
 
     def learned(self) -> str:
-        rng = self.rng
-        choice = rng.choice
-        pattern = rng.randrange(6)
+        choice, say = self.rng.choice, self._say
+        pattern = self.rng.randrange(6)
         if pattern == 0:
             return (
-                f"{choice(CONNECTORS)}{self._()} {choice(SUBJECTS)}{self._()} {choice(VERBS)}{self._()} {choice(TOPICS)} "
-                f"{choice(MODIFIERS)}."
+                say(choice(CONNECTORS), choice(SUBJECTS), choice(VERBS), choice(TOPICS), choice(MODIFIERS))
+                + "."
             )
         if pattern == 1:
-            return f"{choice(SUBJECTS).capitalize()}{self._()} {choice(VERBS)}{self._()} {choice(TOPICS)}, {choice(REASONS)}."
-        if pattern == 2:
             return (
-                f"Ở {self.company}, {choice(TOPICS)}{self._()} {choice(PREDICATES)}{self._()} {choice(MODIFIERS)}, "
-                f"{choice(REASONS)}."
+                say(choice(SUBJECTS).capitalize(), choice(VERBS), choice(TOPICS) + ",", choice(REASONS)) + "."
+            )
+        if pattern == 2:
+            return say(f"Ở {self.company},", choice(TOPICS), choice(PREDICATES), choice(MODIFIERS) + ",") + (
+                f" {choice(REASONS)}."
             )
         if pattern == 3:
-            return (
-                f"{choice(CONNECTORS)} việc {choice(TOPICS)}{self._()} {choice(PREDICATES)} nên {choice(SUBJECTS)} "
-                f"{choice(VERBS)}{self._()} {choice(TOPICS)}."
-            )
+            return say(
+                choice(CONNECTORS), "việc", choice(TOPICS), choice(PREDICATES), "nên", choice(SUBJECTS),
+                choice(VERBS), choice(TOPICS),
+            ) + "."  # fmt: skip
         if pattern == 4:
-            return (
-                f"Với {self.workers} lao động ngành {self.trade}, {choice(TOPICS)}{self._()} {choice(PREDICATES)} "
-                f"và {choice(TOPICS)}{self._()} {choice(PREDICATES)}."
-            )
-        return f"{choice(CONNECTORS)}{self._()} {choice(TOPICS)}{self._()} {choice(PREDICATES)}{self._()} {choice(MODIFIERS)}."
+            return say(
+                f"Với {self.workers} lao động ngành {self.trade},", choice(TOPICS), choice(PREDICATES), "và",
+                choice(TOPICS), choice(PREDICATES),
+            ) + "."  # fmt: skip
+        return say(choice(CONNECTORS), choice(TOPICS), choice(PREDICATES), choice(MODIFIERS)) + "."
 
     def plan(self) -> str:
-        rng = self.rng
+        rng, say = self.rng, self._say
         choice = rng.choice
         when = rng.choice(
             (
-                f"Trong quý {rng.randint(1, 4)} năm {rng.randint(2019, 2023)}",
-                f"Từ tháng {rng.randint(1, 12)}/2019",
-                f"Trước ngày {rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(2019, 2023)}",
-                "Ngay sau hội nghị",
+                f"Trong quý {rng.randint(1, 4)} năm {rng.randint(2019, 2023)},",
+                f"Từ tháng {rng.randint(1, 12)}/2019,",
+                f"Trước ngày {rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(2019, 2023)},",
+                "Ngay sau hội nghị,",
             )
         )
         pattern = rng.randrange(3)
         if pattern == 0:
-            return (
-                f"{when}, {choice(SUBJECTS)}{self._()} {choice(ACTIONS)}{self._()} {choice(OBJECTS)}{self._()} {choice(MODIFIERS)}, "
-                f"phấn đấu {self._figures(choice(GOALS))}."
-            )
+            return say(
+                when, choice(SUBJECTS), choice(ACTIONS), choice(OBJECTS), choice(MODIFIERS) + ",", "phấn đấu",
+                self._figures(choice(GOALS)),
+            ) + "."  # fmt: skip
         if pattern == 1:
-            return (
-                f"{choice(ACTIONS).capitalize()}{self._()} {choice(OBJECTS)} ở {self.place}{self._()} {choice(MODIFIERS)}; "
-                f"{choice(MEASURES)}."
-            )
-        return (
-            f"Để làm tốt {choice(TOPICS)}, {choice(SUBJECTS)} sẽ {choice(ACTIONS)}{self._()} {choice(OBJECTS)} và "
-            f"{choice(ACTIONS)}{self._()} {choice(OBJECTS)}{self._()} {choice(MODIFIERS)}."
-        )
+            return say(
+                choice(ACTIONS).capitalize(), choice(OBJECTS), f"ở {self.place}", choice(MODIFIERS) + ";",
+                choice(MEASURES),
+            ) + "."  # fmt: skip
+        return say(
+            "Để làm tốt", choice(TOPICS) + ",", choice(SUBJECTS), "sẽ", choice(ACTIONS), choice(OBJECTS),
+            "và",
+            choice(ACTIONS), choice(OBJECTS), choice(MODIFIERS),
+        ) + "."  # fmt: skip
 
     def sections(self, syllables: int) -> dict[str, str]:
         learned, plans, count = [], [], 0

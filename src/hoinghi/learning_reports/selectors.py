@@ -7,6 +7,7 @@ not found, exactly like one that does not exist. A writer's reads take the invit
 token named and reach nothing else.
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -19,6 +20,7 @@ from hoinghi.conferences.models import Conference, Invitation, InvitationStatus
 from hoinghi.core import extensions
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import reach, scope
+from hoinghi.learning_reports import similarity
 from hoinghi.learning_reports.models import (
     LIVE_MARKING_STATES,
     Assignment,
@@ -33,6 +35,7 @@ from hoinghi.learning_reports.models import (
     SimilarityFlag,
     WhoMustWrite,
 )
+from hoinghi.learning_reports.texts import document_text
 
 ACTION = "learning_reports.view_reports"
 
@@ -328,6 +331,49 @@ def writer_result(*, report: Report | None) -> WriterResult | None:
 
 # --- Copied text ---------------------------------------------------------------------------------
 
+REFERENCE_OF_ASSIGNMENT = "Văn bản đối chiếu"  # the name of `Assignment.reference_text` in a flag
+
+
+def version_text(version: ReportVersion) -> str:
+    """The text compared and shown: the sections in the version's order, a blank line between."""
+    return "\n\n".join(str(text) for text in version.sections.values() if str(text).strip())
+
+
+def _material_text(material) -> str:
+    name = material.file.name.lower()
+    try:
+        with material.file.open("rb") as handle:
+            data = handle.read()
+        if name.endswith(".txt"):
+            return data.decode("utf-8", errors="replace")
+        if name.endswith((".pdf", ".docx")):
+            return document_text(file_name=material.file_name, data=data)[0]
+    except Exception:  # a material that cannot be read is no reference, and no reason to stop
+        logging.getLogger(__name__).warning(
+            "material %s: no text for the copied-text check", material.pk, exc_info=True
+        )
+    return ""
+
+
+def reference_texts(assignment: Assignment) -> dict[str, str]:
+    """The texts every report is compared with, by the name a flag shows."""
+    texts = {}
+    if assignment.reference_text.strip():
+        texts[REFERENCE_OF_ASSIGNMENT] = assignment.reference_text
+    for material in assignment.conference.materials.all():
+        text = _material_text(material)
+        if text.strip():
+            texts[material.title[:300]] = text
+    return texts
+
+
+def boilerplate(assignment: Assignment) -> list[str]:
+    return [assignment.title, assignment.prompt, *(section["title"] for section in assignment.sections)]
+
+
+def assignment_detector(assignment: Assignment) -> similarity.Detector:
+    return similarity.Detector(references=reference_texts(assignment), boilerplate=boilerplate(assignment))
+
 
 @dataclass
 class FlagRow:
@@ -405,9 +451,6 @@ def _pieces(text: str, passages) -> list[tuple[str, bool]]:
 def flag_side_by_side(*, flag: SimilarityFlag) -> SideBySide:
     """Both texts of a flag, the passages they share marked on each side (the same detector
     as the check: similarity.Detector.passages)."""
-    from hoinghi.learning_reports import similarity
-    from hoinghi.learning_reports.services.similarity import assignment_detector, version_text
-
     assignment = flag.version.report.assignment
     detector = assignment_detector(assignment)
     text = similarity.nfc(version_text(flag.version))

@@ -27,6 +27,7 @@ FIELDS = (
     "is_blind",
     "has_second_marking",
     "third_marker_gap",
+    "reference_text",
 )
 _KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
 

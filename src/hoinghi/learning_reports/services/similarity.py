@@ -13,8 +13,6 @@ of the conference's materials (.pdf, .docx, .txt); the boilerplate is the assign
 prompt and section titles.
 """
 
-import logging
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +20,6 @@ from django.utils.translation import gettext as _
 from hoinghi.core import background
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
-from hoinghi.learning_reports import similarity
 from hoinghi.learning_reports.errors import SimilarityError, SimilarityErrorCode
 from hoinghi.learning_reports.models import (
     LIVE_MARKING_STATES,
@@ -35,52 +32,10 @@ from hoinghi.learning_reports.models import (
     SimilarityRun,
     SimilarityRunStatus,
 )
-from hoinghi.learning_reports.texts import document_text
-
-logger = logging.getLogger(__name__)
+from hoinghi.learning_reports.selectors import assignment_detector, version_text
 
 ALLOCATE, MARK = "learning_reports.allocate", "learning_reports.mark"
-REFERENCE_OF_ASSIGNMENT = "Văn bản đối chiếu"  # the name of `Assignment.reference_text` in a flag
 REASON_MAX = 2000
-
-
-def version_text(version: ReportVersion) -> str:
-    """The text compared and shown: the sections in the version's order, a blank line between."""
-    return "\n\n".join(str(text) for text in version.sections.values() if str(text).strip())
-
-
-def _material_text(material) -> str:
-    name = material.file.name.lower()
-    try:
-        with material.file.open("rb") as handle:
-            data = handle.read()
-        if name.endswith(".txt"):
-            return data.decode("utf-8", errors="replace")
-        if name.endswith((".pdf", ".docx")):
-            return document_text(file_name=material.file_name, data=data)[0]
-    except Exception:  # a material that cannot be read is no reference, and no reason to stop
-        logger.warning("material %s: no text for the copied-text check", material.pk, exc_info=True)
-    return ""
-
-
-def reference_texts(assignment: Assignment) -> dict[str, str]:
-    """The texts every report is compared with, by the name a flag shows."""
-    texts = {}
-    if assignment.reference_text.strip():
-        texts[REFERENCE_OF_ASSIGNMENT] = assignment.reference_text
-    for material in assignment.conference.materials.all():
-        text = _material_text(material)
-        if text.strip():
-            texts[material.title[:300]] = text
-    return texts
-
-
-def boilerplate(assignment: Assignment) -> list[str]:
-    return [assignment.title, assignment.prompt, *(section["title"] for section in assignment.sections)]
-
-
-def assignment_detector(assignment: Assignment) -> similarity.Detector:
-    return similarity.Detector(references=reference_texts(assignment), boilerplate=boilerplate(assignment))
 
 
 def latest_versions(assignment_id: int) -> list[ReportVersion]:

@@ -187,7 +187,7 @@ class Detector:
 
     def index(self) -> Index:
         if self._index is None:
-            places = np.flatnonzero((self.hashes % np.uint64(hashing.SAMPLE_EVERY)) == 0)
+            places = hashing.sampled_places(self.hashes)
             places = places[~self.in_references(self.hashes[places])]
             owners = np.searchsorted(self.offsets, places, side="right") - 1
             self._index = Index(self.hashes[places], owners, len(self))

@@ -4,9 +4,9 @@ Every text keeps the shingles whose hash is 0 modulo `hashing.SAMPLE_EVERY` (the
 in every text, so a shared passage keeps its share of the sample); two texts are candidates when
 they share at least `CANDIDATE_SHARE` of the smaller sample. A sampled shingle found in more
 than `MAX_SHARED_BY` texts is a common phrase, not a copy between two people: it makes no pairs
-(it still counts when a candidate pair is verified). The index is one sorted array of
-(hash, text) — no Python work per shingle — and answers both questions the detector asks: every
-pair of an assignment, and the texts one new text meets.
+and is not in the samples compared (it still counts when a candidate pair is verified). The
+index is one sorted array of (hash, text) — no Python work per shingle — and answers both
+questions the detector asks: every pair of an assignment, and the texts one new text meets.
 """
 
 import numpy as np
@@ -36,7 +36,14 @@ class Index:
             hashes, owners = hashes[order], owners[order].astype(np.int64)
             first = np.concatenate(([True], (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])))
             self.hashes, self.owners = hashes[first], owners[first]
-        self.sizes = np.bincount(self.owners, minlength=count)
+        # A text's sample, for the share two texts must have in common, counts only the
+        # shingles that can make pairs (found in at most MAX_SHARED_BY texts): a report made of
+        # common phrases and a few of its own is judged on its own ones.
+        starts = np.flatnonzero(np.concatenate(([True], self.hashes[1:] != self.hashes[:-1])))
+        lengths = np.diff(np.concatenate((starts, [len(self.hashes)])))
+        self.shared_by = np.repeat(lengths, lengths)
+        rare = self.shared_by <= MAX_SHARED_BY
+        self.sizes = np.bincount(self.owners[rare], minlength=count)
 
     def pairs(self) -> np.ndarray:
         """Every candidate pair (a < b) as an (n, 2) array."""
@@ -69,8 +76,9 @@ class Index:
             return np.zeros(0, dtype=np.int64)
         left = np.searchsorted(self.hashes, sample, side="left")
         right = np.searchsorted(self.hashes, sample, side="right")
-        common = (right - left) <= MAX_SHARED_BY
-        left, right = left[common], right[common]
+        rare = (right - left) <= MAX_SHARED_BY
+        left, right = left[rare], right[rare]
+        sample = sample[rare]
         if not len(left):
             return np.zeros(0, dtype=np.int64)
         runs = right - left

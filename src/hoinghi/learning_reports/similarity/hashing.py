@@ -25,6 +25,7 @@ from hoinghi.learning_reports.similarity.normalising import PLACEMENT_BYTES
 SHINGLE = 5
 SAMPLE_EVERY = 8  # the candidates' sample: a shingle whose hash is 0 modulo this
 CHUNK_BYTES = 4 << 20
+CHUNK_HASHES = 1 << 22
 HASH_BITS = 48
 HASH_MASK = np.uint64((1 << HASH_BITS) - 1)
 
@@ -212,6 +213,10 @@ class Membership:
     def __call__(self, values: np.ndarray) -> np.ndarray:
         if not len(self.sorted) or not len(values):
             return np.zeros(len(values), dtype=bool)
+        if len(values) > CHUNK_HASHES:  # in slices: the temporaries of 37 million hashes add up
+            return np.concatenate(
+                [self(values[start : start + CHUNK_HASHES]) for start in range(0, len(values), CHUNK_HASHES)]
+            )
         found = self.table[(values & np.uint64((1 << self.TABLE_BITS) - 1)).astype(np.int64)]
         maybe = np.flatnonzero(found)
         if len(maybe):
@@ -229,5 +234,14 @@ def members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[places] == values
 
 
+def sampled_places(hashes: np.ndarray) -> np.ndarray:
+    """Where the sampled shingles are (their hash is 0 modulo SAMPLE_EVERY), slice by slice."""
+    every = np.uint64(SAMPLE_EVERY - 1)  # a power of two
+    return np.concatenate(
+        [np.flatnonzero((hashes[start : start + CHUNK_HASHES] & every) == 0) + start
+         for start in range(0, max(len(hashes), 1), CHUNK_HASHES)]
+    )  # fmt: skip
+
+
 def sampled(hashes: np.ndarray) -> np.ndarray:
-    return hashes[(hashes % np.uint64(SAMPLE_EVERY)) == 0]
+    return hashes[sampled_places(hashes)]

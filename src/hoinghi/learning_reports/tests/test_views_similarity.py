@@ -30,17 +30,17 @@ def flagged(marking, small_tree, make_user, django_capture_on_commit_callbacks):
     return flag, reviewer
 
 
-O, V, R = GrantRole.ORGANISER, GrantRole.VIEWER, GrantRole.REVIEWER
+ORG, V, R = GrantRole.ORGANISER, GrantRole.VIEWER, GrantRole.REVIEWER
 
 
 @pytest.mark.parametrize(
     ("role", "where", "read", "decide"),
     [
-        (O, "national", 200, 302),  # ancestor
-        (O, "ba_dinh", 200, 302),  # the writer's district
-        (O, "grassroots_a", 200, 302),  # the writer's own unit
-        (O, "hcm", 404, 404),  # another province: not found
-        (O, "district_1", 404, 404),  # a district of another province
+        (ORG, "national", 200, 302),  # ancestor
+        (ORG, "ba_dinh", 200, 302),  # the writer's district
+        (ORG, "grassroots_a", 200, 302),  # the writer's own unit
+        (ORG, "hcm", 404, 404),  # another province: not found
+        (ORG, "district_1", 404, 404),  # a district of another province
         (V, "hanoi", 200, 403),  # a viewer reads but does not decide
         (V, "hcm", 404, 404),
         (R, "hcm", 404, 404),  # a reviewer elsewhere
@@ -87,7 +87,8 @@ def test_a_paste_from_the_reference_text_is_flagged_against_it(
     marking, superuser, django_capture_on_commit_callbacks
 ):
     resolution = (
-        "Đổi mới tổ chức và hoạt động công đoàn; tập trung đại diện, chăm lo, bảo vệ quyền, lợi ích hợp pháp, "
+        "Đổi mới tổ chức và hoạt động công đoàn; tập trung đại diện, chăm lo, bảo vệ quyền, lợi ích "
+        "hợp pháp, "
         "chính đáng của đoàn viên, người lao động; phát triển đoàn viên, xây dựng tổ chức công đoàn vững mạnh"
     )
     marking.assignment.reference_text = resolution
@@ -109,7 +110,7 @@ def test_the_organisers_pass_runs_in_the_background_and_reports_its_progress(
 ):
     flag, _ = flagged
     SimilarityFlag.objects.all().delete()
-    organiser = make_user(O, small_tree.national)
+    organiser = make_user(ORG, small_tree.national)
     client.force_login(organiser)
     conference = flag.version.report.assignment.conference
     with django_capture_on_commit_callbacks(execute=True):
@@ -121,7 +122,7 @@ def test_the_organisers_pass_runs_in_the_background_and_reports_its_progress(
     assert progress["status"] == "done" and progress["done"] == progress["total"]
     page = client.get(reverse("learning_reports:manage", args=[conference.pk])).content.decode()
     assert 'id="similarity-flags-list"' in page
-    outsider = make_user(O, small_tree.hcm)
+    outsider = make_user(ORG, small_tree.hcm)
     client.force_login(outsider)
     assert client.post(reverse("learning_reports:similarity_run", args=[conference.pk])).status_code in (
         403,

@@ -71,6 +71,15 @@ class AssignmentForm(forms.Form):
         max_value=100,
         required=False,
     )
+    reference_text = forms.CharField(
+        label=gettext_lazy("Văn bản đối chiếu khi tìm đoạn sao chép (toàn văn nghị quyết...)"),
+        help_text=gettext_lazy(
+            "Mỗi bài được so với văn bản này và với các tài liệu của hội nghị; đoạn chép nguyên văn "
+            "không để trong ngoặc kép, không ghi nguồn sẽ được cảnh báo."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
     @classmethod
     def initial_from(cls, assignment) -> dict:
@@ -91,6 +100,7 @@ class AssignmentForm(forms.Form):
             "is_blind": assignment.is_blind,
             "has_second_marking": assignment.has_second_marking,
             "third_marker_gap": assignment.third_marker_gap,
+            "reference_text": assignment.reference_text,
         }
 
     def fields_for_service(self) -> dict:
@@ -115,6 +125,7 @@ class AssignmentForm(forms.Form):
                 "is_blind",
                 "has_second_marking",
                 "third_marker_gap",
+                "reference_text",
             )
         }
         if fields["third_marker_gap"] is None:
