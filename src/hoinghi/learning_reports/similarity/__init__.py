@@ -80,17 +80,17 @@ def _segment_counts(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 _FORKED_TEXTS: list[str] = []  # read by the forked workers of `_fingerprints_forked`
 
 
-def _fingerprint_part(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    start, end = bounds
-    return hashing.fingerprints(fold(text) for text in _FORKED_TEXTS[start:end])
+def _fingerprint_part(bounds: tuple[int, int, object]) -> tuple[np.ndarray, np.ndarray]:
+    start, end, dropped = bounds
+    return hashing.fingerprints((fold(text) for text in _FORKED_TEXTS[start:end]), dropped=dropped)
 
 
-def _fingerprints_forked(texts: list[str], workers: int) -> tuple[np.ndarray, np.ndarray]:
+def _fingerprints_forked(texts: list[str], workers: int, dropped) -> tuple[np.ndarray, np.ndarray]:
     """hashing.fingerprints of the texts in `workers` forked processes, each a contiguous part
     (the texts reach them by the fork, not by pickling)."""
     global _FORKED_TEXTS
     step = -(-len(texts) // workers)
-    bounds = [(start, min(start + step, len(texts))) for start in range(0, len(texts), step)]
+    bounds = [(start, min(start + step, len(texts)), dropped) for start in range(0, len(texts), step)]
     _FORKED_TEXTS = texts
     try:
         with multiprocessing.get_context("fork").Pool(len(bounds)) as pool:
@@ -148,13 +148,9 @@ class Detector:
         many forked processes (the command and the benchmark; not inside a web or task process,
         whose database connections must not be forked)."""
         if workers > 1:
-            hashes, offsets = _fingerprints_forked(list(texts), workers)
+            hashes, offsets = _fingerprints_forked(list(texts), workers, self.ignored)
         else:
-            hashes, offsets = hashing.fingerprints(fold(text) for text in texts)
-        if len(self.ignored):
-            kept = ~self.ignored(hashes)
-            offsets = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))[offsets]
-            hashes = hashes[kept]
+            hashes, offsets = hashing.fingerprints((fold(text) for text in texts), dropped=self.ignored)
         first = len(self)
         self.hashes = np.concatenate((self.hashes, hashes)) if len(self.hashes) else hashes
         self.offsets = np.concatenate((self.offsets, offsets[1:] + self.offsets[-1]))

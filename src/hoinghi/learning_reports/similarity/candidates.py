@@ -15,7 +15,7 @@ from hoinghi.learning_reports.similarity import hashing
 
 CANDIDATE_SHARE = 0.2  # of the smaller sample; the verified share flagged is twice that
 MIN_SHARED = 2
-MAX_SHARED_BY = 100
+MAX_SHARED_BY = 40
 
 
 OWNER_BITS = 64 - hashing.HASH_BITS

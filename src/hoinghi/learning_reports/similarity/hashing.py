@@ -163,13 +163,18 @@ def _chunk(folded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return shingles, offsets
 
 
-def fingerprints(folded: Iterable[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """The shingle hashes of each folded text in order, as (hashes, offsets)."""
+def fingerprints(folded: Iterable[bytes], *, dropped=None) -> tuple[np.ndarray, np.ndarray]:
+    """The shingle hashes of each folded text in order, as (hashes, offsets); `dropped` (a
+    Membership) leaves out the shingles in it, chunk by chunk."""
     parts, offsets, chunk, size, base = [], [np.zeros(1, dtype=np.int64)], [], 0, 0
 
     def flush():
         nonlocal chunk, size, base
         hashes, local = _chunk(chunk)
+        if dropped is not None and len(dropped):
+            kept = ~dropped(hashes)
+            local = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))[local]
+            hashes = hashes[kept]
         parts.append(hashes)
         offsets.append(local[1:] + base)
         base += len(hashes)
