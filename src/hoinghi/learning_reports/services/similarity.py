@@ -13,6 +13,9 @@ of the conference's materials (.pdf, .docx, .txt); the boilerplate is the assign
 prompt and section titles.
 """
 
+import hashlib
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +23,7 @@ from django.utils.translation import gettext as _
 from hoinghi.core import background
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
+from hoinghi.learning_reports import similarity
 from hoinghi.learning_reports.errors import SimilarityError, SimilarityErrorCode
 from hoinghi.learning_reports.models import (
     LIVE_MARKING_STATES,
@@ -32,36 +36,86 @@ from hoinghi.learning_reports.models import (
     SimilarityRun,
     SimilarityRunStatus,
 )
-from hoinghi.learning_reports.selectors import assignment_detector, version_text
+from hoinghi.learning_reports.selectors import assignment_detector, boilerplate, version_text
 
 ALLOCATE, MARK = "learning_reports.allocate", "learning_reports.mark"
 REASON_MAX = 2000
 
 
-def latest_versions(assignment_id: int) -> list[ReportVersion]:
-    """The latest version of every submitted report of the assignment, oldest report first."""
-    latest: dict[int, ReportVersion] = {}
+def latest_versions(assignment_id: int) -> list[tuple[int, int, object]]:
+    """(version id, report id, submitted at) of the latest version of every submitted report of
+    the assignment, oldest report first."""
+    latest: dict[int, tuple] = {}
     rows = (
         ReportVersion.objects.filter(report__assignment_id=assignment_id)
         .exclude(report__state=ReportState.DRAFT)
         .order_by("report_id", "number")
-        .only("pk", "report_id", "number", "sections")
+        .values_list("pk", "report_id", "submitted_at")
     )
-    for version in rows.iterator(chunk_size=2000):
-        latest[version.report_id] = version
+    for row in rows.iterator(chunk_size=5000):
+        latest[row[1]] = row
     return list(latest.values())
 
 
-def _store(version_ids: list[int], findings, known: set[tuple]) -> list[SimilarityFlag]:
-    """Flags for findings not stored yet (`known`: (version id, other version id or reference))."""
+def _texts(version_ids: list[int]) -> dict[int, str]:
+    found = {}
+    for start in range(0, len(version_ids), 2000):
+        rows = ReportVersion.objects.filter(pk__in=version_ids[start : start + 2000]).only("pk", "sections")
+        found.update((version.pk, version_text(version)) for version in rows)
+    return found
+
+
+@dataclass
+class _Indexed:
+    """An assignment's reports as indexed by a detector, kept in the worker's memory between
+    submissions: each new report then costs its own hashing and a look-up, not the re-reading
+    and re-hashing of every earlier report (25,000 of them: seconds, against milliseconds)."""
+
+    signature: str  # of the references and the boilerplate: a change builds the index anew
+    detector: similarity.Detector
+    # (version id, submitted at) -> the detector's number: an id used again after a restore or a
+    # rollback, with another text, is another key.
+    numbers: dict[tuple, int] = field(default_factory=dict)
+    version_ids: list[int] = field(default_factory=list)  # the detector's number -> version id
+
+
+_INDEXES: dict[int, _Indexed] = {}  # by assignment id, in this process
+
+
+def _signature(assignment: Assignment) -> str:
+    materials = list(assignment.conference.materials.values_list("pk", "size", "updated_at"))
+    parts = [assignment.reference_text, *boilerplate(assignment), repr(materials)]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _indexed(assignment: Assignment, versions: list[tuple]) -> tuple[_Indexed, list[int]]:
+    """The cached index of the assignment holding at least these versions ((id, submitted at)),
+    and their numbers in it."""
+    signature = _signature(assignment)
+    index = _INDEXES.get(assignment.pk)
+    if index is None or index.signature != signature:
+        index = _INDEXES[assignment.pk] = _Indexed(signature, assignment_detector(assignment))
+    missing = [key for key in versions if key not in index.numbers]
+    if missing:
+        texts = _texts([pk for pk, _ in missing])
+        missing = [key for key in missing if key[0] in texts]
+        for key, number in zip(missing, index.detector.add(texts[pk] for pk, _ in missing), strict=True):
+            index.numbers[key] = number
+            index.version_ids.append(key[0])
+    return index, [index.numbers[key] for key in versions if key in index.numbers]
+
+
+def _store(findings, version_of, known: set[tuple]) -> list[SimilarityFlag]:
+    """Flags for findings not stored yet. `version_of(number)`: the version id a finding's
+    text or source stands for; `known`: (version id, other version id or reference)."""
     rows = {}
     for finding in findings:
-        version_id = version_ids[finding.text] if finding.text >= 0 else version_ids[-1]
+        version_id = version_of(finding.text)
         if finding.is_reference:
             key = (version_id, finding.source)
             flag = SimilarityFlag(version_id=version_id, reference=finding.source)
         else:
-            other_id = version_ids[finding.source]
+            other_id = version_of(finding.source)
             key = (version_id, other_id)
             if (other_id, version_id) in known or (other_id, version_id) in rows:
                 continue  # the pair is flagged already, the other way round
@@ -91,16 +145,18 @@ def version_similarity_check(*, version_id: int) -> list[SimilarityFlag]:
     )
     if version is None:
         return []
+    assignment = version.report.assignment
     others = [
-        other
-        for other in latest_versions(version.report.assignment_id)
-        if other.report_id != version.report_id
+        (pk, at) for pk, report_id, at in latest_versions(assignment.pk) if report_id != version.report_id
     ]
-    detector = assignment_detector(version.report.assignment)
-    detector.add(version_text(other) for other in others)
-    findings = detector.check(version_text(version))
-    ids = [other.pk for other in others] + [version.pk]
-    flags = _store(ids, findings, _known([version.pk, *ids[:-1]]) if findings else set())
+    index, among = _indexed(assignment, others)
+    findings = index.detector.check(version_text(version), among=among)
+
+    def version_of(number: int) -> int:
+        return version.pk if number == similarity.NEW else index.version_ids[number]
+
+    sources = [version_of(f.source) for f in findings if not f.is_reference]
+    flags = _store(findings, version_of, _known([version.pk, *sources]) if findings else set())
     if flags:
         audit(
             actor=None,
@@ -151,18 +207,20 @@ def similarity_run(*, run_id: int) -> SimilarityRun | None:
         return run
     SimilarityRun.objects.filter(pk=run.pk).update(status=SimilarityRunStatus.RUNNING)
     try:
-        versions = latest_versions(run.assignment_id)
+        ids = [pk for pk, _, _ in latest_versions(run.assignment_id)]
         detector = assignment_detector(run.assignment)
-        detector.add(version_text(version) for version in versions)
-        SimilarityRun.objects.filter(pk=run.pk).update(reports=len(versions))
+        texts = _texts(ids)
+        ids = [pk for pk in ids if pk in texts]
+        detector.add(texts[pk] for pk in ids)
+        del texts
+        SimilarityRun.objects.filter(pk=run.pk).update(reports=len(ids))
 
         def progress(done: int, total: int) -> None:
             SimilarityRun.objects.filter(pk=run.pk).update(done=done, total=total)
 
         findings = detector.run(progress=progress)
-        ids = [version.pk for version in versions]
         with transaction.atomic():
-            flags = _store(ids, findings, _known(ids))
+            flags = _store(findings, ids.__getitem__, _known(ids))
         SimilarityRun.objects.filter(pk=run.pk).update(
             status=SimilarityRunStatus.DONE, flags=len(flags), finished_at=timezone.now()
         )
