@@ -331,7 +331,8 @@ def writer_result(*, report: Report | None) -> WriterResult | None:
 
 # --- Copied text ---------------------------------------------------------------------------------
 
-REFERENCE_OF_ASSIGNMENT = "Văn bản đối chiếu"  # the name of `Assignment.reference_text` in a flag
+# The name a flag gives `Assignment.reference_text` (the materials go by their titles).
+REFERENCE_OF_ASSIGNMENT = "văn bản đối chiếu của yêu cầu (nghị quyết)"
 
 
 def version_text(version: ReportVersion) -> str:
@@ -502,7 +503,7 @@ class SimilarityOverview:
     may_run: bool
 
 
-def similarity_overview(*, actor, assignment: Assignment, shown: int = 20) -> SimilarityOverview:
+def similarity_overview(*, actor, assignment: Assignment, shown: int = 10) -> SimilarityOverview:
     from hoinghi.core.permissions import can
     from hoinghi.learning_reports.models import FlagStatus, SimilarityRun
 

@@ -3,8 +3,8 @@ its reference text, and generated reports (learning_reports.corpus, fixed seeds,
 copies and pastes from the resolution) written in bulk, the copied-text pass run on them, and
 the Hà Nội federation's reviewer (`chambai`) with the reports of the province allocated.
 
-`make demo` loads the reports of one province (Hà Nội, a few thousand); `hoinghi demo-reports
---all` those of all 24,814 invitees.
+`make demo` loads the reports written in Hà Nội: the city's invitees and the central ones at the
+host point there (about 2,500); `hoinghi demo-reports --all` those of all 24,814 invitees.
 """
 
 import random
@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 
 from hoinghi.conferences.models import Invitation, InvitationStatus
 from hoinghi.core.models import audit
@@ -101,15 +102,17 @@ def _reviewer(actor):
 
 @transaction.atomic
 def reports_2018_load(*, actor, conference, everyone: bool = False, progress=None) -> dict[str, int]:
-    """Write a submitted report for each active invitee of Hà Nội (`everyone`: of the whole
-    conference) that has none, the copied-text pass over them, and the province's reports
+    """Write a submitted report for each active invitee of Hà Nội and of the host point
+    (`everyone`: of the whole conference) that has none, the copied-text pass over them, and the province's reports
     allocated to its reviewer. A second run adds nothing."""
     started = time.perf_counter()
     assignment = assignment_2018_ensure(actor=actor, conference=conference)
     invitations = Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE)
     province = Unit.objects.get(code=PROVINCE_UNIT)
-    if not everyone:
-        invitations = invitations.filter(person__unit__path__startswith=province.path)
+    if not everyone:  # Hà Nội's invitees, and the central ones at the host point in Hà Nội
+        invitations = invitations.filter(
+            Q(person__unit__path__startswith=province.path) | Q(point__is_host=True)
+        )
     invitations = list(
         invitations.exclude(pk__in=Report.objects.filter(assignment=assignment).values("invitation_id"))
         .select_related("person__unit")

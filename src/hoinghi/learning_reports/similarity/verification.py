@@ -20,8 +20,12 @@ class Passage:
     syllables: int
 
 
+MIN_PASSAGE = 8  # syllables: a lone five-syllable stock phrase ("đội ngũ cán bộ cơ sở") is not shown
+
+
 def passages(text: str, found_in: np.ndarray, excluded: np.ndarray) -> list[Passage]:
-    """The runs of `text` whose shingles are in `found_in` (sorted hashes) and not in `excluded`."""
+    """The runs of `text` whose shingles are in `found_in` (sorted hashes) and not in `excluded`,
+    of at least MIN_PASSAGE syllables."""
     words = syllables(text)
     if len(words) < hashing.SHINGLE:
         return []
@@ -42,4 +46,4 @@ def passages(text: str, found_in: np.ndarray, excluded: np.ndarray) -> list[Pass
             run = [place, place]
     if run is not None:
         found.append(Passage(words[run[0]].start, words[run[1]].end, int(run[1] - run[0] + 1)))
-    return found
+    return [passage for passage in found if passage.syllables >= MIN_PASSAGE]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from hoinghi.core.models import AuditEntry
 from hoinghi.core.permissions import GrantRole
 from hoinghi.learning_reports.models import FlagStatus, SimilarityFlag, SimilarityRun
+from hoinghi.learning_reports.selectors import REFERENCE_OF_ASSIGNMENT
 from hoinghi.learning_reports.tests.conftest import submit
 
 ORIGINAL = (
@@ -101,7 +102,8 @@ def test_a_paste_from_the_reference_text_is_flagged_against_it(
         )
     [flag] = SimilarityFlag.objects.all()
     assert (
-        flag.version.report.invitation == marking.invitations["Chi"] and flag.reference == "Văn bản đối chiếu"
+        flag.version.report.invitation == marking.invitations["Chi"]
+        and flag.reference == REFERENCE_OF_ASSIGNMENT
     )
 
 
