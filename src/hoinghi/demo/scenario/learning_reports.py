@@ -103,8 +103,8 @@ def _reviewer(actor):
 @transaction.atomic
 def reports_2018_load(*, actor, conference, everyone: bool = False, progress=None) -> dict[str, int]:
     """Write a submitted report for each active invitee of Hà Nội and of the host point
-    (`everyone`: of the whole conference) that has none, the copied-text pass over them, and the province's reports
-    allocated to its reviewer. A second run adds nothing."""
+    (`everyone`: of the whole conference) that has none, the copied-text pass over them, and
+    the province's reports allocated to its reviewer. A second run adds nothing."""
     started = time.perf_counter()
     assignment = assignment_2018_ensure(actor=actor, conference=conference)
     invitations = Invitation.objects.filter(conference=conference, status=InvitationStatus.ACTIVE)
