@@ -335,9 +335,12 @@ def writer_result(*, report: Report | None) -> WriterResult | None:
 REFERENCE_OF_ASSIGNMENT = "văn bản đối chiếu của yêu cầu (nghị quyết)"
 
 
-def version_text(version: ReportVersion) -> str:
-    """The text compared and shown: the sections in the version's order, a blank line between."""
-    return "\n\n".join(str(text) for text in version.sections.values() if str(text).strip())
+def version_text(version: ReportVersion, keys: list[str]) -> str:
+    """The text compared and shown: the sections in the assignment's order (`keys`; a stored
+    JSON object has no order of its own on PostgreSQL), a blank line between."""
+    sections = version.sections
+    order = [key for key in keys if key in sections] + sorted(key for key in sections if key not in keys)
+    return "\n\n".join(str(sections[key]) for key in order if str(sections[key]).strip())
 
 
 def _material_text(material) -> str:
@@ -403,7 +406,7 @@ def flags_of_version(*, version: ReportVersion) -> list[FlagRow]:
 
 def flag_get(*, actor, pk: int) -> SimilarityFlag:
     """A flag the actor may read: organisers and viewers of the writer's subtree, and a reviewer
-    holding a live marking of the report. Anything else is not found."""
+    holding a live marking of either report of the flag. Anything else is not found."""
     flags = SimilarityFlag.objects.select_related(
         "version__report__invitation__person__unit",
         "version__report__assignment__conference",
@@ -412,13 +415,17 @@ def flag_get(*, actor, pk: int) -> SimilarityFlag:
     )
     flag = scope(actor, ACTION, flags).filter(pk=pk).first()
     if flag is None:
-        reviewing = Marking.objects.filter(
-            report=OuterRef("version__report"), reviewer=actor.pk, state__in=LIVE_MARKING_STATES
-        )
-        flag = scope(actor, MARK, flags).filter(Exists(reviewing), pk=pk).first()
-    if flag is None:
-        raise _not_found()
+        flag = flags.filter(pk=pk).first()
+        if flag is None or not is_reviewing_flag(actor=actor, flag=flag):
+            raise _not_found()
     return flag
+
+
+def is_reviewing_flag(*, actor, flag: SimilarityFlag) -> bool:
+    """Does the actor hold a live marking, within what they may mark, of a report of the flag?"""
+    reports = [flag.version.report_id] + ([flag.other_version.report_id] if flag.other_version_id else [])
+    markings = Marking.objects.filter(report_id__in=reports, reviewer=actor.pk, state__in=LIVE_MARKING_STATES)
+    return scope(actor, MARK, markings).exists()
 
 
 @dataclass
@@ -454,9 +461,9 @@ def flag_side_by_side(*, flag: SimilarityFlag) -> SideBySide:
     as the check: similarity.Detector.passages)."""
     assignment = flag.version.report.assignment
     detector = assignment_detector(assignment)
-    text = similarity.nfc(version_text(flag.version))
+    text = similarity.nfc(version_text(flag.version, assignment.section_keys))
     if flag.other_version is not None:
-        source_text = similarity.nfc(version_text(flag.other_version))
+        source_text = similarity.nfc(version_text(flag.other_version, assignment.section_keys))
         source_name = ""
         mine = detector.passages(text, source_text)
         theirs = detector.passages(source_text, text)

@@ -26,19 +26,22 @@ from hoinghi.core.permissions import require
 from hoinghi.learning_reports import similarity
 from hoinghi.learning_reports.errors import SimilarityError, SimilarityErrorCode
 from hoinghi.learning_reports.models import (
-    LIVE_MARKING_STATES,
     Assignment,
     FlagStatus,
-    Marking,
     ReportState,
     ReportVersion,
     SimilarityFlag,
     SimilarityRun,
     SimilarityRunStatus,
 )
-from hoinghi.learning_reports.selectors import assignment_detector, boilerplate, version_text
+from hoinghi.learning_reports.selectors import (
+    assignment_detector,
+    boilerplate,
+    is_reviewing_flag,
+    version_text,
+)
 
-ALLOCATE, MARK = "learning_reports.allocate", "learning_reports.mark"
+ALLOCATE = "learning_reports.allocate"
 REASON_MAX = 2000
 
 
@@ -57,11 +60,11 @@ def latest_versions(assignment_id: int) -> list[tuple[int, int, object]]:
     return list(latest.values())
 
 
-def _texts(version_ids: list[int]) -> dict[int, str]:
+def _texts(version_ids: list[int], keys: list[str]) -> dict[int, str]:
     found = {}
     for start in range(0, len(version_ids), 2000):
         rows = ReportVersion.objects.filter(pk__in=version_ids[start : start + 2000]).only("pk", "sections")
-        found.update((version.pk, version_text(version)) for version in rows)
+        found.update((version.pk, version_text(version, keys)) for version in rows)
     return found
 
 
@@ -97,7 +100,7 @@ def _indexed(assignment: Assignment, versions: list[tuple]) -> tuple[_Indexed, l
         index = _INDEXES[assignment.pk] = _Indexed(signature, assignment_detector(assignment))
     missing = [key for key in versions if key not in index.numbers]
     if missing:
-        texts = _texts([pk for pk, _ in missing])
+        texts = _texts([pk for pk, _ in missing], assignment.section_keys)
         missing = [key for key in missing if key[0] in texts]
         for key, number in zip(missing, index.detector.add(texts[pk] for pk, _ in missing), strict=True):
             index.numbers[key] = number
@@ -150,7 +153,7 @@ def version_similarity_check(*, version_id: int) -> list[SimilarityFlag]:
         (pk, at) for pk, report_id, at in latest_versions(assignment.pk) if report_id != version.report_id
     ]
     index, among = _indexed(assignment, others)
-    findings = index.detector.check(version_text(version), among=among)
+    findings = index.detector.check(version_text(version, assignment.section_keys), among=among)
 
     def version_of(number: int) -> int:
         return version.pk if number == similarity.NEW else index.version_ids[number]
@@ -209,7 +212,7 @@ def similarity_run(*, run_id: int) -> SimilarityRun | None:
     try:
         ids = [pk for pk, _, _ in latest_versions(run.assignment_id)]
         detector = assignment_detector(run.assignment)
-        texts = _texts(ids)
+        texts = _texts(ids, run.assignment.section_keys)
         ids = [pk for pk in ids if pk in texts]
         detector.add(texts[pk] for pk in ids)
         del texts
@@ -237,13 +240,12 @@ def similarity_run(*, run_id: int) -> SimilarityRun | None:
 
 
 def _require_decide(actor, flag: SimilarityFlag) -> None:
-    """A reviewer with a live marking of the report decides as its reviewer (`mark`); anyone
-    else needs `allocate` (organisers) on the writer's unit: a viewer is refused (403), someone
-    outside the subtree does not find it (404)."""
-    is_reviewer = Marking.objects.filter(
-        report_id=flag.version.report_id, reviewer=actor.pk, state__in=LIVE_MARKING_STATES
-    ).exists()
-    require(actor, MARK if is_reviewer else ALLOCATE, flag)
+    """A reviewer with a live marking of a report of the flag (scoped by `mark`) decides as its
+    reviewer; anyone else needs `allocate` (organisers) on it: a viewer is refused (403),
+    someone outside the subtree does not find it (404)."""
+    if is_reviewing_flag(actor=actor, flag=flag):  # their live marking, within `mark`'s scope
+        return
+    require(actor, ALLOCATE, flag)
 
 
 @transaction.atomic

@@ -130,3 +130,19 @@ def test_the_organisers_pass_runs_in_the_background_and_reports_its_progress(
         403,
         404,
     )
+
+
+def test_the_reviewers_of_both_reports_read_and_decide_the_flag(
+    marking, small_tree, make_user, client, django_capture_on_commit_callbacks
+):
+    first, second = make_user(R, small_tree.hanoi), make_user(R, small_tree.hanoi)  # balanced by load
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(marking, "Chi", text=ORIGINAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(marking, "Lan", text=COPIED)
+    flag = SimilarityFlag.objects.get()
+    url = reverse("learning_reports:flag", args=[flag.pk])
+    for reviewer in (first, second):  # one marks the original, the other the copy
+        client.force_login(reviewer)
+        assert client.get(url).status_code == 200
+    assert client.post(url, {"status": "confirmed", "reason": "Chép bài của đồng chí Chi"}).status_code == 302
