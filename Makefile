@@ -54,7 +54,11 @@ demo: setup
 test: $(BIN)/.installed
 	HOINGHI_TASKS=immediate HOINGHI_TEST_PASSWORD_HASHING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: setup
+$(BIN)/.bench-installed: $(BIN)/.installed requirements-bench.lock
+	$(BIN)/python -m pip install --quiet -r requirements-bench.lock
+	@touch $@
+
+bench: setup $(BIN)/.bench-installed
 	HOINGHI_TASKS=immediate $(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 lint: $(BIN)/.installed

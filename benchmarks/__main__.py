@@ -1,6 +1,6 @@
 """Run every benchmark on fresh databases and print the figures.
 
-    python -m benchmarks [--only NAME ...] [--scale 10] [--skip-postgres]
+    python -m benchmarks [NAME ...] [--only NAME ...] [--scale 10] [--skip-postgres]
 
 Each benchmark runs in its own process against a database it creates: a SQLite file under
 var/bench/ and, when a PostgreSQL server answers at BENCH_POSTGRES (default
@@ -37,6 +37,8 @@ BENCHMARKS = {
     "streaming": ("benchmarks.streaming", ["postgres"]),
     # Action programmes (issue 12): every unit's programme, the target and programme pages.
     "action_programmes": ("benchmarks.action_programmes", ["postgres"]),
+    # Copied text in learning reports (issue 11): no database, the detector on files.
+    "report_similarity": ("benchmarks.report_similarity", ["none"]),
 }
 
 
@@ -87,10 +89,18 @@ def machine() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("names", nargs="*", metavar="NAME", help="the benchmarks to run (as --only)")
     parser.add_argument("--only", nargs="*", choices=sorted(BENCHMARKS), default=sorted(BENCHMARKS))
     parser.add_argument("--scale", type=int, default=10, help="scale of the large scenario (default 10)")
     parser.add_argument("--skip-postgres", action="store_true")
     options = parser.parse_args()
+    if options.names:
+        unknown = sorted(set(options.names) - set(BENCHMARKS))
+        if unknown:
+            parser.error(
+                f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(sorted(BENCHMARKS))}"
+            )
+        options.only = options.names
 
     postgres = not options.skip_postgres and _postgres_available()
     print(f"# machine: {machine()}")
@@ -105,13 +115,15 @@ def main() -> int:
                 continue
             env = dict(
                 os.environ,
-                DATABASE_URL=_fresh_database(kind, name),
+                DATABASE_URL=_fresh_database(kind, name) if kind != "none" else "",
                 HOINGHI_TASKS="immediate",
                 BENCH_SCALE=str(options.scale),
                 BENCH_DATABASE=kind,
             )
             env.pop("REDIS_URL", None)
-            print(f"## {name} on {kind}", flush=True)
+            if kind == "none":
+                env.pop("DATABASE_URL")
+            print(f"## {name}" + (f" on {kind}" if kind != "none" else ""), flush=True)
             completed = subprocess.run(
                 [sys.executable, "-m", module], env=env, cwd=ROOT, capture_output=True, text=True
             )

@@ -91,3 +91,13 @@ class ReminderErrorCode(StrEnum):
 
 class ReminderError(DomainError):
     """A refused sending of reminders."""
+
+
+class SimilarityErrorCode(StrEnum):
+    RUNNING = "running"  # a pass over the assignment is queued or running already
+    DECISION = "decision"  # neither confirm nor dismiss
+    REASON_REQUIRED = "reason_required"  # deciding a flag without a reason (or one too long)
+
+
+class SimilarityError(DomainError):
+    """A refused copied-text pass or decision on a flag."""

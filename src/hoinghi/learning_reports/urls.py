@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hoinghi.learning_reports.views import marking, organiser, personal, reminders, results
+from hoinghi.learning_reports.views import marking, organiser, personal, reminders, results, similarity
 
 app_name = "learning_reports"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     # The reviewers (views/marking.py)
     path("cham/", marking.queue, name="queue"),
     path("cham/<int:marking_id>/", marking.marking_page, name="mark"),
+    # Copied text (views/similarity.py)
+    path("trung-lap/<int:flag_id>/", similarity.flag_page, name="flag"),
+    path("hoi-nghi/<int:conference_id>/so-sanh/", similarity.run_start, name="similarity_run"),
+    path(
+        "hoi-nghi/<int:conference_id>/so-sanh/tien-do/", similarity.run_progress, name="similarity_progress"
+    ),
     # The organisers (views/organiser.py)
     path("hoi-nghi/<int:conference_id>/", organiser.reports_page, name="manage"),
     path("hoi-nghi/<int:conference_id>/bai/<int:report_id>/", organiser.report_detail, name="detail"),

@@ -160,6 +160,21 @@ def test_the_2018_conference_invites_24814_key_officials_1700_at_the_host_point(
     assert presenters == {"Bùi Văn Cường", "Trần Thanh Hải", "Ngọ Duy Hiểu", "Phan Văn Anh"}
     assert programme[0].presenters.get().person.full_name == "Bùi Văn Cường"
 
+    # The learning reports of Hà Nội and the host point, with the copied-text flags of both kinds
+    # and Hà Nội's reports in the queue of its reviewer.
+    from django.db.models import Q
+
+    from hoinghi.learning_reports.models import Marking, Report, SimilarityFlag
+
+    hanoi = Unit.objects.get(code="LDLD01")
+    written = active.filter(Q(person__unit__path__startswith=hanoi.path) | Q(point__is_host=True))
+    reports = Report.objects.filter(assignment__conference=conference)
+    assert reports.count() == written.count() > 2_000
+    flags = SimilarityFlag.objects.filter(version__report__assignment__conference=conference)
+    assert flags.filter(other_version__isnull=False).exists() and flags.exclude(reference="").exists()
+    assert Marking.objects.filter(reviewer__username="chambai").count() > 500
+
     call_command("demo_load")
     assert Conference.objects.count() == 1
     assert conference.invitations.count() == 24_814
+    assert reports.count() == written.count()

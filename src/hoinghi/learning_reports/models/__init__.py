@@ -6,12 +6,15 @@ from hoinghi.learning_reports.models.marking import (  # noqa: F401
     BandThreshold,
     Criterion,
     CriterionLevel,
+    FlagStatus,
     GradeBand,
     Marking,
     MarkingRound,
     MarkingState,
     Score,
     SimilarityFlag,
+    SimilarityRun,
+    SimilarityRunStatus,
 )
 from hoinghi.learning_reports.models.reports import *  # noqa: F403
 from hoinghi.learning_reports.models.reports import (  # noqa: F401

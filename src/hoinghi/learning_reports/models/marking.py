@@ -167,25 +167,109 @@ class Score(models.Model):
         return f"{self.marking_id}/{self.criterion_id}"
 
 
+class FlagStatus(models.TextChoices):
+    OPEN = "open", _("Chờ xem xét")
+    CONFIRMED = "confirmed", _("Xác nhận sao chép")
+    DISMISSED = "dismissed", _("Không phải sao chép")
+
+
 class SimilarityFlag(models.Model):
-    """A submitted version sharing long passages with another report's version (similarity.py):
-    advice for the reviewer, who decides."""
+    """A submitted version sharing long passages with another report's version or with a
+    reference text of the assignment (similarity/): advice for the reviewer, who confirms or
+    dismisses it with a reason (services/similarity.py)."""
 
     SCOPE_PATH = "version__report__invitation__person__unit__path"
 
     version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="similarity_flags")
-    other_version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="+")
-    containment = models.FloatField()  # share of the version's shingles found in the other
+    # The source: another report's version, or a reference text named here (the resolution, a
+    # material): exactly one of the two.
+    other_version = models.ForeignKey(
+        ReportVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reference = models.CharField(max_length=300, blank=True)
+    containment = models.FloatField()  # share of the version's shingles found in the source
     other_containment = models.FloatField()  # and the other way round
+    status = models.CharField(max_length=20, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    reason = models.TextField(_("lý do"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["version", "other_version"], name="similarity_flag_once"),
+            models.UniqueConstraint(
+                fields=["version", "other_version"],
+                condition=Q(other_version__isnull=False),
+                name="similarity_flag_once",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "reference"],
+                condition=~Q(reference=""),
+                name="similarity_flag_reference_once",
+            ),
             models.CheckConstraint(
                 condition=~Q(version=models.F("other_version")), name="similarity_flag_not_itself"
+            ),
+            models.CheckConstraint(
+                condition=(Q(other_version__isnull=False) & Q(reference=""))
+                | (Q(other_version__isnull=True) & ~Q(reference="")),
+                name="similarity_flag_one_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FlagStatus.values), name="similarity_flag_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | (~Q(reason="") & Q(decided_at__isnull=False)),
+                name="similarity_flag_decided_with_reason",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.version_id}~{self.other_version_id}"
+        return f"{self.version_id}~{self.other_version_id or self.reference}"
+
+
+class SimilarityRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang so sánh")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class SimilarityRun(models.Model):
+    """A pass of the copied-text check over every submitted report of an assignment, run as a
+    background task (tasks.similarity_run) that reports its progress here."""
+
+    SCOPE_PATH = "assignment__conference__organising_unit__path"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="similarity_runs")
+    status = models.CharField(
+        max_length=20, choices=SimilarityRunStatus.choices, default=SimilarityRunStatus.QUEUED
+    )
+    reports = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)  # of `total` steps
+    total = models.PositiveIntegerField(default=0)
+    flags = models.PositiveIntegerField(default=0)  # new flags
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_similarity_run_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SimilarityRunStatus.values), name="similarity_run_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.status} {self.done}/{self.total}"

@@ -61,6 +61,9 @@ class Assignment(TimeStampedModel):
     who_must_write = models.CharField(
         _("đối tượng phải viết"), max_length=20, choices=WhoMustWrite.choices, default=WhoMustWrite.PRESENT
     )
+    # What the copied-text check compares every report with, besides the conference's materials:
+    # the resolution's text (pasted by the organiser).
+    reference_text = models.TextField(_("văn bản đối chiếu (nghị quyết...)"), blank=True)
     # Marking (models/marking.py): the rubric and the grade bands are rows of their own.
     is_blind = models.BooleanField(_("chấm ẩn danh"), default=False)  # name and unit hidden
     has_second_marking = models.BooleanField(_("chấm hai vòng"), default=False)

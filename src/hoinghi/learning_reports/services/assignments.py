@@ -31,6 +31,7 @@ FIELDS = (
     "has_second_marking",
     "third_marker_gap",
     "remind_days_before",
+    "reference_text",
 )
 _KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
 

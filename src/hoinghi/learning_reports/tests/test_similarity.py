@@ -1,32 +1,114 @@
-"""The copied-text detector (similarity.py) on small texts."""
+"""The copied-text detector (similarity/) on small texts: folding, quotations, boilerplate, the
+references, peers, the shared passages, and the two paths (fold and syllables) agreeing."""
 
 import unicodedata
 
-from hoinghi.learning_reports.similarity import matches, normalise
+import numpy as np
+import pytest
+
+from hoinghi.learning_reports.similarity import NEW, Detector, canonical, fold, hashing, verdicts
 
 TEXT = (
     "công đoàn cơ sở cần chăm lo đời sống việc làm thu nhập của đoàn viên và người lao động tại "
     "doanh nghiệp ngoài nhà nước, hoà giải tranh chấp và xây dựng quan hệ lao động hài hòa ổn định"
 )
+RESOLUTION = (
+    "Đổi mới tổ chức và hoạt động công đoàn; tập trung đại diện, chăm lo, bảo vệ quyền, lợi ích hợp pháp, "
+    "chính đáng của đoàn viên, người lao động; phát triển đoàn viên, xây dựng tổ chức công đoàn vững mạnh; "
+    "góp phần xây dựng giai cấp công nhân Việt Nam lớn mạnh, quan hệ lao động hài hòa, ổn định, tiến bộ."
+)
+OWN = (
+    "tôi sẽ cùng ban chấp hành khảo sát từng doanh nghiệp trên địa bàn quận, gặp gỡ người lao động ở "
+    "khu nhà trọ vào buổi tối, lập danh sách những nơi chưa có tổ chức công đoàn và báo cáo hằng tháng "
+    "với thường trực liên đoàn lao động quận về số đoàn viên mới kết nạp được trong tháng"
+)
 
 
 def test_old_and_new_tone_marks_nfd_case_and_punctuation_are_folded():
-    assert normalise("Hoà bình, THỦY lợi!") == normalise(unicodedata.normalize("NFD", "hòa bình thuỷ lợi"))
+    assert canonical("Hoà bình, THỦY lợi! Của mùa") == canonical(
+        unicodedata.normalize("NFD", "hòa bình thuỷ lợi của mùa")
+    )
+    assert (
+        canonical("hòa") == canonical("hoà") == "hoà" and canonical("của") == "của"
+    )  # u + a has one place for its mark
 
 
-def test_quoted_passages_do_not_count():
-    assert normalise("Tôi tâm đắc “kết nạp hai triệu đoàn viên” như vậy") == [
-        "tôi",
-        "tâm",
-        "đắc",
-        "như",
-        "vậy",
-    ]
+def test_an_attributed_quotation_does_not_count_and_an_unattributed_one_does():
+    assert (
+        canonical("Nghị quyết nêu rõ: “kết nạp hai triệu đoàn viên” như vậy") == "nghị quyết nêu rõ như vậy"
+    )
+    assert canonical("“Kết nạp hai triệu đoàn viên” (Nghị quyết Đại hội XII).") == "nghị quyết đại hội xii"
+    assert "kết nạp" in canonical("Tôi viết “kết nạp hai triệu đoàn viên” như vậy")
 
 
-def test_a_paste_inside_a_longer_report_is_found_and_a_different_report_is_not():
-    longer = "mở đầu bằng những suy nghĩ của riêng tôi về hội nghị " + TEXT.upper() + " và kết luận của tôi"
-    other = "phát triển đoàn viên trong khu công nghiệp bằng cách gặp gỡ từng người lao động ở khu nhà trọ"
-    found = matches(longer, {1: unicodedata.normalize("NFD", TEXT), 2: other})
-    assert [match.other for match in found] == [1]
-    assert found[0].other_containment == 1.0 and found[0].containment < 1.0
+@pytest.mark.parametrize(
+    "text",
+    [TEXT, unicodedata.normalize("NFD", RESOLUTION.upper()), "Theo nghị quyết: “a b” c—d…e «f» 5°C g_h"],
+)
+def test_the_fast_and_the_slow_paths_make_the_same_shingles(text):
+    """The bytes split by hashing.py and the syllables of normalising.WORD agree."""
+    fast = hashing.positions(fold(text))
+    slow = hashing.positions(canonical(text).encode())
+    assert np.array_equal(fast, slow)
+
+
+def test_a_text_pasted_inside_a_longer_report_is_found_in_it():
+    detector = Detector()
+    detector.add(
+        ["mở đầu " + TEXT.upper() + " " + OWN, unicodedata.normalize("NFD", TEXT), OWN.replace("tôi", "em")]
+    )
+    found = {(finding.text, finding.source) for finding in detector.run()}
+    assert (1, 0) in found and (2, 0) in found  # NFD, upper case; a few words swapped
+    assert (1, 2) not in found and (2, 1) not in found
+
+
+def test_a_paste_from_the_resolution_is_flagged_against_it_not_against_a_peer_who_pasted_it_too():
+    detector = Detector(references={"nghi-quyet.txt": RESOLUTION})
+    detector.add([RESOLUTION + " " + OWN, RESOLUTION + " " + TEXT, OWN])
+    findings = detector.run()
+    assert {(f.text, f.source) for f in findings if f.is_reference} == {
+        (0, "nghi-quyet.txt"),
+        (1, "nghi-quyet.txt"),
+    }
+    # 0 and 2 share OWN (about half of 0): a copy; 0 and 1 share only the resolution: no copy.
+    assert {(f.text, f.source) for f in findings if not f.is_reference} == {(0, 2), (2, 0)}
+    assert verdicts(findings, 3)[1] == (True, "nghi-quyet.txt", pytest.approx(0.6, abs=0.05))
+
+
+def test_the_resolution_quoted_with_its_name_is_not_flagged():
+    detector = Detector(references={"nghi-quyet.txt": RESOLUTION})
+    detector.add([f"Nghị quyết Đại hội XII xác định: “{RESOLUTION}” " + OWN])
+    assert detector.run() == []
+
+
+def test_the_assignments_boilerplate_does_not_make_two_reports_alike():
+    prompt = (
+        "Những nội dung cơ bản của Nghị quyết Đại hội XII Công đoàn Việt Nam mà đồng chí tiếp thu được, "
+        "liên hệ với thực tiễn đơn vị và nhiệm vụ của bản thân"
+    )
+    first, second = prompt + " tôi sẽ kết nạp thêm đoàn viên", prompt + " em sẽ đối thoại định kỳ"
+    plain = Detector()
+    plain.add([first, second])
+    assert plain.run()  # without the boilerplate taken out, the prompt alone makes them alike
+    detector = Detector(boilerplate=[prompt])
+    detector.add([first, second])
+    assert detector.run() == []
+
+
+def test_a_new_text_is_checked_against_the_indexed_ones():
+    detector = Detector(references={"nq": RESOLUTION})
+    detector.add(
+        [TEXT + " " + OWN, "phát triển đoàn viên trong khu công nghiệp bằng cách gặp gỡ người lao động"]
+    )
+    found = detector.check(OWN + " và thêm vài chữ của riêng tôi cho khác đi một chút")
+    assert [(f.text, f.source) for f in found] == [(NEW, 0)] and found[0].share > 0.8
+
+
+def test_the_shared_passages_are_places_in_the_text():
+    detector = Detector(references={"nq": RESOLUTION})
+    text = "Mở đầu riêng của tôi. " + unicodedata.normalize("NFD", OWN) + " Kết luận riêng."
+    [passage] = detector.passages(text, OWN)
+    shown = unicodedata.normalize("NFC", text)[passage.start : passage.end]
+    assert shown.startswith("tôi sẽ cùng ban chấp hành") and shown.endswith("trong tháng")
+    [pasted] = detector.passages("Theo tôi, " + RESOLUTION, "nq")
+    assert pasted.syllables == len(canonical(RESOLUTION).split())

@@ -77,6 +77,15 @@ class AssignmentForm(forms.Form):
         max_value=60,
         required=False,
     )
+    reference_text = forms.CharField(
+        label=gettext_lazy("Văn bản đối chiếu khi tìm đoạn sao chép (toàn văn nghị quyết...)"),
+        help_text=gettext_lazy(
+            "Mỗi bài được so với văn bản này và với các tài liệu của hội nghị; đoạn chép nguyên văn "
+            "không để trong ngoặc kép, không ghi nguồn sẽ được cảnh báo."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
 
     @classmethod
     def initial_from(cls, assignment) -> dict:
@@ -98,6 +107,7 @@ class AssignmentForm(forms.Form):
             "has_second_marking": assignment.has_second_marking,
             "third_marker_gap": assignment.third_marker_gap,
             "remind_days_before": assignment.remind_days_before,
+            "reference_text": assignment.reference_text,
         }
 
     def fields_for_service(self) -> dict:
@@ -123,6 +133,7 @@ class AssignmentForm(forms.Form):
                 "has_second_marking",
                 "third_marker_gap",
                 "remind_days_before",
+                "reference_text",
             )
         }
         if fields["third_marker_gap"] is None:
@@ -255,6 +266,7 @@ def reports_page(request, conference_id: int):
         reports = selectors.report_list(actor=request.user, assignment=assignment, state=state)
         context.update(
             counts=selectors.report_counts(actor=request.user, assignment=assignment),
+            similarity=selectors.similarity_overview(actor=request.user, assignment=assignment),
             page=Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("trang")),
             state=state,
         )

@@ -10,6 +10,7 @@ from hoinghi.demo.scenario import (
     scenario_is_loaded,
     scenario_write,
 )
+from hoinghi.demo.scenario.learning_reports import reports_2018_load
 
 
 class Command(BaseCommand):
@@ -60,4 +61,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Hội nghị ngày 06/12/2018: {conference.points.count()} điểm cầu, {invited:,} người được mời "
                 f"({time.perf_counter() - started:.1f} giây)."
+            )
+            started = time.perf_counter()
+            counts = reports_2018_load(actor=User.objects.get(username="admin"), conference=conference)
+            self.stdout.write(
+                f"Bài thu hoạch của Hà Nội: {counts['reports']:,} bài, {counts['flags']:,} cảnh báo trùng "
+                f"lặp ({time.perf_counter() - started:.1f} giây); cả 24.814 bài: hoinghi demo-reports --all."
             )

@@ -1,0 +1,88 @@
+"""Candidate pairs: an inverted index of sampled shingle hashes.
+
+Every text keeps the shingles whose hash is 0 modulo `hashing.SAMPLE_EVERY` (the same shingles
+in every text, so a shared passage keeps its share of the sample); two texts are candidates when
+they share at least `CANDIDATE_SHARE` of the smaller sample. A sampled shingle found in more
+than `MAX_SHARED_BY` texts is a common phrase, not a copy between two people: it makes no pairs
+and is not in the samples compared (it still counts when a candidate pair is verified). The
+index is one sorted array of (hash, text) — no Python work per shingle — and answers both
+questions the detector asks: every pair of an assignment, and the texts one new text meets.
+"""
+
+import numpy as np
+
+from hoinghi.learning_reports.similarity import hashing
+
+CANDIDATE_SHARE = 0.2  # of the smaller sample; the verified share flagged is twice that
+MIN_SHARED = 2
+MAX_SHARED_BY = 40
+
+
+OWNER_BITS = 64 - hashing.HASH_BITS
+
+
+class Index:
+    def __init__(self, hashes: np.ndarray, owners: np.ndarray, count: int):
+        """`hashes[i]` is a sampled shingle of text `owners[i]`, of `count` texts; a shingle
+        repeated in one text counts once."""
+        if count < (1 << OWNER_BITS):  # one sort of (hash, text) packed in 64 bits
+            keys = np.sort((hashes << np.uint64(OWNER_BITS)) | owners.astype(np.uint64))
+            if len(keys):
+                keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+            self.hashes = keys >> np.uint64(OWNER_BITS)
+            self.owners = (keys & np.uint64((1 << OWNER_BITS) - 1)).astype(np.int64)
+        else:
+            order = np.lexsort((owners, hashes))
+            hashes, owners = hashes[order], owners[order].astype(np.int64)
+            first = np.concatenate(([True], (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])))
+            self.hashes, self.owners = hashes[first], owners[first]
+        # A text's sample, for the share two texts must have in common, counts only the
+        # shingles that can make pairs (found in at most MAX_SHARED_BY texts): a report made of
+        # common phrases and a few of its own is judged on its own ones.
+        starts = np.flatnonzero(np.concatenate(([True], self.hashes[1:] != self.hashes[:-1])))
+        lengths = np.diff(np.concatenate((starts, [len(self.hashes)])))
+        self.shared_by = np.repeat(lengths, lengths)
+        rare = self.shared_by <= MAX_SHARED_BY
+        self.sizes = np.bincount(self.owners[rare], minlength=count)
+
+    def pairs(self) -> np.ndarray:
+        """Every candidate pair (a < b) as an (n, 2) array."""
+        hashes, owners = self.hashes, self.owners
+        if len(hashes) < 2:
+            return np.zeros((0, 2), dtype=np.int64)
+        starts = np.flatnonzero(np.concatenate(([True], hashes[1:] != hashes[:-1])))
+        lengths = np.diff(np.concatenate((starts, [len(hashes)])))
+        found = []
+        for length in np.unique(lengths[(lengths >= 2) & (lengths <= MAX_SHARED_BY)]):
+            group_starts = starts[lengths == length]
+            members = owners[group_starts[:, None] + np.arange(length)]  # one row a shared shingle
+            first, second = np.triu_indices(length, k=1)
+            found.append(np.stack((members[:, first].ravel(), members[:, second].ravel()), axis=1))
+        if not found:
+            return np.zeros((0, 2), dtype=np.int64)
+        pairs = np.concatenate(found)
+        pairs = np.sort(pairs, axis=1)  # (smaller, larger): a pair counted once whichever came first
+        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+        keys = pairs[:, 0] * np.int64(len(self.sizes)) + pairs[:, 1]
+        keys, shared = np.unique(keys, return_counts=True)
+        first, second = keys // len(self.sizes), keys % len(self.sizes)
+        needed = np.maximum(MIN_SHARED, CANDIDATE_SHARE * np.minimum(self.sizes[first], self.sizes[second]))
+        keep = shared >= needed
+        return np.stack((first[keep], second[keep]), axis=1)
+
+    def meeting(self, sample: np.ndarray) -> np.ndarray:
+        """The texts sharing enough of `sample` (one text's sampled hashes, not in the index)."""
+        if not len(sample) or not len(self.hashes):
+            return np.zeros(0, dtype=np.int64)
+        left = np.searchsorted(self.hashes, sample, side="left")
+        right = np.searchsorted(self.hashes, sample, side="right")
+        rare = (right - left) <= MAX_SHARED_BY
+        left, right = left[rare], right[rare]
+        sample = sample[rare]
+        if not len(left):
+            return np.zeros(0, dtype=np.int64)
+        runs = right - left
+        places = np.repeat(left - np.cumsum(np.concatenate(([0], runs[:-1]))), runs) + np.arange(runs.sum())
+        shared = np.bincount(self.owners[places], minlength=len(self.sizes))
+        needed = np.maximum(MIN_SHARED, CANDIDATE_SHARE * np.minimum(self.sizes, len(sample)))
+        return np.flatnonzero(shared >= needed)
