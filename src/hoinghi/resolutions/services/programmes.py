@@ -172,7 +172,7 @@ def action_item_create(
     require(actor, "resolutions.plan", programme)
     _check_parts(programme, serves, owner)
     # The programme's row is locked so that two items added at once get different numbers.
-    ActionProgramme.objects.select_for_update().filter(pk=programme.pk).first()
+    ActionProgramme.objects.select_for_update(of=("self",)).filter(pk=programme.pk).order_by().first()
     last = programme.items.order_by("-number").values_list("number", flat=True).first() or 0
     item = ActionItem(
         programme=programme,
