@@ -110,7 +110,7 @@ def main() -> None:
     organiser, _created = User.objects.get_or_create(username="bench-statistics-organiser")
     Grant.objects.get_or_create(user=organiser, role="organiser", unit=national)
     organiser = User.objects.get(pk=organiser.pk)
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(organiser)
     url = reverse("learning_reports:statistics", args=[conference.pk])
     hanoi = Unit.objects.get(name="Liên đoàn Lao động Thành phố Hà Nội")

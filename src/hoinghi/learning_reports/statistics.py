@@ -63,19 +63,42 @@ def _groups(where: Reach, assignment: Assignment):
     return list(required), list(reports)
 
 
-def _figures(unit, required, reports) -> UnitFigures:
-    figures = UnitFigures(unit=unit)
-    figures.required = sum(n for path, n in required if path.startswith(unit.path))
+def _roll_up(units, required, reports) -> list[UnitFigures]:
+    """The figures of each of `units`: every group counted for each unit whose path prefixes its
+    path. One pass over the groups: a group's path is cut at each depth the units have and looked
+    up (`/1/23/456/` at depth 1 is `/1/23/`), so the national page's 85 rows cost as much as one."""
+    figures = [UnitFigures(unit=unit) for unit in units]
+    by_path: dict[str, list[UnitFigures]] = {}
+    for row in figures:
+        by_path.setdefault(row.unit.path, []).append(row)
+    depths = sorted({row.unit.path.count("/") - 1 for row in figures})
+    owners_of: dict[str, list[UnitFigures]] = {}
+
+    def owners(path: str) -> list[UnitFigures]:
+        found = owners_of.get(path)
+        if found is None:
+            parts = path.strip("/").split("/")
+            found = [
+                row
+                for depth in depths
+                if depth <= len(parts)
+                for row in by_path.get("/" + "/".join(parts[:depth]) + "/", ())
+            ]
+            owners_of[path] = found
+        return found
+
+    for path, n in required:
+        for row in owners(path):
+            row.required += n
     for path, state, is_late, band, n in reports:
-        if not path.startswith(unit.path):
-            continue
-        figures.submitted += n
-        figures.on_time += 0 if is_late else n
-        if state in MARKED_STATES:
-            figures.marked += n
-            figures.bands[band] += n
-        if state == ReportState.RELEASED:
-            figures.released += n
+        for row in owners(path):
+            row.submitted += n
+            row.on_time += 0 if is_late else n
+            if state in MARKED_STATES:
+                row.marked += n
+                row.bands[band] += n
+            if state == ReportState.RELEASED:
+                row.released += n
     return figures
 
 
@@ -142,11 +165,12 @@ def statistics_for(*, where: Reach, assignment: Assignment, unit, units) -> Stat
     """The statistics of `unit` (None at the top) and of `units` (its rows), over what `where`
     reaches. The page's selector below, and the live view's snapshot (live.py)."""
     required, reports = _groups(where, assignment)
+    figures = _roll_up([unit, *units] if unit is not None else list(units), required, reports)
     return Statistics(
         assignment=assignment,
         unit=unit,
-        own=_figures(unit, required, reports) if unit is not None else None,
-        rows=[_figures(row, required, reports) for row in units],
+        own=figures[0] if unit is not None else None,
+        rows=figures[1:] if unit is not None else figures,
         missing=not_submitted(actor=None, assignment=assignment, unit=unit, where=where),
     )
 
