@@ -20,6 +20,9 @@ class ResolutionsErrorCode(StrEnum):
     UPLOAD_HAS_ERRORS = "upload_has_errors"
     UPLOAD_APPLIED = "upload_applied"
     UPLOAD_BAD_HEADERS = "upload_bad_headers"
+    NOT_OPEN_YET = "not_open_yet"  # before the period's window opens
+    CLOSED = "closed"  # after the window's close, and the level above has not reopened the unit
+    BAD_WINDOW = "bad_window"  # a window that closes before it opens
 
 
 class ResolutionsError(DomainError):

@@ -16,6 +16,7 @@ from hoinghi.core.permissions import scope
 from hoinghi.orgs.models import Unit
 from hoinghi.resolutions.models import (
     DataSet,
+    DataSetPeriod,
     Direction,
     Indicator,
     Period,
@@ -158,8 +159,10 @@ class LevelCompleteness:
 
 
 def due_at(dataset: DataSet, period: Period) -> datetime:
-    """The end of the last day a report of the period is on time (local time)."""
-    day = period.end + timedelta(days=dataset.due_days)
+    """The end of the last day a report of the period is on time (local time): the close of the
+    period's window, or `due_days` after the period without one."""
+    window = DataSetPeriod.objects.filter(dataset=dataset, period=period).first()
+    day = window.closes_on if window else period.end + timedelta(days=dataset.due_days)
     return timezone.make_aware(datetime.combine(day, time.max))
 
 

@@ -24,18 +24,30 @@ from hoinghi.resolutions.models.structure import (
     Source,
     ValidationRule,
 )
+from hoinghi.resolutions.models.windows import (
+    DataSetPeriod,
+    EntryReopening,
+    ReminderKind,
+    ReminderStatus,
+    ReportReminder,
+)
 
 __all__ = [
     "DataElement",
     "DataElementOption",
     "DataSet",
+    "DataSetPeriod",
     "DataValue",
     "Direction",
+    "EntryReopening",
     "Indicator",
     "ItemKind",
     "Operator",
     "Period",
     "Periodicity",
+    "ReminderKind",
+    "ReminderStatus",
+    "ReportReminder",
     "Resolution",
     "ResolutionItem",
     "RollUp",

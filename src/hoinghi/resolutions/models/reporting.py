@@ -35,6 +35,7 @@ class DataSet(TimeStampedModel):
     )
     levels = models.ManyToManyField("orgs.Level", verbose_name=_("cấp báo cáo"), blank=True, related_name="+")
     due_days = models.PositiveSmallIntegerField(_("hạn nộp (ngày sau kỳ)"), default=15)
+    remind_days = models.PositiveSmallIntegerField(_("nhắc trước hạn chót (ngày)"), default=3)
 
     class Meta:
         verbose_name = _("bộ báo cáo")

@@ -13,6 +13,7 @@ from hoinghi.resolutions.services.structure import (
     rule_create,
 )
 from hoinghi.resolutions.services.submissions import (
+    entry_reopen,
     submission_approve,
     submission_return,
     submission_submit,
@@ -20,14 +21,23 @@ from hoinghi.resolutions.services.submissions import (
 )
 from hoinghi.resolutions.services.uploads import value_upload_apply, value_upload_check
 from hoinghi.resolutions.services.values import datavalues_save
+from hoinghi.resolutions.services.windows import (
+    dataset_period_set,
+    reminders_queue,
+    reminders_send,
+)
 
 __all__ = [
     "dataset_create",
+    "dataset_period_set",
     "datavalues_load",
     "datavalues_save",
     "element_create",
+    "entry_reopen",
     "indicator_create",
     "period_ensure",
+    "reminders_queue",
+    "reminders_send",
     "resolution_create",
     "rollups_add",
     "rollups_recompute",

@@ -22,6 +22,7 @@ from hoinghi.resolutions.models import DataSet, DataValue, Operator, Period, Sub
 from hoinghi.resolutions.models.reporting import VALUE_DIGITS, VALUE_PLACES
 from hoinghi.resolutions.selectors import Key, Layout, dataset_layout, key_label, unit_reports
 from hoinghi.resolutions.services.rollups import rollups_add
+from hoinghi.resolutions.services.windows import window_check
 
 MAX_VALUE = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
 _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")  # "1.234.567": Vietnamese thousands
@@ -282,6 +283,7 @@ def datavalues_save(
     """
     require(actor, "resolutions.enter", unit)
     entry_check(dataset=dataset, unit=unit, period=period)
+    window_check(dataset=dataset, unit=unit, period=period)
     layout = dataset_layout(dataset)
     submission = submissions_lock(dataset=dataset, period=period, unit_ids=[unit.pk])[unit.pk]
     if not submission.is_open:
