@@ -12,6 +12,8 @@ const gettext = window.gettext || ((text) => text); // the JavaScript catalogue 
 const L10N = {
   value: gettext("Kết quả"),
   projection: gettext("Dự báo"),
+  clampedTop: gettext("dự báo dừng ở 100%"),
+  clampedBottom: gettext("dự báo dừng ở 0"),
   target: gettext("Mục tiêu"),
   met: gettext("đạt"),
   near: gettext("gần đạt"),
@@ -78,6 +80,14 @@ function trendOption(indicator) {
         symbolSize: 5,
         lineStyle: { color: colour, type: "dashed" },
         itemStyle: { color: colour },
+        // A line that would pass 100 % (or fall below 0) was stopped there: said at its end.
+        label: {
+          show: Boolean(p.clamped),
+          fontSize: 10,
+          color: colour,
+          position: p.value > 0 ? "bottom" : "top",
+          formatter: (item) => (item.dataIndex === 1 ? (p.value > 0 ? L10N.clampedTop : L10N.clampedBottom) : ""),
+        },
       },
     ],
   };
@@ -178,6 +188,12 @@ function applyTable() {
         // A projected count is a whole number of members or units; a ratio keeps a decimal.
         note.textContent = `${suffix ? fmt(p.value) : Math.round(p.value).toLocaleString("vi-VN")}${suffix} · ${p.until}`;
         parts.push(note);
+        if (p.clamped) {
+          const clamped = document.createElement("div");
+          clamped.className = "muted small";
+          clamped.textContent = p.value > 0 ? L10N.clampedTop : L10N.clampedBottom;
+          parts.push(clamped);
+        }
       }
       projection.replaceChildren(...parts);
     }
