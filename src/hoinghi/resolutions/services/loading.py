@@ -2,17 +2,16 @@
 the years before the system. Not for entry (no rules, no per-value audit): a period whose values
 are loaded must hold none of the data set's values yet.
 
-The rows are written without the ORM's per-object work (`rows_insert`: COPY on PostgreSQL, one
-prepared statement run over all the rows on SQLite): the ORM's bulk_create spent nine tenths of
-the demo's time building SQL for 160,000 values a year. The roll-ups are rebuilt by the database
-(`rollups_recompute`), once per period or once at the end of a load of many (`recompute=False`).
+The rows are written without the ORM's per-object work (`bulk.rows_insert`): the ORM's
+bulk_create spent nine tenths of the demo's time building SQL for 160,000 values a year. The
+roll-ups are rebuilt by the database (`rollups_recompute`), once per period or once at the end
+of a load of many (`recompute=False`).
 """
 
 from collections.abc import Mapping
-from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,36 +20,9 @@ from hoinghi.core.permissions import require
 from hoinghi.resolutions.errors import ResolutionsError, ResolutionsErrorCode
 from hoinghi.resolutions.models import DataSet, DataValue, Period, Submission, SubmissionState
 from hoinghi.resolutions.selectors import Key, dataset_layout
+from hoinghi.resolutions.services.bulk import rows_insert
 from hoinghi.resolutions.services.rollups import rollups_recompute
 from hoinghi.resolutions.services.values import period_check
-
-
-def rows_insert(model, fields: list[str], rows) -> int:
-    """Insert `rows` (tuples in the order of `fields`, column names) into `model`'s table as they
-    are: no defaults, no signals, no conversion but the database driver's (a datetime must be
-    aware). Returns the number of rows."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field) for field in fields)
-    count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
-        rows = [tuple(_sqlite_value(value) for value in row) for row in rows]
-        marks = ", ".join(["%s"] * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-        return len(rows)
-
-
-def _sqlite_value(value):
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 @transaction.atomic
