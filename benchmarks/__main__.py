@@ -31,6 +31,8 @@ BENCHMARKS = {
     "checkin_cpu": ("benchmarks.checkin_cpu", ["postgres"]),
     "dashboard_latency": ("benchmarks.dashboard_latency", ["postgres"]),
     "dashboard_audiences": ("benchmarks.dashboard_audiences", ["postgres"]),
+    # Resolutions (issue 12): 125,000 grassroots units × 20 elements × 8 quarters, PostgreSQL only.
+    "resolutions_scale": ("benchmarks.resolutions_scale", ["postgres"]),
     # Live video (issue 5): nginx-rtmp, ffmpeg and Chromium; the database only answers callbacks.
     "streaming": ("benchmarks.streaming", ["postgres"]),
 }

@@ -22,7 +22,6 @@ A second run on the same database reuses the tree and the values (BENCH_REBUILD=
 """
 
 import asyncio
-import io
 import json
 import os
 import time
@@ -124,9 +123,24 @@ def _tree() -> dict:
                 )
                 ids["grassroots"].append(pk)
     columns = [
-        "id", "created_at", "updated_at", "code", "name", "short_name", "kind_id", "parent_id", "path",
-        "depth", "sector", "member_count", "worker_count", "province_id", "place", "name_sort_key", "search_text",
-    ]  # fmt: skip
+        "id",
+        "created_at",
+        "updated_at",
+        "code",
+        "name",
+        "short_name",
+        "kind_id",
+        "parent_id",
+        "path",
+        "depth",
+        "sector",
+        "member_count",
+        "worker_count",
+        "province_id",
+        "place",
+        "name_sort_key",
+        "search_text",
+    ]
     _copy(Unit._meta.db_table, columns, rows)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -154,49 +168,98 @@ def _resolution(admin, national_id: int):
 
     owner = Unit.objects.get(pk=national_id)
     resolution = services.resolution_create(
-        actor=admin, owner=owner, code=CODE, title="Nghị quyết đo hiệu năng", adopted_on=date(2021, 12, 1),
+        actor=admin,
+        owner=owner,
+        code=CODE,
+        title="Nghị quyết đo hiệu năng",
+        adopted_on=date(2021, 12, 1),
         items=[("target", "Chỉ tiêu 1")],
-    )  # fmt: skip
+    )
     grassroots = Level.objects.get(code="grassroots")
     elements = [
         services.element_create(
-            actor=admin, resolution=resolution, code=f"e{n:02d}", name=f"Chỉ số {n:02d}", levels=[grassroots], order=n
+            actor=admin,
+            resolution=resolution,
+            code=f"e{n:02d}",
+            name=f"Chỉ số {n:02d}",
+            levels=[grassroots],
+            order=n,
         )
         for n in range(1, ELEMENTS + 1)
-    ]  # fmt: skip
+    ]
     for pair in range(0, ELEMENTS, 2):
         services.rule_create(
-            actor=admin, resolution=resolution, code=f"r{pair:02d}", left=elements[pair + 1], operator=Operator.LTE,
-            right=elements[pair], message="Phần (%(left)s) không được lớn hơn tổng (%(right)s).",
-        )  # fmt: skip
+            actor=admin,
+            resolution=resolution,
+            code=f"r{pair:02d}",
+            left=elements[pair + 1],
+            operator=Operator.LTE,
+            right=elements[pair],
+            message="Phần (%(left)s) không được lớn hơn tổng (%(right)s).",
+        )
     order = 0
     for pair in range(0, ELEMENTS, 4):  # five shares
         order += 1
         services.indicator_create(
-            actor=admin, resolution=resolution, code=f"share-{pair:02d}", name=f"Tỷ lệ {pair + 2}/{pair + 1}",
-            numerator=elements[pair + 1], denominator=elements[pair], factor=100, target_value=80,
-            is_yearly=True, unit_label="%", order=order,
-        )  # fmt: skip
+            actor=admin,
+            resolution=resolution,
+            code=f"share-{pair:02d}",
+            name=f"Tỷ lệ {pair + 2}/{pair + 1}",
+            numerator=elements[pair + 1],
+            denominator=elements[pair],
+            factor=100,
+            target_value=80,
+            is_yearly=True,
+            unit_label="%",
+            order=order,
+        )
     services.indicator_create(
-        actor=admin, resolution=resolution, code="sum-e01", name="Tổng chỉ số 01", numerator=elements[0],
-        target_value=10**9, deadline=date(2023, 12, 31), order=10,
-    )  # fmt: skip
+        actor=admin,
+        resolution=resolution,
+        code="sum-e01",
+        name="Tổng chỉ số 01",
+        numerator=elements[0],
+        target_value=10**9,
+        deadline=date(2023, 12, 31),
+        order=10,
+    )
     services.indicator_create(
-        actor=admin, resolution=resolution, code="cumulative-e03", name="Chỉ số 03 cộng dồn", numerator=elements[2],
-        target_value=10**9, deadline=date(2023, 12, 31), is_cumulative=True, order=11,
-    )  # fmt: skip
+        actor=admin,
+        resolution=resolution,
+        code="cumulative-e03",
+        name="Chỉ số 03 cộng dồn",
+        numerator=elements[2],
+        target_value=10**9,
+        deadline=date(2023, 12, 31),
+        is_cumulative=True,
+        order=11,
+    )
     services.indicator_create(
-        actor=admin, resolution=resolution, code="per-unit-e06", name="Chỉ số 06 trên mỗi CĐCS",
-        numerator=elements[5], denominator_units=UnitKind.objects.get(code="grassroots"), factor=1,
-        target_value=100, is_yearly=True, order=12,
-    )  # fmt: skip
+        actor=admin,
+        resolution=resolution,
+        code="per-unit-e06",
+        name="Chỉ số 06 trên mỗi CĐCS",
+        numerator=elements[5],
+        denominator_units=UnitKind.objects.get(code="grassroots"),
+        factor=1,
+        target_value=100,
+        is_yearly=True,
+        order=12,
+    )
     dataset = services.dataset_create(
-        actor=admin, resolution=resolution, code="bc-bench", name="Báo cáo quý (đo hiệu năng)",
-        periodicity=Periodicity.QUARTER, elements=elements, levels=[grassroots],
-    )  # fmt: skip
+        actor=admin,
+        resolution=resolution,
+        code="bc-bench",
+        name="Báo cáo quý (đo hiệu năng)",
+        periodicity=Periodicity.QUARTER,
+        elements=elements,
+        levels=[grassroots],
+    )
     periods = [
-        services.period_ensure(periodicity=Periodicity.QUARTER, year=year, number=n) for year in YEARS for n in (1, 2, 3, 4)
-    ]  # fmt: skip
+        services.period_ensure(periodicity=Periodicity.QUARTER, year=year, number=n)
+        for year in YEARS
+        for n in (1, 2, 3, 4)
+    ]
     return resolution, dataset, elements, periods
 
 
@@ -233,7 +296,8 @@ def build() -> dict:
             for unit_id in ids["grassroots"]:
                 province = province_of[unit_id]
                 for number, element in enumerate(elements):
-                    yield f"{unit_id}\t{period.pk}\t{element.pk}\t\t{_value(unit_id, number, quarter, province)}\t\t{now}\t{now}\n"
+                    value = _value(unit_id, number, quarter, province)
+                    yield f"{unit_id}\t{period.pk}\t{element.pk}\t\t{value}\t\t{now}\t{now}\n"
 
     values = _copy(
         DataValue._meta.db_table,
@@ -245,13 +309,24 @@ def build() -> dict:
     started = time.perf_counter()
     _copy(
         Submission._meta.db_table,
-        ["dataset_id", "unit_id", "period_id", "state", "is_locked", "submitted_at", "decided_at", "comment", "created_at", "updated_at"],
+        [
+            "dataset_id",
+            "unit_id",
+            "period_id",
+            "state",
+            "is_locked",
+            "submitted_at",
+            "decided_at",
+            "comment",
+            "created_at",
+            "updated_at",
+        ],
         (
             f"{dataset.pk}\t{unit_id}\t{period.pk}\tapproved\tt\t{period.end.isoformat()}T09:00:00+07:00\t{now}\t\t{now}\t{now}\n"
             for period in periods
             for unit_id in ids["grassroots"]
         ),
-    )  # fmt: skip
+    )
     figures["submissions_copy_s"] = round(time.perf_counter() - started, 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -270,7 +345,8 @@ def recompute() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE resolutions_rollup")
         cursor.execute(
-            "SELECT pg_size_pretty(pg_total_relation_size('resolutions_rollup')), pg_size_pretty(pg_total_relation_size('resolutions_datavalue'))"
+            "SELECT pg_size_pretty(pg_total_relation_size('resolutions_rollup')),"
+            " pg_size_pretty(pg_total_relation_size('resolutions_datavalue'))"
         )
         rollup_size, value_size = cursor.fetchone()
     assert rows == RollUp.objects.count()
@@ -284,13 +360,12 @@ def recompute() -> dict:
 
 def dashboards() -> dict:
     """p50/p95 of the dashboard page (the real view and template) of units of every level."""
+    from django.conf import settings
     from django.test import Client
 
     from hoinghi.accounts.models import User
     from hoinghi.orgs.models import Unit
     from hoinghi.resolutions.models import Period
-
-    from django.conf import settings
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
@@ -300,9 +375,12 @@ def dashboards() -> dict:
     provinces = list(Unit.objects.filter(depth=1).order_by("pk"))
     districts = list(Unit.objects.filter(depth=2).order_by("pk"))[:: max(1, len(provinces) * DISTRICTS // 20)]
     grassroots = list(Unit.objects.filter(depth=3).order_by("pk"))[:: max(1, GRASSROOTS // 20)]
-    plan = [("national", national)] * 5 + [("provincial", u) for u in provinces] + [("district", u) for u in districts] + [
-        ("grassroots", u) for u in grassroots
-    ]  # fmt: skip
+    plan = (
+        [("national", national)] * 5
+        + [("provincial", u) for u in provinces]
+        + [("district", u) for u in districts]
+        + [("grassroots", u) for u in grassroots]
+    )
     plan = plan[: max(DASHBOARDS, 5)]
     for _level, unit in plan[:3]:  # warm up (first queries, templates)
         assert client.get(f"/chi-tieu/don-vi/{unit.pk}/?ky={period.pk}").status_code == 200

@@ -10,8 +10,9 @@ trend and the value itself is compared; a horizon already reached compares the l
 arithmetic is exact (fractions), so a projection landing exactly on the target is on track.
 
 A straight line runs on forever, a share does not: a projection is clamped to 0 and, for a
-percentage (`Indicator.is_share`), to 100 %, and says it was (`Projection.is_clamped`, drawn on
-the chart), so that "104 % by 2023" never appears.
+percentage (`Indicator.is_share`), to 100 % (or to the highest value it reached, when the data
+went past 100 %), and says it was (`Projection.is_clamped`, drawn on the chart), so that "116 %
+by 2023" never appears.
 """
 
 from dataclasses import dataclass
@@ -163,5 +164,13 @@ def indicator_projection(
         until=until,
         target=indicator.target_value,
         direction=indicator.direction,
-        upper=Decimal(100) if indicator.is_share else None,
+        upper=_ceiling(indicator, values),
     )
+
+
+def _ceiling(indicator: Indicator, values: list[Decimal | None]) -> Decimal | None:
+    """100 % for a share; a ratio that has already passed 100 % (finance collected above what
+    was due) is no part of a whole, and is projected up to the highest value it reached."""
+    if not indicator.is_share:
+        return None
+    return max([Decimal(100), *(value for value in values if value is not None)])

@@ -16,8 +16,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import transaction
-
 from hoinghi.core.errors import DomainError
 from hoinghi.core.tree import path_ids
 from hoinghi.demo.scenario.resolution import LAGGING_PROVINCES, SEED, _quarter_values
@@ -26,13 +24,11 @@ from hoinghi.resolutions import selectors as resolution_selectors
 from hoinghi.resolutions import services as resolution_services
 from hoinghi.resolutions.errors import ResolutionsErrorCode
 from hoinghi.resolutions.models import (
-    DataSetPeriod,
     DataValue,
     Period,
     Periodicity,
     Submission,
     SubmissionState,
-    ValueUpload,
 )
 
 REPORTING_DAYS = 15
@@ -64,18 +60,9 @@ def quarter_next(dataset) -> Period:
     return resolution_services.period_ensure(periodicity=Periodicity.QUARTER, year=year, number=quarter)
 
 
-@transaction.atomic
 def quarter_forget(*, actor, dataset, period: Period) -> int:
-    """Remove what a previous replay of the quarter wrote (values, reports, uploads, its window)
-    and rebuild the quarter's roll-ups. Demo only: real reports are never deleted."""
-    values = DataValue.objects.filter(period=period, element__in=dataset.elements.all())
-    removed = values.count()
-    values.delete()
-    Submission.objects.filter(dataset=dataset, period=period).delete()
-    ValueUpload.objects.filter(dataset=dataset, period=period).delete()
-    DataSetPeriod.objects.filter(dataset=dataset, period=period).delete()
-    resolution_services.rollups_recompute(actor=actor, period=period)
-    return removed
+    """Remove what a previous replay of the quarter wrote (`datavalues_unload`)."""
+    return resolution_services.datavalues_unload(actor=actor, dataset=dataset, period=period)
 
 
 def quarter_plan(*, dataset, period: Period) -> tuple[list[Step], dict[int, dict]]:

@@ -2,7 +2,7 @@
 rules, data sets and periods), `values` (a unit's entry), `submissions` (the way up the tree),
 `rollups` (the subtree totals) and `uploads` (Excel files). The public names are re-exported."""
 
-from hoinghi.resolutions.services.loading import datavalues_load
+from hoinghi.resolutions.services.loading import datavalues_load, datavalues_unload
 from hoinghi.resolutions.services.rollups import rollups_add, rollups_recompute
 from hoinghi.resolutions.services.structure import (
     dataset_create,
@@ -32,6 +32,7 @@ __all__ = [
     "dataset_period_set",
     "datavalues_load",
     "datavalues_save",
+    "datavalues_unload",
     "element_create",
     "entry_reopen",
     "indicator_create",

@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from hoinghi.core.models import audit
 from hoinghi.core.permissions import require
 from hoinghi.resolutions.errors import ResolutionsError, ResolutionsErrorCode
-from hoinghi.resolutions.models import DataSet, DataValue, Period, Submission, SubmissionState
+from hoinghi.resolutions.models import (
+    DataSet,
+    DataSetPeriod,
+    DataValue,
+    Period,
+    Submission,
+    SubmissionState,
+    ValueUpload,
+)
 from hoinghi.resolutions.selectors import Key, dataset_layout
 from hoinghi.resolutions.services.bulk import rows_insert
 from hoinghi.resolutions.services.rollups import rollups_recompute
@@ -112,3 +120,28 @@ def datavalues_load(
         values=len(rows),
     )
     return len(rows)
+
+
+@transaction.atomic
+def datavalues_unload(*, actor, dataset: DataSet, period: Period) -> int:
+    """Remove every value, report, upload and the window of a data set's period, then rebuild
+    the period's roll-ups: the inverse of `datavalues_load`, for a demo's replay run again or a
+    load made by mistake; never for reports units sent in earnest. Requires
+    `resolutions.manage` on the resolution's owner; audited. Returns the values removed."""
+    require(actor, "resolutions.manage", dataset.resolution.owner)
+    values = DataValue.objects.filter(period=period, element__in=dataset.elements.all())
+    removed = values.count()
+    values.delete()
+    Submission.objects.filter(dataset=dataset, period=period).delete()
+    ValueUpload.objects.filter(dataset=dataset, period=period).delete()
+    DataSetPeriod.objects.filter(dataset=dataset, period=period).delete()
+    rollups_recompute(actor=actor, period=period)
+    audit(
+        actor=actor,
+        type="resolutions.value.unloaded",
+        obj=dataset,
+        unit_path=dataset.resolution.owner.path,
+        period=period.code,
+        values=removed,
+    )
+    return removed

@@ -112,7 +112,16 @@ def _recompute_sql(period: Period | None) -> tuple[list[str], list[list]]:
     option = quote("option")
     depths = list(Unit.objects.order_by().values_list("depth", flat=True).distinct())
     statements, arguments = [], []
+    deepest = max(depths, default=0)
     for depth in sorted(depths, reverse=True):
+        if depth == deepest:  # no rows below: a unit's row is its value (one per key), no sums
+            statements.append(
+                f"""INSERT INTO {rollup} (unit_id, period_id, element_id, {option}, value, reporting)
+                SELECT v.unit_id, v.period_id, v.element_id, v.{option}, v.value, 1
+                FROM {value} v JOIN {unit} u ON u.id = v.unit_id WHERE u.depth = %s {only}"""
+            )
+            arguments.append([depth, *params])
+            continue
         statements.append(
             f"""INSERT INTO {rollup} (unit_id, period_id, element_id, {option}, value, reporting)
             SELECT unit_id, period_id, element_id, {option}, SUM(value), SUM(reporting) FROM (

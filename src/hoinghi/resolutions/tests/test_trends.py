@@ -161,3 +161,6 @@ def test_a_percentage_indicator_s_projection_stops_at_100_on_the_dashboard(small
     quarters = _quarters(2020)
     projection = indicator_projection(indicator=indicator, periods=quarters[:2], values=[D(70), D(95)])
     assert (projection.value, projection.is_clamped) == (D("100.0"), True)
+    # A ratio already past 100 % (collected above what was due) is projected up to its highest value.
+    above = indicator_projection(indicator=indicator, periods=quarters[:2], values=[D(101), D(104)])
+    assert (above.value, above.is_clamped) == (D("104.0"), True)

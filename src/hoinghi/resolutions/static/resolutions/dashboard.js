@@ -50,9 +50,17 @@ function trendOption(indicator) {
   const colour = p.status === "off_track" ? COLOURS.unmet : p.status === "on_track" ? COLOURS.met : COLOURS.none;
   const suffix = indicator.unit === "%" ? "%" : "";
   return {
-    title: { text: indicator.name, textStyle: { fontSize: 12, fontWeight: "normal", width: 280, overflow: "truncate" }, left: 0 },
+    // A line that would pass 100 % (or fall below 0) was stopped there: said under the title.
+    title: {
+      text: indicator.name,
+      textStyle: { fontSize: 12, fontWeight: "normal", width: 280, overflow: "truncate" },
+      subtext: p.clamped ? (p.value > 0 ? L10N.clampedTop : L10N.clampedBottom) : "",
+      subtextStyle: { fontSize: 10, color: colour },
+      itemGap: 2,
+      left: 0,
+    },
     tooltip: { trigger: "axis", valueFormatter: (value) => fmt(value) + suffix },
-    grid: { left: 56, right: 16, top: 36, bottom: 24 },
+    grid: { left: 56, right: 16, top: p.clamped ? 48 : 36, bottom: 24 },
     xAxis: { type: "time", axisLabel: { fontSize: 10, hideOverlap: true } },
     // The target stays in view, however far the values are from it.
     yAxis: { type: "value", axisLabel: { fontSize: 10 }, min: (extent) => Math.min(extent.min, indicator.target, 0), max: (extent) => Math.max(extent.max, indicator.target) },
@@ -80,14 +88,6 @@ function trendOption(indicator) {
         symbolSize: 5,
         lineStyle: { color: colour, type: "dashed" },
         itemStyle: { color: colour },
-        // A line that would pass 100 % (or fall below 0) was stopped there: said at its end.
-        label: {
-          show: Boolean(p.clamped),
-          fontSize: 10,
-          color: colour,
-          position: p.value > 0 ? "bottom" : "top",
-          formatter: (item) => (item.dataIndex === 1 ? (p.value > 0 ? L10N.clampedTop : L10N.clampedBottom) : ""),
-        },
       },
     ],
   };
