@@ -51,16 +51,10 @@ function trendOption(indicator) {
   const suffix = indicator.unit === "%" ? "%" : "";
   return {
     // A line that would pass 100 % (or fall below 0) was stopped there: said under the title.
-    title: {
-      text: indicator.name,
-      textStyle: { fontSize: 12, fontWeight: "normal", width: 280, overflow: "truncate" },
-      subtext: p.clamped ? (p.value > 0 ? L10N.clampedTop : L10N.clampedBottom) : "",
-      subtextStyle: { fontSize: 10, color: colour },
-      itemGap: 2,
-      left: 0,
-    },
+    title: { text: indicator.name, textStyle: { fontSize: 12, fontWeight: "normal", width: 280, overflow: "truncate" }, left: 0 },
+
     tooltip: { trigger: "axis", valueFormatter: (value) => fmt(value) + suffix },
-    grid: { left: 56, right: 16, top: p.clamped ? 48 : 36, bottom: 24 },
+    grid: { left: 56, right: 16, top: 36, bottom: 24 },
     xAxis: { type: "time", axisLabel: { fontSize: 10, hideOverlap: true } },
     // The target stays in view, however far the values are from it.
     yAxis: { type: "value", axisLabel: { fontSize: 10 }, min: (extent) => Math.min(extent.min, indicator.target, 0), max: (extent) => Math.max(extent.max, indicator.target) },
@@ -88,6 +82,16 @@ function trendOption(indicator) {
         symbolSize: 5,
         lineStyle: { color: colour, type: "dashed" },
         itemStyle: { color: colour },
+        // A line that would pass 100 % (or fall below 0) was stopped there: said at its end,
+        // left of the point and off the line, inside the chart.
+        label: {
+          show: Boolean(p.clamped),
+          position: "left",
+          offset: [0, p.value > 0 ? 14 : -14],
+          fontSize: 10,
+          color: colour,
+          formatter: (item) => (item.dataIndex === 1 ? (p.value > 0 ? L10N.clampedTop : L10N.clampedBottom) : ""),
+        },
       },
     ],
   };
