@@ -73,6 +73,28 @@ def rollups_add(deltas: Deltas) -> int:
             )
             emptied += [pk for pk, left in cursor.fetchall() if left == 0]
         keys = sorted(rows)
+        if connection.vendor == "postgresql" and keys:
+            # One statement whatever the count, the rows as six arrays: psycopg parses a query
+            # of 3,000 placeholders on every call (8 of a province upload's 24 s went there).
+            columns = list(zip(*keys, strict=True))
+            cursor.execute(
+                f"""INSERT INTO {table} (unit_id, period_id, element_id, {option}, value, reporting)
+                SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[],
+                                     %s::numeric[], %s::integer[])
+                ON CONFLICT (unit_id, period_id, element_id, {option}) DO UPDATE
+                SET value = {table}.value + excluded.value, reporting = {table}.reporting + excluded.reporting
+                RETURNING id, reporting""",
+                [
+                    list(columns[0]),
+                    list(columns[1]),
+                    list(columns[2]),
+                    list(columns[3]),
+                    [rows[key][0] for key in keys],
+                    [rows[key][1] for key in keys],
+                ],
+            )
+            emptied += [pk for pk, reporting in cursor.fetchall() if reporting == 0]
+            keys = []
         for start in range(0, len(keys), BATCH):
             batch = keys[start : start + BATCH]
             marks = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))

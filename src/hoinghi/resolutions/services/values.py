@@ -188,17 +188,8 @@ def values_write(
                     trail.append([key_label(key), _plain(before), None])
                 continue
             if row is None:
-                created.append(
-                    DataValue(
-                        unit_id=unit_id,
-                        period=period,
-                        element=element,
-                        option=key[1],
-                        value=value,
-                        comment=comment,
-                        changed_by=actor,
-                    )
-                )
+                # A row to insert, not a model instance: an upload makes 100,000 of them.
+                created.append((unit_id, element.pk, key[1], value, comment))
                 deltas[(unit.path, period.pk, element.pk, key[1])] = (value, 1)
                 trail.append([key_label(key), None, _plain(value)])
             elif row.value != value or row.comment != comment:
@@ -215,6 +206,7 @@ def values_write(
             )
     audit_many(actor=actor, type="resolutions.value.changed", entries=trails)
     now = timezone.now()
+    changed_by = actor.pk if getattr(actor, "pk", None) else None
     rows_insert(
         DataValue,
         [
@@ -229,18 +221,8 @@ def values_write(
             "updated_at",
         ],
         (
-            (
-                row.unit_id,
-                row.period_id,
-                row.element_id,
-                row.option,
-                row.value,
-                row.comment,
-                row.changed_by_id,
-                now,
-                now,
-            )
-            for row in created
+            (unit_id, period.pk, element_id, option, value, comment, changed_by, now, now)
+            for unit_id, element_id, option, value, comment in created
         ),
     )
     for row in updated:
