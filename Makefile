@@ -34,11 +34,13 @@ setup: $(BIN)/.installed
 
 demo: setup
 	$(BIN)/hoinghi demo-load
-	$(BIN)/hoinghi demo-resolution --years 2019
+	$(BIN)/hoinghi demo-resolution --years 2019-2023
 	@$(BIN)/hoinghi demo-logins
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@echo "Live dashboard: http://$(HOST):$(PORT)/truc-tiep/hoi-nghi/1/ — replay the morning in another terminal:"
 	@echo "  $(BIN)/hoinghi simulate-conference --speed 10"
+	@echo "Resolution dashboard: http://$(HOST):$(PORT)/chi-tieu/ — replay a quarter's reports across the country:"
+	@echo "  $(BIN)/hoinghi resolutions-replay-quarter --speed 3000"
 	@trap 'kill 0' EXIT; export HOINGHI_BASE_URL=$${HOINGHI_BASE_URL:-http://$(HOST):$(PORT)}; \
 	export HOINGHI_STREAM_CALLBACK_URL=http://$(HOST):$(PORT); \
 	echo "Links in QR codes and e-mails: $$HOINGHI_BASE_URL (HOINGHI_BASE_URL)"; \

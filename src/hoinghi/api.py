@@ -134,12 +134,14 @@ def _routers() -> None:
     from hoinghi.attendance.api import router as attendance
     from hoinghi.attendance.api_live import router as live
     from hoinghi.learning_reports.api import router as learning_reports
+    from hoinghi.resolutions.api import router as resolutions
     from hoinghi.streaming.api import router as streaming
 
     api.add_router("/", attendance)
     api.add_router("/", live)
     api.add_router("/", streaming)
     api.add_router("/", learning_reports)
+    api.add_router("/", resolutions)
 
 
 _routers()

@@ -49,3 +49,20 @@ def audit(*, actor, type: str, obj=None, unit_path: str = "", **data) -> AuditEn
         unit_path=unit_path,
         data=data,
     )
+
+
+def audit_many(*, actor, type: str, entries: list[tuple[object, str, dict]]) -> int:
+    """Record many changes of one kind at once, as `audit` would one by one: `entries` are
+    (obj, unit_path, data). For a batch of thousands (a province's upload), one insert."""
+    rows = [
+        AuditEntry(
+            actor=actor if getattr(actor, "pk", None) else None,
+            type=type,
+            object_repr=str(obj)[:300] if obj is not None else "",
+            unit_path=unit_path,
+            data=data,
+        )
+        for obj, unit_path, data in entries
+    ]
+    AuditEntry.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

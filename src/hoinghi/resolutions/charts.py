@@ -107,6 +107,7 @@ def board_data(board: Board) -> dict:
                     "value": _number(trend.projection.value),
                     "until": trend.projection.until.strftime("%d/%m/%Y"),
                     "until_iso": trend.projection.until.isoformat(),
+                    "clamped": trend.projection.is_clamped,
                 },
             }
         )

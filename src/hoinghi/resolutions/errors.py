@@ -28,6 +28,9 @@ class ResolutionsErrorCode(StrEnum):
     EVIDENCE_TYPE = "evidence_type"
     EVIDENCE_TOO_LARGE = "evidence_too_large"
     EVIDENCE_EMPTY = "evidence_empty"
+    NOT_OPEN_YET = "not_open_yet"  # before the period's window opens
+    CLOSED = "closed"  # after the window's close, and the level above has not reopened the unit
+    BAD_WINDOW = "bad_window"  # a window that closes before it opens
 
 
 class ResolutionsError(DomainError):

@@ -16,6 +16,7 @@ from hoinghi.core.permissions import scope
 from hoinghi.orgs.models import Unit
 from hoinghi.resolutions.models import (
     DataSet,
+    DataSetPeriod,
     Direction,
     Indicator,
     Period,
@@ -65,8 +66,7 @@ def _side(indicator: Indicator, side: str, units: list[Unit], period: Period) ->
         return None
     if source == Source.UNITS:
         kind = getattr(indicator, f"{side}_unit_kind_id")
-        counted = Unit.objects.filter(kind=kind) if kind else Unit.objects.all()
-        return {unit.pk: Decimal(counted.filter(path__under=unit.path).count()) for unit in units}
+        return _unit_counts(Unit.objects.filter(kind=kind) if kind else Unit.objects.all(), units)
     rows = (
         RollUp.objects.filter(
             _periods_q(indicator, period),
@@ -81,8 +81,27 @@ def _side(indicator: Indicator, side: str, units: list[Unit], period: Period) ->
     return {row["unit_id"]: row["total"] for row in rows}
 
 
+UNIT_PATHS_READ = 5000  # up to this many counted units, their paths are read and counted here
+
+
+def _unit_counts(counted, units: list[Unit]) -> dict[int, Decimal]:
+    """How many of `counted` lie in each unit's subtree. A dashboard's units are a unit and its
+    children: when the first's subtree holds few counted units, their paths are read once and
+    counted by ancestor (a district's 500 grassroots: one query, not 501); a large one (the
+    nation) counts each subtree in the database, one query a unit (its children are few)."""
+    top = min(units, key=lambda unit: unit.depth)
+    paths = []
+    if all(unit.path.startswith(top.path) for unit in units):
+        under = counted.filter(path__under=top.path)
+        paths = list(under.values_list("path", flat=True)[: UNIT_PATHS_READ + 1])
+    if not paths or len(paths) > UNIT_PATHS_READ:
+        return {unit.pk: Decimal(counted.filter(path__under=unit.path).count()) for unit in units}
+    return {unit.pk: Decimal(sum(1 for path in paths if path.startswith(unit.path))) for unit in units}
+
+
 def indicator_values(*, indicator: Indicator, units: list[Unit], period: Period) -> dict[int, IndicatorValue]:
-    """The indicator's value for each unit's subtree: one query a side (a count of units: one per unit)."""
+    """The indicator's value for each unit's subtree: one query a side (`_unit_counts` for a count
+    of units)."""
     numerators = _side(indicator, "numerator", units, period) or {}
     denominators = _side(indicator, "denominator", units, period)
     values = {}
@@ -158,8 +177,10 @@ class LevelCompleteness:
 
 
 def due_at(dataset: DataSet, period: Period) -> datetime:
-    """The end of the last day a report of the period is on time (local time)."""
-    day = period.end + timedelta(days=dataset.due_days)
+    """The end of the last day a report of the period is on time (local time): the close of the
+    period's window, or `due_days` after the period without one."""
+    window = DataSetPeriod.objects.filter(dataset=dataset, period=period).first()
+    day = window.closes_on if window else period.end + timedelta(days=dataset.due_days)
     return timezone.make_aware(datetime.combine(day, time.max))
 
 

@@ -2,18 +2,23 @@
 in `figures` (indicator values from the roll-ups, completeness)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import scope
 from hoinghi.core.tree import path_ids
 from hoinghi.orgs.models import Unit
+from hoinghi.resolutions.errors import ResolutionsError, ResolutionsErrorCode
 from hoinghi.resolutions.models import (
     DataElement,
     DataSet,
+    DataSetPeriod,
     DataValue,
+    EntryReopening,
     Period,
     Resolution,
     Submission,
@@ -39,6 +44,10 @@ def key_parse(label: str) -> Key:
 def plain(value) -> str:
     """A number without trailing zeros and without thousands separators: "10", "2.5"."""
     return format(value.normalize(), "f")
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
 
 
 def _not_found() -> NotFoundError:
@@ -212,10 +221,13 @@ class EntryForm:
     previous_period: Period | None
     submission: Submission | None
     rows: list[EntryRow]
+    window: DataSetPeriod | None = None
+    refusal: str = ""  # why the window refuses entry today ("" when it does not)
+    reopening: EntryReopening | None = None
 
     @property
     def is_open(self) -> bool:
-        return self.submission is None or self.submission.is_open
+        return not self.refusal and (self.submission is None or self.submission.is_open)
 
     @property
     def version(self) -> str:
@@ -244,7 +256,19 @@ def entry_form(*, actor, dataset: DataSet, unit: Unit, period: Period) -> EntryF
         if layout.applies_to(key, unit)
     ]
     submission = Submission.objects.filter(dataset=dataset, unit=unit, period=period).first()
-    return EntryForm(dataset, unit, period, previous, submission, rows)
+    refusal = window_refusals(dataset=dataset, period=period, unit_ids=[unit.pk]).get(unit.pk)
+    reopening = EntryReopening.objects.filter(dataset=dataset, period=period, unit=unit).first()
+    return EntryForm(
+        dataset,
+        unit,
+        period,
+        previous,
+        submission,
+        rows,
+        window_get(dataset=dataset, period=period),
+        refusal.message if refusal else "",
+        reopening,
+    )
 
 
 # --- Approval ----------------------------------------------------------------------------------
@@ -254,6 +278,8 @@ def entry_form(*, actor, dataset: DataSet, unit: Unit, period: Period) -> EntryF
 class ChildReport:
     unit: Unit
     submission: Submission | None
+    is_outside_window: bool = False  # the window refuses the unit's entry today
+    reopening: EntryReopening | None = None
 
     @property
     def state(self) -> str:
@@ -272,7 +298,16 @@ def approval_list(*, actor, dataset: DataSet, unit: Unit, period: Period) -> lis
         s.unit_id: s
         for s in Submission.objects.filter(dataset=dataset, period=period, unit__in=[c.pk for c in children])
     }
-    return [ChildReport(child, submissions.get(child.pk)) for child in children]
+    ids = [child.pk for child in children]
+    window = window_get(dataset=dataset, period=period)
+    today = timezone.localdate()
+    outside = window is not None and not (window.opens_on <= today <= window.closes_on)
+    reopened = {
+        r.unit_id: r for r in EntryReopening.objects.filter(dataset=dataset, period=period, unit__in=ids)
+    }
+    return [
+        ChildReport(child, submissions.get(child.pk), outside, reopened.get(child.pk)) for child in children
+    ]
 
 
 def submission_get(*, actor, pk: int, action: str = "resolutions.view") -> Submission:
@@ -314,6 +349,45 @@ def subtree_values(
         if unit_id in values:
             values[unit_id][(codes[element_id], option)] = value
     return units, values
+
+
+# --- Windows ------------------------------------------------------------------------------------
+
+
+def window_get(*, dataset: DataSet, period: Period) -> DataSetPeriod | None:
+    return DataSetPeriod.objects.filter(dataset=dataset, period=period).first()
+
+
+def window_refusals(
+    *, dataset: DataSet, period: Period, unit_ids: list[int], today: date | None = None
+) -> dict[int, ResolutionsError]:
+    """The units of `unit_ids` that may not enter the period today, each with its refusal: none
+    when the period has no window or it is open; outside it, all but the units reopened."""
+    window = window_get(dataset=dataset, period=period)
+    today = today or timezone.localdate()
+    if window is None or window.opens_on <= today <= window.closes_on:
+        return {}
+    reopened = set(
+        EntryReopening.objects.filter(dataset=dataset, period=period, unit_id__in=unit_ids).values_list(
+            "unit_id", flat=True
+        )
+    )
+    if today < window.opens_on:
+        error = ResolutionsError(
+            _("Kỳ %(period)s mở nhập số liệu từ ngày %(opens)s: chưa nhập hay gửi được."),
+            code=ResolutionsErrorCode.NOT_OPEN_YET,
+            params={"period": str(period), "opens": _day(window.opens_on)},
+        )
+    else:
+        error = ResolutionsError(
+            _(
+                "Đã quá hạn chót %(closes)s của kỳ %(period)s: không nhập hay gửi được nữa. "
+                "Đề nghị cấp trên cho phép nhập muộn (ghi rõ lý do)."
+            ),
+            code=ResolutionsErrorCode.CLOSED,
+            params={"period": str(period), "closes": _day(window.closes_on)},
+        )
+    return {unit_id: error for unit_id in unit_ids if unit_id not in reopened}
 
 
 def period_has_values(*, dataset: DataSet, period: Period) -> bool:

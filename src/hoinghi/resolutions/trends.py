@@ -8,6 +8,11 @@ The projection (docs/architecture.md, "Dashboards"): the least-squares line thro
 (x = the period's last day, y = the value) is read at the horizon; with one point there is no
 trend and the value itself is compared; a horizon already reached compares the last value. The
 arithmetic is exact (fractions), so a projection landing exactly on the target is on track.
+
+A straight line runs on forever, a share does not: a projection is clamped to 0 and, for a
+percentage (`Indicator.is_share`), to 100 % (or to the highest value it reached, when the data
+went past 100 %), and says it was (`Projection.is_clamped`, drawn on the chart), so that "116 %
+by 2023" never appears.
 """
 
 from dataclasses import dataclass
@@ -39,6 +44,7 @@ class Projection:
     status: str  # Track.ON, Track.OFF or Track.UNKNOWN
     value: Decimal | None  # the value projected at `until`
     until: date
+    is_clamped: bool = False  # the line went past 0 or 100 % and was stopped there
 
     @property
     def label(self) -> str:
@@ -50,12 +56,17 @@ def _meets(value: Fraction, target: Fraction, direction: str) -> bool:
 
 
 def project(
-    points: list[tuple[date, Decimal]], *, until: date, target: Decimal, direction: str
+    points: list[tuple[date, Decimal]],
+    *,
+    until: date,
+    target: Decimal,
+    direction: str,
+    upper: Decimal | None = None,
 ) -> Projection:
     """Where the points' linear trend stands at `until`, and whether that meets the target.
 
     `points` are (the period's last day, value), oldest first, without the periods that have no
-    value."""
+    value. The projection is kept within 0 and `upper` (100 for a share), saying so."""
     if not points:
         return Projection(Track.UNKNOWN, None, until)
     last_day, last_value = points[-1]
@@ -73,9 +84,14 @@ def project(
         else:
             slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
             projected = mean_y + slope * (Fraction((until - origin).days) - mean_x)
+    is_clamped = False
+    if projected < 0:
+        projected, is_clamped = Fraction(0), True
+    elif upper is not None and projected > Fraction(upper):
+        projected, is_clamped = Fraction(upper), True
     status = Track.ON if _meets(projected, Fraction(target), direction) else Track.OFF
     value = (Decimal(projected.numerator) / Decimal(projected.denominator)).quantize(Decimal("0.1"))
-    return Projection(status, value, until)
+    return Projection(status, value, until, is_clamped)
 
 
 def _side_series(indicator: Indicator, side: str, unit: Unit, periods: list[Period]) -> dict[int, Decimal]:
@@ -143,4 +159,18 @@ def indicator_projection(
         until = indicator.deadline
         pairs = list(zip(periods, values, strict=True))
     points = [(period.end, value) for period, value in pairs if value is not None]
-    return project(points, until=until, target=indicator.target_value, direction=indicator.direction)
+    return project(
+        points,
+        until=until,
+        target=indicator.target_value,
+        direction=indicator.direction,
+        upper=_ceiling(indicator, values),
+    )
+
+
+def _ceiling(indicator: Indicator, values: list[Decimal | None]) -> Decimal | None:
+    """100 % for a share; a ratio that has already passed 100 % (finance collected above what
+    was due) is no part of a whole, and is projected up to the highest value it reached."""
+    if not indicator.is_share:
+        return None
+    return max([Decimal(100), *(value for value in values if value is not None)])

@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"nhap/{REPORT}/", views.entry, name="entry"),
     path(f"duyet/{REPORT}/", views.approval, name="approval"),
     path("bao-cao/<int:pk>/<str:decision>/", views.submission_decide, name="submission_decide"),
+    path(f"mo-nhap/{REPORT}/", views.entry_reopen, name="entry_reopen"),
     path(f"mau/{REPORT}/", views.template_download, name="template"),
     path(f"tai-len/{REPORT}/", views.upload, name="upload"),
     path("tep/<int:pk>/", views.upload_detail, name="upload_detail"),

@@ -161,6 +161,7 @@ def approval(request, dataset_pk: int, unit_pk: int, period_pk: int):
             "reports": reports,
             "may_approve": can(actor, "resolutions.approve", unit),
             "states": SubmissionState,
+            "window": selectors.window_get(dataset=dataset, period=period),
         },
     )
 
@@ -188,6 +189,20 @@ def submission_decide(request, pk: int, decision: str):
         dataset_pk=submission.dataset_id,
         unit_pk=parent,
         period_pk=submission.period_id,
+    )
+
+
+@login_required
+@require_POST
+def entry_reopen(request, dataset_pk: int, unit_pk: int, period_pk: int):
+    """The level above lets a unit enter outside the period's window, for a reason."""
+    dataset, unit, period = _report(request, dataset_pk, unit_pk, period_pk)
+    services.entry_reopen(
+        actor=request.user, dataset=dataset, unit=unit, period=period, reason=request.POST.get("reason", "")
+    )
+    messages.success(request, _("Đã cho phép %(unit)s nhập số liệu ngoài thời hạn.") % {"unit": unit.name})
+    return redirect(
+        "resolutions:approval", dataset_pk=dataset.pk, unit_pk=unit.parent_id or unit.pk, period_pk=period.pk
     )
 
 

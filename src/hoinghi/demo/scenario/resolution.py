@@ -430,6 +430,15 @@ def resolution_2018_values(*, actor, years: range, progress=None) -> int:
             )
             if resolution_selectors.period_has_values(dataset=dataset, period=period):
                 continue
+            # Each quarter's window: from the day after it to the due day (closed by now: a change
+            # to a past quarter needs the level above to reopen the unit).
+            resolution_services.dataset_period_set(
+                actor=actor,
+                dataset=dataset,
+                period=period,
+                opens_on=period.end + timedelta(days=1),
+                closes_on=period.end + timedelta(days=dataset.due_days),
+            )
             rng = random.Random(f"{SEED}-{period.code}")
             step = (year - 2019) * 4 + quarter - 1
             due = timezone.make_aware(
@@ -453,8 +462,18 @@ def resolution_2018_values(*, actor, years: range, progress=None) -> int:
                 )
             _approve_bottom_up(units, submitted)
             written += resolution_services.datavalues_load(
-                actor=actor, dataset=dataset, period=period, values=values, submitted=submitted
+                actor=actor,
+                dataset=dataset,
+                period=period,
+                values=values,
+                submitted=submitted,
+                recompute=False,
             )
             if progress:
                 progress(f"{period}: {sum(len(v) for v in values.values()):,} số liệu")
+    if written:
+        # Once for every quarter loaded: the database sums the whole table level by level.
+        rows = resolution_services.rollups_recompute(actor=actor)
+        if progress:
+            progress(f"{rows:,} dòng cộng dồn")
     return written

@@ -25,6 +25,13 @@ from hoinghi.resolutions.models.structure import (
     Source,
     ValidationRule,
 )
+from hoinghi.resolutions.models.windows import (
+    DataSetPeriod,
+    EntryReopening,
+    ReminderKind,
+    ReminderStatus,
+    ReportReminder,
+)
 
 __all__ = [
     "ActionItem",
@@ -32,8 +39,10 @@ __all__ = [
     "DataElement",
     "DataElementOption",
     "DataSet",
+    "DataSetPeriod",
     "DataValue",
     "Direction",
+    "EntryReopening",
     "Indicator",
     "ItemStatus",
     "ItemKind",
@@ -41,6 +50,9 @@ __all__ = [
     "Period",
     "Periodicity",
     "Progress",
+    "ReminderKind",
+    "ReminderStatus",
+    "ReportReminder",
     "Resolution",
     "ResolutionItem",
     "RollUp",

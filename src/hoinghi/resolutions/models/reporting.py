@@ -35,6 +35,7 @@ class DataSet(TimeStampedModel):
     )
     levels = models.ManyToManyField("orgs.Level", verbose_name=_("cấp báo cáo"), blank=True, related_name="+")
     due_days = models.PositiveSmallIntegerField(_("hạn nộp (ngày sau kỳ)"), default=15)
+    remind_days = models.PositiveSmallIntegerField(_("nhắc trước hạn chót (ngày)"), default=3)
 
     class Meta:
         verbose_name = _("bộ báo cáo")
@@ -75,7 +76,8 @@ class DataValue(TimeStampedModel):
 
     SCOPE_PATH = "unit__path"
 
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    # Indexed by the unique constraint, which starts with it (as `RollUp.unit`).
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
     element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
     option = models.CharField(max_length=OPTION_MAX, blank=True)
@@ -170,7 +172,9 @@ class RollUp(models.Model):
 
     SCOPE_PATH = "unit__path"
 
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    # No index of its own on `unit`: the unique constraint's index starts with it. Each index is
+    # written for every one of the 20 million rows of the benchmark's recompute.
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+")
     option = models.CharField(max_length=OPTION_MAX, blank=True)
@@ -183,7 +187,6 @@ class RollUp(models.Model):
                 fields=["unit", "period", "element", "option"], name="resolutions_rollup_unique"
             ),
         ]
-        indexes = [models.Index(fields=["period", "element", "option"], name="resolutions_rollup_by_element")]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.period_id}/{self.element_id}:{self.option} = {self.value}"

@@ -220,6 +220,11 @@ class Indicator(models.Model):
     def is_ratio(self) -> bool:
         return self.denominator_source != Source.NONE
 
+    @property
+    def is_share(self) -> bool:
+        """A percentage (a ratio × 100): a share of a whole, whose trend cannot leave 0–100 %."""
+        return self.is_ratio and self.factor == 100
+
 
 class Operator(models.TextChoices):
     LTE = "lte", "≤"

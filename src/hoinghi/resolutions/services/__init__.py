@@ -3,7 +3,7 @@ rules, data sets and periods), `values` (a unit's entry), `submissions` (the way
 `rollups` (the subtree totals), `uploads` (Excel files) and `programmes` (units' action
 programmes). The public names are re-exported."""
 
-from hoinghi.resolutions.services.loading import datavalues_load
+from hoinghi.resolutions.services.loading import datavalues_load, datavalues_unload
 from hoinghi.resolutions.services.programmes import (
     EVIDENCE_MAX_BYTES,
     Evidence,
@@ -25,6 +25,7 @@ from hoinghi.resolutions.services.structure import (
     rule_create,
 )
 from hoinghi.resolutions.services.submissions import (
+    entry_reopen,
     submission_approve,
     submission_return,
     submission_submit,
@@ -32,6 +33,11 @@ from hoinghi.resolutions.services.submissions import (
 )
 from hoinghi.resolutions.services.uploads import value_upload_apply, value_upload_check
 from hoinghi.resolutions.services.values import datavalues_save
+from hoinghi.resolutions.services.windows import (
+    dataset_period_set,
+    reminders_queue,
+    reminders_send,
+)
 
 __all__ = [
     "EVIDENCE_MAX_BYTES",
@@ -42,13 +48,18 @@ __all__ = [
     "action_item_status_set",
     "action_item_update",
     "dataset_create",
+    "dataset_period_set",
     "datavalues_load",
     "datavalues_save",
+    "datavalues_unload",
     "element_create",
+    "entry_reopen",
     "evidence_check",
     "indicator_create",
     "period_ensure",
     "programme_create",
+    "reminders_queue",
+    "reminders_send",
     "resolution_create",
     "rollups_add",
     "rollups_recompute",

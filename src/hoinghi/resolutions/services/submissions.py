@@ -11,9 +11,10 @@ from hoinghi.core.permissions import PermissionDeniedError, can, require
 from hoinghi.orgs.models import Unit
 from hoinghi.resolutions import events
 from hoinghi.resolutions.errors import ResolutionsError, ResolutionsErrorCode
-from hoinghi.resolutions.models import Submission, SubmissionState
+from hoinghi.resolutions.models import EntryReopening, Submission, SubmissionState
 from hoinghi.resolutions.selectors import dataset_unit_q
 from hoinghi.resolutions.services.values import entry_check, submissions_lock
+from hoinghi.resolutions.services.windows import window_check
 
 
 def _approver_target(unit: Unit) -> str:
@@ -21,11 +22,12 @@ def _approver_target(unit: Unit) -> str:
     return unit.parent.path if unit.parent_id else unit.path
 
 
-def _require_approver(actor, submission: Submission) -> None:
-    """A report outside what the actor sees is not found; one they see but whose unit's level
-    above they may not approve at (their own unit's report) is forbidden."""
+def _require_approver(actor, submission: Submission | Unit) -> None:
+    """A report (or unit) outside what the actor sees is not found; one they see but whose
+    unit's level above they may not approve at (their own unit's report) is forbidden."""
     require(actor, "resolutions.view", submission)
-    if not can(actor, "resolutions.approve", _approver_target(submission.unit)):
+    unit = submission if isinstance(submission, Unit) else submission.unit
+    if not can(actor, "resolutions.approve", _approver_target(unit)):
         raise PermissionDeniedError(
             _("Chỉ cấp trên của đơn vị mới duyệt, trả lại hoặc mở khóa báo cáo này."), code="forbidden"
         )
@@ -65,10 +67,12 @@ def submission_submit(*, actor, dataset, unit: Unit, period) -> Submission:
     """Send a unit's report of a period to the level above; its values are then locked.
 
     Raises NotFoundError/PermissionDeniedError unless the actor may enter the unit's data, and
-    ResolutionsError (wrong_period, not_assigned, wrong_state unless a draft or returned).
+    ResolutionsError (wrong_period, not_assigned, not_open_yet or closed outside the period's
+    window, wrong_state unless a draft or returned).
     """
     require(actor, "resolutions.enter", unit)
     entry_check(dataset=dataset, unit=unit, period=period)
+    window_check(dataset=dataset, unit=unit, period=period)
     submission = submissions_lock(dataset=dataset, period=period, unit_ids=[unit.pk])[unit.pk]
     if not submission.is_open:
         raise _wrong_state(submission)
@@ -175,3 +179,36 @@ def submission_unlock(*, actor, submission: Submission, reason: str) -> Submissi
     submission.save(update_fields=["state", "is_locked", "comment", "decided_at", "decided_by", "updated_at"])
     _record(actor, submission, "unlocked", reason=submission.comment)
     return submission
+
+
+@transaction.atomic
+def entry_reopen(*, actor, dataset, unit: Unit, period, reason: str) -> EntryReopening:
+    """Let a unit enter and submit a period's report outside its window (after the close, or
+    before the opening), for a reason; the level above decides, as for an approval. A second
+    call replaces the reason. Audited.
+
+    Raises NotFoundError/PermissionDeniedError unless the actor may approve at the unit's
+    level above, ResolutionsError (wrong_period, not_assigned, reason_required).
+    """
+    _require_approver(actor, unit)
+    entry_check(dataset=dataset, unit=unit, period=period)
+    if not reason.strip():
+        raise ResolutionsError(
+            _("Hãy ghi lý do cho phép đơn vị nhập ngoài thời hạn."), code=ResolutionsErrorCode.REASON_REQUIRED
+        )
+    reopening, _created = EntryReopening.objects.update_or_create(
+        dataset=dataset,
+        period=period,
+        unit=unit,
+        defaults={"reason": reason.strip(), "created_by": actor},
+    )
+    audit(
+        actor=actor,
+        type="resolutions.entry.reopened",
+        obj=unit,
+        unit_path=unit.path,
+        dataset=dataset.code,
+        period=period.code,
+        reason=reopening.reason,
+    )
+    return reopening

@@ -21,7 +21,14 @@ from hoinghi.orgs.models import Unit
 from hoinghi.resolutions.errors import ResolutionsError, ResolutionsErrorCode
 from hoinghi.resolutions.excel import UploadTable, upload_read
 from hoinghi.resolutions.models import DataSet, Period, Submission, ValueUpload, ValueUploadStatus
-from hoinghi.resolutions.selectors import Key, Layout, dataset_layout, dataset_unit_q, key_label
+from hoinghi.resolutions.selectors import (
+    Key,
+    Layout,
+    dataset_layout,
+    dataset_unit_q,
+    key_label,
+    window_refusals,
+)
 from hoinghi.resolutions.services.values import (
     merged,
     period_check,
@@ -76,6 +83,7 @@ def _plan(
         )
         submissions = {submission.unit_id: submission for submission in found}
     plan.stored = stored_values(layout=layout, period=period, unit_ids=[unit.pk for unit in units.values()])
+    refusals = window_refusals(dataset=dataset, period=period, unit_ids=[unit.pk for unit in units.values()])
     seen: dict[str, int] = {}
     for number, code, raw in table.rows:
         if not code:
@@ -95,6 +103,12 @@ def _plan(
             plan.error(number, "A", _("Mã đơn vị"), _("Đơn vị đã có ở dòng %(row)s.") % {"row": seen[code]})
             continue
         seen[code] = number
+        if unit.pk in refusals:
+            # Outside the period's window: a row that would write something is refused; a blank
+            # one (a unit of the template left alone) changes nothing and is no error.
+            if any(value is not None and str(value).strip() for value in raw.values()):
+                plan.error(number, "A", _("Mã đơn vị"), refusals[unit.pk].message)
+            continue
         submission = submissions.get(unit.pk)
         if submission is not None and not submission.is_open:
             plan.error(

@@ -14,14 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoinghi.core.models import audit
+from hoinghi.core.models import audit_many
 from hoinghi.core.permissions import require
 from hoinghi.resolutions import events
 from hoinghi.resolutions.errors import ResolutionsError, ResolutionsErrorCode
 from hoinghi.resolutions.models import DataSet, DataValue, Operator, Period, Submission, ValidationRule
 from hoinghi.resolutions.models.reporting import VALUE_DIGITS, VALUE_PLACES
 from hoinghi.resolutions.selectors import Key, Layout, dataset_layout, key_label, unit_reports
+from hoinghi.resolutions.services.bulk import rows_insert
 from hoinghi.resolutions.services.rollups import rollups_add
+from hoinghi.resolutions.services.windows import window_check
 
 MAX_VALUE = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES)
 _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")  # "1.234.567": Vietnamese thousands
@@ -167,7 +169,7 @@ def values_write(
     unit that changed. The caller holds the units' submissions (`submissions_lock`). Returns the
     number of values created, changed or removed."""
     element_of = {element.code: element for element in layout.elements}
-    created, updated, removed = [], [], []
+    created, updated, removed, trails = [], [], [], []
     deltas: dict[tuple, tuple[Decimal, int]] = {}
     for unit_id, unit_changes in changes.items():
         unit = units[unit_id]
@@ -186,17 +188,8 @@ def values_write(
                     trail.append([key_label(key), _plain(before), None])
                 continue
             if row is None:
-                created.append(
-                    DataValue(
-                        unit_id=unit_id,
-                        period=period,
-                        element=element,
-                        option=key[1],
-                        value=value,
-                        comment=comment,
-                        changed_by=actor,
-                    )
-                )
+                # A row to insert, not a model instance: an upload makes 100,000 of them.
+                created.append((unit_id, element.pk, key[1], value, comment))
                 deltas[(unit.path, period.pk, element.pk, key[1])] = (value, 1)
                 trail.append([key_label(key), None, _plain(value)])
             elif row.value != value or row.comment != comment:
@@ -206,17 +199,32 @@ def values_write(
                     deltas[(unit.path, period.pk, element.pk, key[1])] = (value - before, 0)
                     trail.append([key_label(key), _plain(before), _plain(value)])
         if trail:
-            audit(
-                actor=actor,
-                type="resolutions.value.changed",
-                obj=unit,
-                unit_path=unit.path,
-                dataset=dataset.code,
-                period=period.code,
-                changes=trail,
+            # One audit row per unit, inserted together (`audit_many`): an upload of a
+            # province's 5,000 units spent seconds on 5,000 single inserts.
+            trails.append(
+                (unit, unit.path, {"dataset": dataset.code, "period": period.code, "changes": trail})
             )
+    audit_many(actor=actor, type="resolutions.value.changed", entries=trails)
     now = timezone.now()
-    DataValue.objects.bulk_create(created, batch_size=500)
+    changed_by = actor.pk if getattr(actor, "pk", None) else None
+    rows_insert(
+        DataValue,
+        [
+            "unit_id",
+            "period_id",
+            "element_id",
+            "option",
+            "value",
+            "comment",
+            "changed_by_id",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            (unit_id, period.pk, element_id, option, value, comment, changed_by, now, now)
+            for unit_id, element_id, option, value, comment in created
+        ),
+    )
     for row in updated:
         row.updated_at = now  # bulk_update does not run auto_now
     DataValue.objects.bulk_update(updated, ["value", "comment", "changed_by", "updated_at"], batch_size=500)
@@ -282,6 +290,7 @@ def datavalues_save(
     """
     require(actor, "resolutions.enter", unit)
     entry_check(dataset=dataset, unit=unit, period=period)
+    window_check(dataset=dataset, unit=unit, period=period)
     layout = dataset_layout(dataset)
     submission = submissions_lock(dataset=dataset, period=period, unit_ids=[unit.pk])[unit.pk]
     if not submission.is_open:

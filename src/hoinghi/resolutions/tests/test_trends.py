@@ -138,3 +138,29 @@ def test_the_board_holds_the_trends_up_to_the_chosen_period(small_tree, reportin
         actor=superuser, resolution=reporting.resolution, unit=small_tree.national, period=reporting.last_year
     )
     assert [t.values for t in earlier.trends][0] == [D(12)]
+
+
+def test_a_share_is_never_projected_past_100_percent_nor_below_0_and_says_so():
+    rising = [(START, D(80)), (MIDDLE, D(98))]  # +18 a year: 116 % at the deadline
+    projection = project(rising, until=DEADLINE, target=D(90), direction=Direction.AT_LEAST, upper=D(100))
+    assert (projection.value, projection.is_clamped, projection.status) == (D("100.0"), True, Track.ON)
+    falling = [(START, D(30)), (MIDDLE, D(10))]  # −20 a year: −10 at the deadline
+    projection = project(falling, until=DEADLINE, target=D(5), direction=Direction.AT_MOST, upper=D(100))
+    assert (projection.value, projection.is_clamped) == (D("0.0"), True)
+    within = project(
+        [(START, D(50)), (MIDDLE, D(60))], until=DEADLINE, target=D(70), direction="at_least", upper=D(100)
+    )
+    assert (within.value, within.is_clamped) == (D("70.0"), False)
+    # A count has no ceiling: the same rising line goes on.
+    assert project(rising, until=DEADLINE, target=D(90), direction=Direction.AT_LEAST).value == D("116.0")
+
+
+def test_a_percentage_indicator_s_projection_stops_at_100_on_the_dashboard(small_tree, reporting, superuser):
+    indicator = reporting.agreements_share  # ≥ 45 % each year, a share
+    assert indicator.is_share and not reporting.new_members.is_share
+    quarters = _quarters(2020)
+    projection = indicator_projection(indicator=indicator, periods=quarters[:2], values=[D(70), D(95)])
+    assert (projection.value, projection.is_clamped) == (D("100.0"), True)
+    # A ratio already past 100 % (collected above what was due) is projected up to its highest value.
+    above = indicator_projection(indicator=indicator, periods=quarters[:2], values=[D(101), D(104)])
+    assert (above.value, above.is_clamped) == (D("104.0"), True)

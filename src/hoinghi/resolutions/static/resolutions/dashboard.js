@@ -12,6 +12,8 @@ const gettext = window.gettext || ((text) => text); // the JavaScript catalogue 
 const L10N = {
   value: gettext("Kết quả"),
   projection: gettext("Dự báo"),
+  clampedTop: gettext("dự báo dừng ở 100%"),
+  clampedBottom: gettext("dự báo dừng ở 0"),
   target: gettext("Mục tiêu"),
   met: gettext("đạt"),
   near: gettext("gần đạt"),
@@ -48,7 +50,9 @@ function trendOption(indicator) {
   const colour = p.status === "off_track" ? COLOURS.unmet : p.status === "on_track" ? COLOURS.met : COLOURS.none;
   const suffix = indicator.unit === "%" ? "%" : "";
   return {
+    // A line that would pass 100 % (or fall below 0) was stopped there: said under the title.
     title: { text: indicator.name, textStyle: { fontSize: 12, fontWeight: "normal", width: 280, overflow: "truncate" }, left: 0 },
+
     tooltip: { trigger: "axis", valueFormatter: (value) => fmt(value) + suffix },
     grid: { left: 56, right: 16, top: 36, bottom: 24 },
     xAxis: { type: "time", axisLabel: { fontSize: 10, hideOverlap: true } },
@@ -78,6 +82,16 @@ function trendOption(indicator) {
         symbolSize: 5,
         lineStyle: { color: colour, type: "dashed" },
         itemStyle: { color: colour },
+        // A line that would pass 100 % (or fall below 0) was stopped there: said at its end,
+        // left of the point and off the line, inside the chart.
+        label: {
+          show: Boolean(p.clamped),
+          position: "left",
+          offset: [0, p.value > 0 ? 14 : -14],
+          fontSize: 10,
+          color: colour,
+          formatter: (item) => (item.dataIndex === 1 ? (p.value > 0 ? L10N.clampedTop : L10N.clampedBottom) : ""),
+        },
       },
     ],
   };
@@ -178,6 +192,12 @@ function applyTable() {
         // A projected count is a whole number of members or units; a ratio keeps a decimal.
         note.textContent = `${suffix ? fmt(p.value) : Math.round(p.value).toLocaleString("vi-VN")}${suffix} · ${p.until}`;
         parts.push(note);
+        if (p.clamped) {
+          const clamped = document.createElement("div");
+          clamped.className = "muted small";
+          clamped.textContent = p.value > 0 ? L10N.clampedTop : L10N.clampedBottom;
+          parts.push(clamped);
+        }
       }
       projection.replaceChildren(...parts);
     }
