@@ -1,5 +1,6 @@
 """Check-in at a point: each scan recorded once (offline-safe, idempotent, append-only); self check-in."""
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -522,23 +523,11 @@ def _insert_skipping_conflicts(rows: list[models.Model], *, returning: str) -> s
     connection = connections[router.db_for_write(model)]
     if connection.vendor not in ("postgresql", "sqlite"):
         raise NotSupportedError(f"INSERT ... ON CONFLICT DO NOTHING RETURNING on {connection.vendor}")
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if not field.generated and not (isinstance(field, AutoField) and rows[0].pk is None)
-    ]
+    fields, head, tail, arrays = _insert_parts(model, connection.alias, returning, rows[0].pk is None)
     returned = model._meta.get_field(returning)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-    tail = f" ON CONFLICT DO NOTHING RETURNING {quote(returned.column)}"
     inserted = set()
-    # Table and column names come from the model; every value is a parameter.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Arrays of the column's type without its length: a cast to varchar(n) would cut a
-            # value short where the column itself refuses it.
-            arrays = ", ".join(f"%s::{field.db_type(connection).split('(')[0]}[]" for field in fields)
             values = [[_prepared(field, row, connection) for row in rows] for field in fields]
             cursor.execute(f"{head}SELECT * FROM unnest({arrays}){tail}", values)
             inserted.update(returned.to_python(value) for (value,) in cursor.fetchall())
@@ -550,6 +539,27 @@ def _insert_skipping_conflicts(rows: list[models.Model], *, returning: str) -> s
             cursor.execute(f"{head}VALUES {', '.join([placeholders] * len(batch))}{tail}", params)
             inserted.update(returned.to_python(value) for (value,) in cursor.fetchall())
     return inserted
+
+
+@functools.cache
+def _insert_parts(model, alias: str, returning: str, without_auto: bool) -> tuple[list, str, str, str]:
+    """The fields an INSERT of `model` writes and its statement's parts, built once per model
+    and database: the head with the columns, the tail that skips conflicts and returns
+    `returning`, and PostgreSQL's arrays (each column's type without its length: a cast to
+    varchar(n) would cut a value short where the column itself refuses it). Table and column
+    names come from the model; every value is a parameter."""
+    connection = connections[alias]
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not field.generated and not (isinstance(field, AutoField) and without_auto)
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
+    tail = f" ON CONFLICT DO NOTHING RETURNING {quote(model._meta.get_field(returning).column)}"
+    arrays = ", ".join(f"%s::{field.db_type(connection).split('(')[0]}[]" for field in fields)
+    return fields, head, tail, arrays
 
 
 def _prepared(field, row: models.Model, connection):
