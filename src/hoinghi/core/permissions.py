@@ -346,6 +346,17 @@ def scope(actor, action: str, queryset: QuerySet) -> QuerySet:
     return queryset.filter(condition)
 
 
+def grant_roles(action: str) -> frozenset[str]:
+    """The roles whose grant holds `action`: for a query of who stands at many units at once (a
+    daily reminder over 125,000 units), where `holders` would name every unit's path."""
+    return _action(action).roles
+
+
+# What a job without an actor reaches (a scheduled reminder over a whole assignment): everything.
+# Its callers decide nothing with it; they count for the people the job serves.
+SYSTEM_REACH = Reach(everything=True)
+
+
 def holders(action: str, unit_paths: Iterable[str]) -> list[tuple[str, int]]:
     """(unit path, user id) of the active users whose grant on one of `unit_paths` itself (not
     on an ancestor) holds `action`, sorted: who stands at those units for it, e.g. the reviewers

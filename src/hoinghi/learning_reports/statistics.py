@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from hoinghi.conferences.models import Invitation
-from hoinghi.core.permissions import Reach, reach
+from hoinghi.core.permissions import SYSTEM_REACH, Reach, reach
 from hoinghi.core.spreadsheets import xlsx_cell
 from hoinghi.learning_reports.models import Assignment, GradeBand, Report, ReportState
 from hoinghi.learning_reports.selectors import ACTION, required_invitations
@@ -147,7 +147,7 @@ def not_submitted(
         pk__in=submitted.values("invitation_id")
     )
     if where is None:
-        where = reach(actor, action) if actor is not None else Reach(everything=True)
+        where = reach(actor, action) if actor is not None else SYSTEM_REACH
     invitations = invitations.filter(where.q(Invitation))
     if unit is not None:
         invitations = invitations.filter(person__unit__path__under=unit.path)

@@ -35,6 +35,13 @@ declare(
         roles={GrantRole.SYSTEM_ADMIN, GrantRole.ORGANISER},
         view="resolutions.view",
     ),
+    # Who the daily reminder of a period's report writes to at a unit that has not sent it.
+    Action(
+        "resolutions.reminded",
+        _("Nhận thư nhắc gửi báo cáo định kỳ của đơn vị"),
+        roles={GrantRole.DATA_REPORTER},
+        view="resolutions.view",
+    ),
 )
 
 # Action programmes: a unit's reporters and organisers keep its programme (a grant on a unit

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from hoinghi.accounts.models import Grant
 from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.models import audit
-from hoinghi.core.permissions import GrantRole, require
+from hoinghi.core.permissions import grant_roles, require
 from hoinghi.orgs.models import Unit
 from hoinghi.resolutions.errors import ResolutionsError, ResolutionsErrorCode
 from hoinghi.resolutions.models import (
@@ -39,6 +39,8 @@ from hoinghi.resolutions.models import (
     SubmissionState,
 )
 from hoinghi.resolutions.selectors import dataset_unit_q, window_refusals
+
+REMINDED = "resolutions.reminded"  # who a unit's reminder writes to (resolutions/permissions.py)
 
 REMINDER_BATCH = 50
 
@@ -124,7 +126,7 @@ def reminders_queue(*, today: date | None = None) -> int:
         ).values("unit_id")
         missing = Unit.objects.filter(dataset_unit_q(dataset)).exclude(pk__in=sent)
         grants = (
-            Grant.objects.filter(role=GrantRole.DATA_REPORTER, unit__in=missing, user__is_active=True)
+            Grant.objects.filter(role__in=grant_roles(REMINDED), unit__in=missing, user__is_active=True)
             .exclude(user__email="")
             .values_list("unit_id", "user_id", "user__email")
             .order_by("unit_id", "user_id")
