@@ -1,7 +1,6 @@
 """Writes of the live morning: check-in, presence heartbeats, headcounts, incidents, questions."""
 
 from hoinghi.attendance.services.checkin import (  # noqa: F401
-    INSERT_ROWS,
     MAKES_PRESENT,
     MAX_BATCH,
     OPEN_STAGES,
@@ -15,6 +14,7 @@ from hoinghi.attendance.services.checkin import (  # noqa: F401
     scan_time,
     self_checkin_window,
 )
+from hoinghi.attendance.services.inserts import INSERT_ROWS  # noqa: F401
 from hoinghi.attendance.services.presence import (  # noqa: F401
     HEARTBEAT_WRITE_EVERY,
     PLAYBACK_STATES,

@@ -1,16 +1,14 @@
 """Check-in at a point: each scan recorded once (offline-safe, idempotent, append-only); self check-in."""
 
-import functools
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import NotSupportedError, connections, models, router, transaction
-from django.db.models import AutoField, Exists, OuterRef
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoinghi.attendance import events, selectors
+from hoinghi.attendance import events
 from hoinghi.attendance.errors import (
     CheckInError,
     CheckInErrorCode,
@@ -21,11 +19,10 @@ from hoinghi.attendance.models import (
     CheckInMethod,
     CheckInOutcome,
 )
+from hoinghi.attendance.services.inserts import insert_skipping_conflicts
+from hoinghi.attendance.services.named import People, ScanInput, stored_scans
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
-from hoinghi.core.compiled import Compiled, CompiledModels
 from hoinghi.core.permissions import require
-from hoinghi.core.tree import path_is_under
-from hoinghi.orgs.models import Person
 
 # --- Check-in ------------------------------------------------------------------------------------
 
@@ -45,17 +42,6 @@ MAX_BATCH = 500
 # text the device sent, and the other scans of its batch count.
 SCAN_TIME_EARLIEST = timedelta(days=1)  # before the conference starts
 SCAN_TIME_LATEST = timedelta(minutes=5)  # after the server received the scan
-
-
-@dataclass(frozen=True)
-class ScanInput:
-    id: uuid.UUID
-    method: str
-    scanned_at: datetime
-    token: str = ""
-    invitation_id: int | None = None
-    person_id: int | None = None
-    guest_name: str = ""  # method "guest": the name typed for someone not on the list
 
 
 @dataclass
@@ -168,9 +154,9 @@ def checkins_record(
         return []
     _validate_batch(scans)
     scans = _unique(scans)
-    stored = {row.id: row for row in _stored([scan.id for scan in scans])}
+    stored = {row.id: row for row in stored_scans([scan.id for scan in scans])}
     fresh = [scan for scan in scans if scan.id not in stored]
-    people = _People.load(point, fresh)
+    people = People.load(point, fresh)
     operator = actor if getattr(actor, "pk", None) else None
     rows, attendance, undo = _decide(point, fresh, people, operator=operator, is_simulated=is_simulated)
     inserted = _store(point, rows, attendance, undo)
@@ -197,156 +183,8 @@ def _unique(scans: list[ScanInput]) -> list[ScanInput]:
     return unique
 
 
-# What a retry is compared with (`_same_payload`); a fresh scan finds nothing. In the model's order
-# of fields, as `Model.from_db` reads a row.
-STORED_FIELDS = tuple(
-    field.attname
-    for field in CheckIn._meta.concrete_fields
-    if field.attname
-    in {"id", "point_id", "method", "invitation_id", "person_id", "token", "guest_name", "outcome"}
-)
-_STORED = Compiled(CheckIn, lambda ids: CheckIn.objects.filter(id__in=ids).values_list(*STORED_FIELDS))
-
-
-def _stored(ids: list[uuid.UUID]) -> list[CheckIn]:
-    """The scans of `ids` stored before (retries), with `STORED_FIELDS` only."""
-    using = router.db_for_read(CheckIn)
-    return [CheckIn.from_db(using, STORED_FIELDS, row) for row in _STORED.rows(ids)]
-
-
-# What a scan's decision and answer read of the invitation that names someone, its person, their
-# unit and the invitation's point (the rest deferred, as `only` does).
-INVITATION_FIELDS = {
-    "": ("conference_id", "person_id", "point_id", "token", "status"),
-    "person": ("full_name", "unit_id"),
-    "person__unit": ("path",),
-    "point": ("conference_id", "name"),
-}
-
-
-def _invitations(conference_id: int, point_id: int, by: str, values: list):
-    """The conference's invitations whose `by` is among `values`, each with whether its person is
-    present at the point already."""
-    present_here = Attendance.objects.filter(
-        conference_id=conference_id, point_id=point_id, person_id=OuterRef("person_id")
-    )
-    return Invitation.objects.filter(conference_id=conference_id, **{f"{by}__in": values}).annotate(
-        is_present_here=Exists(present_here)
-    )
-
-
-# The invitations a batch names, compiled once per number of values: by QR code (what a handheld
-# scanner sends, one a request at the peak), by invitation or by person (the list, a search, an
-# undo: there the person's unit says whether the point serves them).
-_INVITATIONS = {
-    by: CompiledModels(
-        Invitation,
-        lambda conference_id, point_id, values, by=by: _invitations(conference_id, point_id, by, values),
-        related=related,
-        annotations=("is_present_here",),
-        only=INVITATION_FIELDS,
-    )
-    for by, related in (
-        ("token", ("person", "point")),
-        ("pk", ("person", "person__unit", "point")),
-        ("person_id", ("person", "person__unit", "point")),
-    )
-}
-
-
-def _invitations_by(point: BridgePoint, by: str, values: list) -> list[Invitation]:
-    return _INVITATIONS[by].list(point.conference_id, point.pk, values) if values else []
-
-
-def _named_by_id(point: BridgePoint, invitation_ids: list[int], person_ids: set[int]):
-    """The invitations and people named by id, with whether each is present at the point; people
-    without an invitation (guests) by the ORM's query, built only for them."""
-    by_id = {invitation.pk: invitation for invitation in _invitations_by(point, "pk", invitation_ids)}
-    by_person = {
-        invitation.person_id: invitation
-        for invitation in _invitations_by(point, "person_id", sorted(person_ids))
-    }
-    guest_ids = person_ids - set(by_person)
-    guests = {}
-    if guest_ids:
-        present_here_of = Attendance.objects.filter(conference_id=point.conference_id, point=point)
-        guests = {
-            person.pk: person
-            for person in Person.objects.filter(pk__in=guest_ids)
-            .select_related("unit")
-            .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("pk"))))
-        }
-    return by_id, by_person, guests
-
-
-@dataclass
-class _People:
-    """Who the fresh scans of a batch name, and which of them are present at the point already.
-
-    Whether each person is present here comes with the invitation or person that names them: no
-    query of its own. A lookup with nothing to look up is not even built (a device sends one kind
-    of scan at a time; building the other three queries cost more than running one)."""
-
-    by_token: dict[str, Invitation]
-    by_id: dict[int, Invitation]
-    by_person: dict[int, Invitation]
-    guests: dict[int, Person]
-    present_here: set[int]
-    served_paths: list[str]  # read only when a scan names someone by id
-
-    @classmethod
-    def load(cls, point: BridgePoint, scans: list[ScanInput]) -> "_People":
-        tokens = [scan.token for scan in scans if scan.token]
-        invitation_ids = [scan.invitation_id for scan in scans if scan.invitation_id]
-        person_ids = {scan.person_id for scan in scans if scan.person_id}
-        by_token = {invitation.token: invitation for invitation in _invitations_by(point, "token", tokens)}
-        by_id, by_person, guests, served_paths = {}, {}, {}, []
-        if invitation_ids or person_ids:  # from the list or a search: built only then
-            by_id, by_person, guests = _named_by_id(point, invitation_ids, person_ids)
-            served_paths = selectors.point_served_paths(point=point)
-        present_here = {
-            i.person_id
-            for i in (*by_token.values(), *by_id.values(), *by_person.values())
-            if i.is_present_here
-        } | {person.pk for person in guests.values() if person.is_present_here}
-        return cls(by_token, by_id, by_person, guests, present_here, served_paths)
-
-    def named_by(self, scan: ScanInput) -> tuple[Invitation | None, Person | None]:
-        if scan.method == CheckInMethod.GUEST:
-            return None, None
-        if scan.method == CheckInMethod.QR:
-            invitation = self.by_token.get(scan.token)
-        elif scan.invitation_id:
-            invitation = self.by_id.get(scan.invitation_id)
-        else:
-            invitation = self.by_person.get(scan.person_id)
-        return invitation, invitation.person if invitation else self.guests.get(scan.person_id)
-
-    def may_name(
-        self,
-        point: BridgePoint,
-        scan: ScanInput,
-        invitation: Invitation | None,
-        person: Person | None,
-        *,
-        present_here: set[int],
-    ) -> bool:
-        """Whether the point may check in whom `scan` names: anyone a QR code names, and
-        without one its invitees, the people it serves and whoever is present there already
-        (brought by their QR code, to be undone). An unlisted guest names no one."""
-        if scan.method in (CheckInMethod.QR, CheckInMethod.GUEST):
-            return True
-        if person is None:
-            return False
-        return (
-            (invitation is not None and invitation.point_id == point.pk)
-            or person.pk in present_here
-            or any(path_is_under(person.unit.path, served) for served in self.served_paths)
-        )
-
-
 def _decide(
-    point: BridgePoint, scans: list[ScanInput], people: _People, *, operator, is_simulated: bool
+    point: BridgePoint, scans: list[ScanInput], people: People, *, operator, is_simulated: bool
 ) -> tuple[list[CheckIn], dict[int, Attendance], set[int]]:
     """The log row of each fresh scan, in the order they were scanned, and what they do to the
     attendance: the rows to add (by person) and the people whose presence here is undone."""
@@ -440,11 +278,11 @@ def _store(
     """
     if undo:
         Attendance.objects.filter(conference_id=point.conference_id, point=point, person_id__in=undo).delete()
-    made_present = _insert_skipping_conflicts(list(attendance.values()), returning="person_id")
+    made_present = insert_skipping_conflicts(list(attendance.values()), returning="person_id")
     for person_id, row in attendance.items():
         if person_id not in made_present:
             row.checkin.outcome = CheckInOutcome.ALREADY_PRESENT
-    return _insert_skipping_conflicts(rows, returning="id")
+    return insert_skipping_conflicts(rows, returning="id")
 
 
 def _results(
@@ -496,74 +334,6 @@ def _result(row: CheckIn, point: BridgePoint, *, is_retry: bool = False) -> Scan
         invited.name if invited else "",
         is_retry=is_retry,
     )
-
-
-# Rows per INSERT on SQLite: 500 check-ins of 15 columns are 7,500 parameters, below its limit
-# (32,766). A batch holds at most MAX_BATCH scans anyway.
-INSERT_ROWS = 500
-
-
-def _insert_skipping_conflicts(rows: list[models.Model], *, returning: str) -> set:
-    """INSERT `rows` (of one model), skipping any that conflicts with a stored row, and return
-    the `returning` field of the rows that went in.
-
-    The one raw SQL of check-in: INSERT ... ON CONFLICT DO NOTHING RETURNING, on PostgreSQL (9.5
-    and later) and SQLite (3.35 and later), the two databases hoinghi runs on.
-    `bulk_create(ignore_conflicts=True)` runs the same INSERT but does not say which rows went
-    in (it returns every object it was given), and which rows went in is who won a race: with
-    the public API each scan would cost a read-back query more (ten queries instead of nine).
-    Values are prepared by their fields (`pre_save`, `get_db_prep_save`), as bulk_create does.
-    On PostgreSQL each column's values go as one array (`SELECT * FROM unnest(...)`), so the
-    statement's text is the same for a batch of any size: psycopg keeps it parsed, where a VALUES
-    list of 20 rows was parsed again for every request. SQLite has no arrays: VALUES rows.
-    """
-    if not rows:
-        return set()
-    model = type(rows[0])
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor not in ("postgresql", "sqlite"):
-        raise NotSupportedError(f"INSERT ... ON CONFLICT DO NOTHING RETURNING on {connection.vendor}")
-    fields, head, tail, arrays = _insert_parts(model, connection.alias, returning, rows[0].pk is None)
-    returned = model._meta.get_field(returning)
-    inserted = set()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            values = [[_prepared(field, row, connection) for row in rows] for field in fields]
-            cursor.execute(f"{head}SELECT * FROM unnest({arrays}){tail}", values)
-            inserted.update(returned.to_python(value) for (value,) in cursor.fetchall())
-            return inserted
-        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        for start in range(0, len(rows), INSERT_ROWS):
-            batch = rows[start : start + INSERT_ROWS]
-            params = [_prepared(field, row, connection) for row in batch for field in fields]
-            cursor.execute(f"{head}VALUES {', '.join([placeholders] * len(batch))}{tail}", params)
-            inserted.update(returned.to_python(value) for (value,) in cursor.fetchall())
-    return inserted
-
-
-@functools.cache
-def _insert_parts(model, alias: str, returning: str, without_auto: bool) -> tuple[list, str, str, str]:
-    """The fields an INSERT of `model` writes and its statement's parts, built once per model
-    and database: the head with the columns, the tail that skips conflicts and returns
-    `returning`, and PostgreSQL's arrays (each column's type without its length: a cast to
-    varchar(n) would cut a value short where the column itself refuses it). Table and column
-    names come from the model; every value is a parameter."""
-    connection = connections[alias]
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if not field.generated and not (isinstance(field, AutoField) and without_auto)
-    ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-    tail = f" ON CONFLICT DO NOTHING RETURNING {quote(model._meta.get_field(returning).column)}"
-    arrays = ", ".join(f"%s::{field.db_type(connection).split('(')[0]}[]" for field in fields)
-    return fields, head, tail, arrays
-
-
-def _prepared(field, row: models.Model, connection):
-    return field.get_db_prep_save(field.pre_save(row, add=True), connection=connection)
 
 
 def self_checkin_window(conference) -> tuple[datetime, datetime]:
