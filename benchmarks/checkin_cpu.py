@@ -19,7 +19,7 @@ import httpx
 
 from benchmarks._django import report
 from benchmarks._live import PASSWORD, now_iso, operator_sessions, prepare, reset, server_options
-from benchmarks.checkin_replay import as_qr_codes, morning_scans
+from benchmarks.checkin_replay import as_qr_codes, database_cpu_seconds, morning_scans
 
 SCANS = int(os.environ.get("BENCH_CPU_SCANS", "500"))
 ROUNDS = int(os.environ.get("BENCH_CPU_ROUNDS", "3"))
@@ -34,6 +34,7 @@ def main() -> None:
     from hoinghi.attendance.testing import login, running
 
     scans = morning_scans(scene.conference)
+    database = connection.settings_dict["NAME"] if connection.vendor == "postgresql" else None
     options = {**server_options(connection.vendor), "workers": 1}
     with running(**options) as server:
         organiser = login(server.url, scene.organiser.username, PASSWORD)
@@ -45,6 +46,7 @@ def main() -> None:
             for number in range(ROUNDS):
                 chosen = coded[number * SCANS : (number + 1) * SCANS]
                 cpu, started = server.cpu_seconds(), time.perf_counter()
+                database_cpu = database_cpu_seconds(database)
                 for _at, point_id, fields in chosen:
                     if point_id not in clients:
                         options = sessions[point_id]
@@ -57,6 +59,7 @@ def main() -> None:
                     (
                         (server.cpu_seconds() - cpu) * 1000 / len(chosen),
                         (time.perf_counter() - started) * 1000 / len(chosen),
+                        (database_cpu_seconds(database) - database_cpu) * 1000 / len(chosen),
                     )
                 )
         finally:
@@ -69,8 +72,10 @@ def main() -> None:
         scans_per_round=SCANS,
         rounds=ROUNDS,
         server_cpu_ms_per_request_best=round(best[0], 2),
-        server_cpu_ms_per_request_rounds=[round(cpu, 2) for cpu, _wall in rounds],
-        wall_ms_per_request_best=round(min(wall for _cpu, wall in rounds), 2),
+        server_cpu_ms_per_request_rounds=[round(cpu, 2) for cpu, _wall, _database in rounds],
+        wall_ms_per_request_best=round(min(wall for _cpu, wall, _database in rounds), 2),
+        # PostgreSQL's processes serving the bench database (`checkin_replay.database_cpu_seconds`).
+        database_cpu_ms_per_request_best=round(min(database for _cpu, _wall, database in rounds), 2),
         target_cpu_ms="<= 6",
         stored=stored,
         load_1min=round(os.getloadavg()[0], 2),

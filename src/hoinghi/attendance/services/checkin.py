@@ -19,7 +19,7 @@ from hoinghi.attendance.models import (
     CheckInMethod,
     CheckInOutcome,
 )
-from hoinghi.attendance.services.inserts import insert_skipping_conflicts
+from hoinghi.attendance.services.inserts import insert_present_and_logged, insert_skipping_conflicts
 from hoinghi.attendance.services.named import People, ScanInput, stored_scans
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
 from hoinghi.core.permissions import require
@@ -119,7 +119,6 @@ def scan_time(scanned_at: datetime, *, conference, received_at: datetime) -> dat
     return scanned_at.astimezone(UTC)
 
 
-@transaction.atomic
 def checkins_record(
     *, actor, point: BridgePoint, scans: list[ScanInput], is_simulated: bool = False
 ) -> list[ScanResult]:
@@ -229,30 +228,33 @@ def _decide(
                 outcome = CheckInOutcome.OTHER_POINT
             present_here.add(person.pk)
             undo.discard(person.pk)
+        # By ids, not objects: a related object's descriptor cost more than the rest of the row.
+        # The answer reads the invitation and the person from `named`.
         row = CheckIn(
             id=scan.id,
-            conference=conference,
-            point=point,
+            conference_id=conference.pk,
+            point_id=point.pk,
             method=scan.method,
-            invitation=invitation,
-            person=person,
+            invitation_id=invitation.pk if invitation else None,
+            person_id=person.pk if person else None,
             token=scan.token[:64],
             guest_name=_guest_name(scan),
             outcome=outcome,
             reason=reason,
             scanned_at=scanned_at,
             scanned_at_sent="" if scanned_at else scan.scanned_at.isoformat(),
-            operator=operator,
+            operator_id=operator.pk if operator else None,
             is_simulated=is_simulated,
         )
+        row.named = (invitation, person)
         rows.append(row)
         if outcome in MAKES_PRESENT:
             attendance[person.pk] = Attendance(
-                conference=conference,
-                person=person,
-                point=point,
-                invitation=invitation,
-                checkin=row,
+                conference_id=conference.pk,
+                person_id=person.pk,
+                point_id=point.pk,
+                invitation_id=row.invitation_id,
+                checkin_id=row.id,
                 checked_in_at=scanned_at,
                 is_guest=outcome == CheckInOutcome.GUEST,
                 is_other_point=outcome == CheckInOutcome.OTHER_POINT,
@@ -275,14 +277,37 @@ def _store(
     (the log is never updated afterwards). An attendance row names its scan before the scan is
     stored: the foreign key is checked at commit (Django declares it DEFERRABLE INITIALLY
     DEFERRED on PostgreSQL and SQLite).
+
+    Without an undo, on PostgreSQL, both INSERTs are one statement (`insert_present_and_logged`,
+    which logs the lost scans as already present itself): one round trip, no transaction to open.
+    Otherwise (an undo deletes first; SQLite) the statements run in a transaction.
     """
-    if undo:
-        Attendance.objects.filter(conference_id=point.conference_id, point=point, person_id__in=undo).delete()
-    made_present = insert_skipping_conflicts(list(attendance.values()), returning="person_id")
-    for person_id, row in attendance.items():
-        if person_id not in made_present:
-            row.checkin.outcome = CheckInOutcome.ALREADY_PRESENT
-    return insert_skipping_conflicts(rows, returning="id")
+    if not undo:
+        written = insert_present_and_logged(
+            list(attendance.values()),
+            rows,
+            makes_present=MAKES_PRESENT,
+            already=CheckInOutcome.ALREADY_PRESENT,
+        )
+        if written is not None:
+            made_present, inserted = written
+            _lost(attendance, rows, made_present)
+            return inserted
+    with transaction.atomic():
+        if undo:
+            Attendance.objects.filter(
+                conference_id=point.conference_id, point=point, person_id__in=undo
+            ).delete()
+        _lost(attendance, rows, insert_skipping_conflicts(list(attendance.values()), returning="person_id"))
+        return insert_skipping_conflicts(rows, returning="id")
+
+
+def _lost(attendance: dict[int, Attendance], rows: list[CheckIn], made_present: set[int]) -> None:
+    """The scans whose person another request made present first are logged as already present."""
+    lost = {row.checkin_id for person_id, row in attendance.items() if person_id not in made_present}
+    for row in rows:
+        if row.id in lost:
+            row.outcome = CheckInOutcome.ALREADY_PRESENT
 
 
 def _results(
@@ -319,18 +344,20 @@ def _results(
 
 
 def _result(row: CheckIn, point: BridgePoint, *, is_retry: bool = False) -> ScanResult:
+    """What the device is told of a stored scan; a row decided now carries whom it names
+    (`named`), one read back has them loaded with it."""
     if row.reason == CheckInErrorCode.NOT_SERVED_HERE:  # the log knows whom; the answer says nobody
         return ScanResult(row.id, row.outcome, row.reason, None, "", "", is_retry=is_retry)
     if row.outcome == CheckInOutcome.UNLISTED_GUEST:
         return ScanResult(row.id, row.outcome, row.reason, None, row.guest_name, "", is_retry=is_retry)
-    invitation = row.invitation
+    invitation, person = getattr(row, "named", None) or (row.invitation, row.person)
     invited = invitation.point if invitation and invitation.point_id != point.pk else None
     return ScanResult(
         row.id,
         row.outcome,
         row.reason,
         row.person_id,
-        row.person.full_name if row.person else "",
+        person.full_name if person else "",
         invited.name if invited else "",
         is_retry=is_retry,
     )

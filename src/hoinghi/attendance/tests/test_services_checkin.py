@@ -239,7 +239,7 @@ def test_a_retry_stored_first_by_a_concurrent_request_is_answered_from_what_is_s
     meanwhile = []
 
     def others_store_first(execute, sql, params, many, context):
-        if sql.startswith("INSERT") and "attendance_checkin" in sql and not meanwhile:
+        if _writes(sql, '"attendance_checkin"') and not meanwhile:
             meanwhile.append("running")  # their own inserts come through here too
             for other in (_qr(token), scan):
                 checkins_record(actor=ba_dinh_operator, point=issued.ba_dinh_point, scans=[other])
@@ -253,8 +253,14 @@ def test_a_retry_stored_first_by_a_concurrent_request_is_answered_from_what_is_s
     assert Attendance.objects.count() == 1
 
 
+def _writes(sql: str, table: str) -> bool:
+    """An INSERT into `table`, alone or in the one statement that writes attendance and log
+    (`WITH made AS (INSERT ...), logged AS (INSERT ...)`, PostgreSQL)."""
+    return sql.startswith(("INSERT", "WITH")) and table in sql
+
+
 def _inserts_attendance(sql: str) -> bool:
-    return sql.startswith("INSERT") and '"attendance_attendance"' in sql
+    return _writes(sql, '"attendance_attendance"')
 
 
 def test_a_scan_that_loses_the_race_for_a_person_is_logged_as_already_present(issued, ba_dinh_operator):
