@@ -12,6 +12,7 @@ production environment that passes `hoinghi check --deploy`).
 | HOINGHI_TASKS         | "database" (a worker runs them) or "immediate" |
 | HOINGHI_PG_OPTIONS    | "-c random_page_cost=1.1" (PostgreSQL)  |
 | HOINGHI_PG_POOL, _SIZE | 1, 10: a connection pool per process     |
+| HOINGHI_PG_PREPARED   | 1: the hot paths' queries kept prepared (0 behind a transaction pooler) |
 | HOINGHI_MAX_CONCURRENT_REQUESTS | 10 (PostgreSQL), 2 (SQLite) per process |
 | HOINGHI_EMAIL_HOST    | unset: e-mail is written to files in <var>/mail |
 | HOINGHI_EMAIL_PORT, _USER, _PASSWORD, _USE_TLS | SMTP login (587, TLS on)   |
@@ -155,6 +156,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "HOINGHI_PG_OPTIONS", "-c random_page_cost=1.1"
     )
+    # The hot paths' queries (`core.compiled`) bind their values on the server and ask PostgreSQL
+    # to keep them prepared, so each connection parses and plans them once: planning was 40 % of
+    # PostgreSQL's CPU for a check-in. Django's other queries keep client-side binding and are
+    # never prepared. psycopg prepares nothing with a threshold of None; the number only has to
+    # be there (the compiled queries ask for preparation themselves). A transaction-mode pooler
+    # (PgBouncer before 1.21) cannot keep prepared statements: HOINGHI_PG_PREPARED=0 there.
+    if _env_bool("HOINGHI_PG_PREPARED", default=True):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 1_000_000
     # A pool shared by the threads of the process (HOINGHI_MAX_CONCURRENT_REQUESTS of them run
     # requests): without a pool every concurrent request opens (and a burst of 364 check-in
     # clients exhausts) a PostgreSQL connection. With it, a request waits for one of

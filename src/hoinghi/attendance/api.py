@@ -127,10 +127,7 @@ def scans_record(request: HttpRequest, point_id: int, payload: ScansIn):
         for scan in payload.scans
     ]
     results = services.checkins_record(actor=request.user, point=point, scans=scans)
-    return {
-        "results": [result.as_dict() for result in results],
-        "present": selectors.point_present_count(point=point),
-    }
+    return {"results": [result.as_dict() for result in results], "present": results.present}
 
 
 # --- The roster for the offline cache, and people to find ------------------------------------------

@@ -145,21 +145,27 @@ def point_present_count(*, point: BridgePoint) -> int:
     serves, and the unlisted guests recorded by name.
 
     One query, written out: every answer to a scan carries it, and the ORM spent more CPU building
-    the count of a union than the database running it. Table and column names come from the
-    models; the values are parameters."""
+    the count of a union than the database running it. Check-in counts it in the statement that
+    writes a batch (`point_present_count_sql`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*point_present_count_sql(point=point))
+        return cursor.fetchone()[0]
+
+
+def point_present_count_sql(*, point: BridgePoint) -> tuple[str, list]:
+    """`point_present_count`'s SQL and parameters. Table and column names come from the models;
+    the values are parameters."""
     quote = connection.ops.quote_name
     attendance, checkin = Attendance._meta, CheckIn._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {quote(attendance.db_table)}"
-            f" WHERE {quote(attendance.get_field('conference').column)} = %s"
-            f" AND {quote(attendance.get_field('point').column)} = %s)"
-            f" + (SELECT COUNT(*) FROM {quote(checkin.db_table)}"
-            f" WHERE {quote(checkin.get_field('point').column)} = %s"
-            f" AND {quote(checkin.get_field('outcome').column)} = %s)",
-            [point.conference_id, point.pk, point.pk, CheckInOutcome.UNLISTED_GUEST.value],
-        )
-        return cursor.fetchone()[0]
+    return (
+        f"SELECT (SELECT COUNT(*) FROM {quote(attendance.db_table)}"
+        f" WHERE {quote(attendance.get_field('conference').column)} = %s"
+        f" AND {quote(attendance.get_field('point').column)} = %s)"
+        f" + (SELECT COUNT(*) FROM {quote(checkin.db_table)}"
+        f" WHERE {quote(checkin.get_field('point').column)} = %s"
+        f" AND {quote(checkin.get_field('outcome').column)} = %s)",
+        [point.conference_id, point.pk, point.pk, CheckInOutcome.UNLISTED_GUEST.value],
+    )
 
 
 def point_served_paths(*, point: BridgePoint) -> list[str]:

@@ -80,6 +80,43 @@ class _Plan:
         return list(self.compiler.results_iter(results=[rows], tuple_expected=True))
 
 
+def prepared_cursor(connection):
+    """A cursor whose statements PostgreSQL keeps prepared: the values go apart from the SQL
+    (server-side binding) and each connection parses and plans a statement's SQL once. For SQL
+    whose text does not change with its values: the compiled queries, check-in's INSERT of
+    arrays. (psycopg keeps the last 100 statements of a connection prepared.)
+    Django's own cursors put the values into the SQL's text (`server_side_binding` is off), so
+    PostgreSQL parsed and planned each small query anew: at a check-in's pace, half of its CPU
+    for a scan (docs/benchmarks.md). Wrapped as Django wraps its cursors, so execute wrappers and
+    query logging see these statements too. Other databases: Django's cursor."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = _PreparingCursor(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
+def _preparing_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
+
+    return PreparingCursor
+
+
+def _PreparingCursor(raw_connection):  # noqa: N802 - a class, made on first use (psycopg is optional)
+    global _preparing_cursor
+    if _preparing_cursor is None:
+        _preparing_cursor = _preparing_cursor_class()
+    return _preparing_cursor(raw_connection)
+
+
+_preparing_cursor = None
+
+
 def _key(param) -> object:
     return param.hex if isinstance(param, uuid.UUID) else param
 
@@ -119,7 +156,7 @@ class Compiled:
         using = router.db_for_read(self.model)
         key = (using, tuple(shape))
         plan = self._plans.get(key) or self._compile(key, arguments, using)
-        with connections[using].cursor() as cursor:
+        with prepared_cursor(connections[using]) as cursor:
             cursor.execute(plan.sql, plan.bind(values))
             return plan.convert(cursor.fetchall())
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hoinghi.attendance import events
+from hoinghi.attendance import events, selectors
 from hoinghi.attendance.errors import (
     CheckInError,
     CheckInErrorCode,
@@ -66,6 +66,16 @@ class ScanResult:
         }
 
 
+class Recorded(list):
+    """What `checkins_record` answers: the `ScanResult` of each scan, in the order they were sent,
+    and `present`, the people present at the point once the batch is stored
+    (`selectors.point_present_count`, counted by the statement that wrote the batch when it can)."""
+
+    def __init__(self, results: list[ScanResult], *, present: int):
+        super().__init__(results)
+        self.present = present
+
+
 def _require_operator(actor, point: BridgePoint) -> None:
     """Work at a point is for its operators and the organisers of its unit."""
     require(actor, "attendance.operate", point)
@@ -121,7 +131,7 @@ def scan_time(scanned_at: datetime, *, conference, received_at: datetime) -> dat
 
 def checkins_record(
     *, actor, point: BridgePoint, scans: list[ScanInput], is_simulated: bool = False
-) -> list[ScanResult]:
+) -> Recorded:
     """Store a batch of scans from one point (live, or queued while offline) and make people present.
 
     Who a scan may name: a QR code's invitee anywhere (the invitee carries the proof; at another
@@ -150,7 +160,7 @@ def checkins_record(
     """
     _require_operator(actor, point)
     if not scans:
-        return []
+        return Recorded([], present=selectors.point_present_count(point=point))
     _validate_batch(scans)
     scans = _unique(scans)
     stored = {row.id: row for row in stored_scans([scan.id for scan in scans])}
@@ -158,10 +168,12 @@ def checkins_record(
     people = People.load(point, fresh)
     operator = actor if getattr(actor, "pk", None) else None
     rows, attendance, undo = _decide(point, fresh, people, operator=operator, is_simulated=is_simulated)
-    inserted = _store(point, rows, attendance, undo)
+    inserted, present = _store(point, rows, attendance, undo, count=True) if rows else (set(), None)
     if rows:
         events.attendance_changed_on_commit(point.conference_id)
-    return _results(point, scans, stored, rows, inserted)
+    if present is None:
+        present = selectors.point_present_count(point=point)
+    return Recorded(_results(point, scans, stored, rows, inserted), present=present)
 
 
 def _validate_batch(scans: list[ScanInput]) -> None:
@@ -266,9 +278,11 @@ MAKES_PRESENT = frozenset({CheckInOutcome.PRESENT, CheckInOutcome.OTHER_POINT, C
 
 
 def _store(
-    point: BridgePoint, rows: list[CheckIn], attendance: dict[int, Attendance], undo: set[int]
-) -> set[uuid.UUID]:
-    """Write a batch: the attendance first, then the log. Returns the ids of the scans stored now.
+    point: BridgePoint, rows: list[CheckIn], attendance: dict[int, Attendance], undo: set[int], *, count: bool
+) -> tuple[set[uuid.UUID], int | None]:
+    """Write a batch: the attendance first, then the log. Returns the ids of the scans stored now
+    and, when it came with the write (`count`, on PostgreSQL without an undo), the people present
+    at the point after it.
 
     A request that found a person absent may race another that found the same: each inserts the
     person's attendance, and the unique (conference, person, point) lets one in; the other's
@@ -279,8 +293,9 @@ def _store(
     DEFERRED on PostgreSQL and SQLite).
 
     Without an undo, on PostgreSQL, both INSERTs are one statement (`insert_present_and_logged`,
-    which logs the lost scans as already present itself): one round trip, no transaction to open.
-    Otherwise (an undo deletes first; SQLite) the statements run in a transaction.
+    which logs the lost scans as already present itself) that also counts who was present as it
+    started: one round trip, no transaction to open. Otherwise (an undo deletes first; SQLite)
+    the statements run in a transaction.
     """
     if not undo:
         written = insert_present_and_logged(
@@ -288,18 +303,22 @@ def _store(
             rows,
             makes_present=MAKES_PRESENT,
             already=CheckInOutcome.ALREADY_PRESENT,
+            before=selectors.point_present_count_sql(point=point),
         )
         if written is not None:
-            made_present, inserted = written
+            made_present, inserted, before = written
             _lost(attendance, rows, made_present)
-            return inserted
+            guests = sum(
+                1 for row in rows if row.id in inserted and row.outcome == CheckInOutcome.UNLISTED_GUEST
+            )
+            return inserted, (before + len(made_present) + guests if count else None)
     with transaction.atomic():
         if undo:
             Attendance.objects.filter(
                 conference_id=point.conference_id, point=point, person_id__in=undo
             ).delete()
         _lost(attendance, rows, insert_skipping_conflicts(list(attendance.values()), returning="person_id"))
-        return insert_skipping_conflicts(rows, returning="id")
+        return insert_skipping_conflicts(rows, returning="id"), None
 
 
 def _lost(attendance: dict[int, Attendance], rows: list[CheckIn], made_present: set[int]) -> None:
@@ -448,7 +467,7 @@ def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None 
             checkin=row,
             checked_in_at=row.scanned_at,
         )
-    if scan_id not in _store(point, [row], attendance, set()):
+    if scan_id not in _store(point, [row], attendance, set(), count=False)[0]:
         row = CheckIn.objects.get(id=scan_id)  # the same tap, stored by another request meanwhile
     events.attendance_changed_on_commit(conference.pk)
     return ScanResult(row.id, row.outcome, row.reason, invitation.person_id, invitation.person.full_name, "")

@@ -6,6 +6,8 @@ import functools
 from django.db import NotSupportedError, connections, models, router
 from django.db.models import AutoField
 
+from hoinghi.core.compiled import prepared_cursor
+
 # Rows per INSERT on SQLite: 500 check-ins of 15 columns are 7,500 parameters, below its limit
 # (32,766). A batch holds at most MAX_BATCH scans anyway.
 INSERT_ROWS = 500
@@ -75,22 +77,27 @@ def _prepared(field, row: models.Model, connection):
 
 
 def insert_present_and_logged(
-    present: list[models.Model], log: list[models.Model], *, makes_present: frozenset[str], already: str
-) -> tuple[set, set] | None:
+    present: list[models.Model],
+    log: list[models.Model],
+    *,
+    makes_present: frozenset[str],
+    already: str,
+    before: tuple[str, list],
+) -> tuple[set, set, int] | None:
     """On PostgreSQL, one statement: INSERT the attendance rows `present` skipping conflicts, then
     the log rows `log`, each whose outcome is in `makes_present` but whose attendance did not go
     in (another request made the person present first) with the outcome `already` instead.
-    Returns (person ids of the attendance rows that went in, ids of the log rows that went in),
-    or None on a database without data-modifying WITH (SQLite): the caller then writes the two
-    INSERTs of `insert_skipping_conflicts` in a transaction.
+    Returns (person ids of the attendance rows that went in, ids of the log rows that went in,
+    the number `before` counts as the statement starts: its SQL and parameters, a count in the
+    snapshot the INSERTs start from, without their rows), or None on a database without
+    data-modifying WITH (SQLite): the caller then writes the two INSERTs of
+    `insert_skipping_conflicts` in a transaction.
 
     One statement is one transaction by itself: no BEGIN and COMMIT around two INSERTs (four
     round trips and two autocommit switches become one), which at the morning's peak was a third
     of the database's work for a scan. Both INSERTs see the same snapshot, and the foreign keys
     between the rows are checked at the statement's end. Which log rows went in and which
     attendance rows did is what the statement returns, as two INSERTs would say."""
-    if not log:
-        return set(), set()
     model = type(log[0])
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
@@ -104,16 +111,19 @@ def insert_present_and_logged(
         params += [[_prepared(field, row, connection) for row in present] for field in present_fields]
     params += [sorted(str(value) for value in makes_present), str(already)]  # values, not enum members
     params += [[_prepared(field, row, connection) for row in log] for field in log_fields]
-    made, logged = set(), set()
+    count, count_params = before
+    made, logged, counted = set(), set(), 0
     person = model._meta.get_field("person")
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(f"{statement} UNION ALL SELECT NULL, ({count})::text", [*params, *count_params])
         for is_log, value in cursor.fetchall():
-            if is_log:
+            if is_log is None:
+                counted = int(value)
+            elif is_log:
                 logged.add(pk.to_python(value))
             else:
                 made.add(person.to_python(value))
-    return made, logged
+    return made, logged, counted
 
 
 @functools.cache
