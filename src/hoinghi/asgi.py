@@ -83,8 +83,14 @@ class OneThreadASGIHandler(ASGIHandler):
 
 
 from django.conf import settings  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
 django_application = OneThreadASGIHandler(threads=settings.HOINGHI_MAX_CONCURRENT_REQUESTS)
+
+# The URL configuration, every view module it imports and the API's routers are loaded as the
+# worker starts, not by its first request: that request (a value entered, a scan) paid 0.35 s for
+# them, and a dashboard waiting for it saw the change that much later (docs/benchmarks.md).
+get_resolver().reverse_dict  # noqa: B018 - read for its side effect: the URL patterns resolved
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

@@ -146,3 +146,24 @@ def test_a_streamed_file_is_sent_whole_and_the_request_ends_after_it(threads, dj
     assert answer["messages"][-1]["type"] == "http.response.body"
     assert not answer["messages"][-1].get("more_body", False)
     assert len(threads["finished"]) == 1
+
+
+def test_a_worker_loads_the_url_configuration_and_the_views_as_it_starts():
+    """What a server process imports (hoinghi.asgi) includes the URL configuration and the views,
+    so its first request does not pay for them."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, hoinghi.asgi; "
+            "print(all(m in sys.modules for m in ('hoinghi.urls', 'hoinghi.attendance.api', "
+            "'hoinghi.resolutions.views')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "True", loaded.stderr
