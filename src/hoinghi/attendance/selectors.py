@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from hoinghi.attendance.models import Attendance, CheckIn, CheckInOutcome
 from hoinghi.conferences import selectors as conferences
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
-from hoinghi.core.compiled import CompiledModels
+from hoinghi.core.compiled import Compiled, CompiledModels
 from hoinghi.core.errors import NotFoundError
 from hoinghi.core.permissions import reach, require
-from hoinghi.orgs.models import Person
+from hoinghi.orgs.models import Person, Unit
 from hoinghi.orgs.vietnamese import fold, search_terms
 
 PEOPLE_SEARCH_LIMIT = 20
@@ -171,8 +171,13 @@ def point_present_count_sql(*, point: BridgePoint) -> tuple[str, list]:
 def point_served_paths(*, point: BridgePoint) -> list[str]:
     """The paths of the units the point serves (`BridgePointUnit`): everyone of their subtrees
     may be checked in there as a guest. A point that serves no unit has its invitees only. One
-    query."""
-    return list(conferences.units_served(point=point).values_list("path", flat=True))
+    query, compiled once: every batch of scans by id reads it."""
+    return [path for (path,) in _SERVED_PATHS.rows(point.pk)]
+
+
+_SERVED_PATHS = Compiled(
+    Unit, lambda point_id: conferences.units_served(point=BridgePoint(pk=point_id)).values_list("path")
+)
 
 
 @dataclass(frozen=True)
