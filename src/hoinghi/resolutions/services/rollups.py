@@ -122,17 +122,31 @@ def _database_decimal(value: Decimal):
     return str(value) if connection.vendor == "sqlite" else value
 
 
-def _recompute_sql(period: Period | None) -> tuple[list[str], list[list]]:
+def under_sql(column: str, path: str | None) -> tuple[str, list]:
+    """" AND <column is in the subtree of path>" (as `path__under`), or nothing without a path."""
+    if path is None:
+        return "", []
+    if connection.vendor == "postgresql":
+        return f" AND {column} LIKE %s", [path + "%"]
+    return f" AND {column} >= %s AND {column} < %s", [path, path + "~"]
+
+
+def _recompute_sql(period: Period | None, under: str | None = None) -> tuple[list[str], list[list]]:
     """The statements that rebuild the roll-ups level by level, from the deepest units up: a
     unit's row is its own value plus its children's rows, so each level is one GROUP BY over the
     values of its units and the rows of the level below (a few statements whatever the size,
-    the same on SQLite and PostgreSQL)."""
+    the same on SQLite and PostgreSQL). `under`: only the units of that subtree."""
     quote = connection.ops.quote_name
     rollup, value, unit = (quote(m._meta.db_table) for m in (RollUp, DataValue, Unit))
     only, params = ("AND v.period_id = %s", [period.pk]) if period is not None else ("", [])
     only_rollup = only.replace("v.", "r.")
+    own_under, own_params = under_sql("u.path", under)
+    child_under, child_params = under_sql("c.path", under)
     option = quote("option")
-    depths = list(Unit.objects.order_by().values_list("depth", flat=True).distinct())
+    units = Unit.objects.order_by()
+    if under is not None:
+        units = units.filter(path__under=under)
+    depths = list(units.values_list("depth", flat=True).distinct())
     statements, arguments = [], []
     deepest = max(depths, default=0)
     for depth in sorted(depths, reverse=True):
@@ -140,44 +154,56 @@ def _recompute_sql(period: Period | None) -> tuple[list[str], list[list]]:
             statements.append(
                 f"""INSERT INTO {rollup} (unit_id, period_id, element_id, {option}, value, reporting)
                 SELECT v.unit_id, v.period_id, v.element_id, v.{option}, v.value, 1
-                FROM {value} v JOIN {unit} u ON u.id = v.unit_id WHERE u.depth = %s {only}"""
+                FROM {value} v JOIN {unit} u ON u.id = v.unit_id WHERE u.depth = %s {only}{own_under}"""
             )
-            arguments.append([depth, *params])
+            arguments.append([depth, *params, *own_params])
             continue
         statements.append(
             f"""INSERT INTO {rollup} (unit_id, period_id, element_id, {option}, value, reporting)
             SELECT unit_id, period_id, element_id, {option}, SUM(value), SUM(reporting) FROM (
                 SELECT v.unit_id, v.period_id, v.element_id, v.{option}, v.value, 1 AS reporting
-                FROM {value} v JOIN {unit} u ON u.id = v.unit_id WHERE u.depth = %s {only}
+                FROM {value} v JOIN {unit} u ON u.id = v.unit_id WHERE u.depth = %s {only}{own_under}
                 UNION ALL
                 SELECT c.parent_id, r.period_id, r.element_id, r.{option}, r.value, r.reporting
-                FROM {rollup} r JOIN {unit} c ON c.id = r.unit_id WHERE c.depth = %s {only_rollup}
+                FROM {rollup} r JOIN {unit} c ON c.id = r.unit_id WHERE c.depth = %s {only_rollup}{child_under}
             ) AS level GROUP BY unit_id, period_id, element_id, {option}"""
         )
-        arguments.append([depth, *params, depth + 1, *params])
+        arguments.append([depth, *params, *own_params, depth + 1, *params, *child_params])
     return statements, arguments
+
+
+def rollups_rebuild(*, period: Period | None = None, under: str | None = None) -> None:
+    """Delete and write again the roll-up rows (of a period; of the units of a subtree)."""
+    rollups = RollUp.objects.all() if period is None else RollUp.objects.filter(period=period)
+    if under is not None:
+        rollups = rollups.filter(unit__in=Unit.objects.filter(path__under=under).values("pk"))
+    rollups._raw_delete(rollups.db)  # no signals, no cascade: one DELETE
+    statements, arguments = _recompute_sql(period, under)
+    with connection.cursor() as cursor:
+        for statement, params in zip(statements, arguments, strict=True):
+            cursor.execute(statement, params)
 
 
 @transaction.atomic
 def rollups_recompute(*, actor=None, period: Period | None = None) -> int:
     """Rebuild the roll-up rows from the stored values (repair, and after a bulk load), of every
-    period or of one; returns the rows written.
+    period or of one, with the counts kept beside them (`counts_recompute`: the reports of the
+    period or of all; the units when all); returns the roll-up rows written.
 
     The database does the sums (`_recompute_sql`), level by level from the grassroots up. Takes
     the whole table (or period): run it when nobody enters values. The incremental totals must
     always equal it (`test_the_recompute_command_equals_the_incremental_totals`).
     """
-    rollups = RollUp.objects.all() if period is None else RollUp.objects.filter(period=period)
-    rollups._raw_delete(rollups.db)  # no signals, no cascade: one DELETE
-    statements, arguments = _recompute_sql(period)
-    with connection.cursor() as cursor:
-        for statement, params in zip(statements, arguments, strict=True):
-            cursor.execute(statement, params)
+    from hoinghi.resolutions.services.recompute import counts_recompute
+
+    rollups_rebuild(period=period)
+    counts = counts_recompute(period=period)
     rows = RollUp.objects.count() if period is None else RollUp.objects.filter(period=period).count()
     audit(
         actor=actor,
         type="resolutions.rollup.recomputed",
         rows=rows,
         period=period.code if period is not None else "",
+        **counts,
     )
     return rows
