@@ -11,7 +11,7 @@ class ResolutionsConfig(AppConfig):
         from hoinghi.core import extensions, live
         from hoinghi.resolutions import live as resolutions_live
         from hoinghi.resolutions.programmes import TARGET_PAGE, TARGET_PAGE_SIGNATURE
-        from hoinghi.resolutions.services.counts import tree_changed
+        from hoinghi.resolutions.services.recompute import tree_changed
 
         live.register_view(resolutions_live.LIVE_VIEW)
         # The page of a part of the resolution: the apps above add what else serves it

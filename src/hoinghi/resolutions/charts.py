@@ -56,7 +56,13 @@ def board_get(
     one page (`size` children; None: all) of its children ranked by `rank_code`, else by the first
     ratio (`figures.dashboard_build`)."""
     dashboard = dashboard_get(
-        actor=actor, resolution=resolution, unit=unit, period=period, rank_code=rank_code, size=size, page=page
+        actor=actor,
+        resolution=resolution,
+        unit=unit,
+        period=period,
+        rank_code=rank_code,
+        size=size,
+        page=page,
     )
     return board_complete(dashboard)
 

@@ -23,8 +23,8 @@ from hoinghi.resolutions.models import (
     Direction,
     Indicator,
     Period,
-    Resolution,
     ReportCount,
+    Resolution,
     RollUp,
     Source,
     UnitCount,
@@ -89,7 +89,9 @@ def units_counted(kind_id: int | None, unit_ids: list[int]) -> dict[int, Decimal
     rows = UnitCount.objects.filter(unit__in=unit_ids)
     if kind_id is not None:
         rows = rows.filter(kind=kind_id)
-    totals = dict(rows.values("unit_id").annotate(total=Sum("units")).order_by().values_list("unit_id", "total"))
+    totals = dict(
+        rows.values("unit_id").annotate(total=Sum("units")).order_by().values_list("unit_id", "total")
+    )
     return {pk: Decimal(totals.get(pk, 0)) for pk in unit_ids}
 
 
@@ -245,7 +247,13 @@ def dashboard_get(
     unit = unit_get(actor=actor, pk=unit.pk)
     children = scope(actor, "resolutions.view", unit.children.select_related("kind", "province"))
     return dashboard_build(
-        resolution=resolution, unit=unit, children=children, period=period, rank_code=rank_code, size=size, page=page
+        resolution=resolution,
+        unit=unit,
+        children=children,
+        period=period,
+        rank_code=rank_code,
+        size=size,
+        page=page,
     )
 
 

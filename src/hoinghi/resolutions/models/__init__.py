@@ -1,6 +1,6 @@
 """The resolution's structure, its data elements and indicators (`structure`), and the periodic
-reports that feed them: data sets, periods, values, submissions and roll-ups (`reporting`), and the counts of units and
-reports kept per subtree beside them (`counts`)."""
+reports that feed them: data sets, periods, values, submissions and roll-ups (`reporting`), and
+the counts of units and reports kept per subtree beside them (`counts`)."""
 
 from hoinghi.resolutions.models.counts import ReportCount, UnitCount
 from hoinghi.resolutions.models.programmes import ActionItem, ActionProgramme, ItemStatus, Progress

@@ -3,7 +3,7 @@ and day. Kept current in the transaction of the service that changes what they c
 
 - a report submitted, returned, approved or unlocked (`services.submissions`): `report_counted`;
 - a unit created, moved, given another kind, deleted, or a subtree rewritten by an import
-  (`orgs.services`, through the extension point "orgs.tree_changed"): `tree_changed`;
+  (`orgs.services`, through the extension point "orgs.tree_changed": `recompute.tree_changed`);
 - values and reports loaded or unloaded in bulk rebuild them with the roll-ups
   (`rollups_recompute`, which calls `counts_recompute`).
 
@@ -24,6 +24,7 @@ from django.utils import timezone
 from hoinghi.core.tree import path_ids
 from hoinghi.orgs.models import Unit
 from hoinghi.resolutions.models import ReportCount, RollUp, Submission, SubmissionState, UnitCount
+from hoinghi.resolutions.services.rollups import rollups_add
 
 # The states of a report counted as sent ("82 of 85 reported"); approved ones count as approved too.
 SENT = (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
@@ -126,11 +127,9 @@ def parent_path(path: str) -> str:
     return "".join(f"/{pk}" for pk in ids) + "/" if ids else ""
 
 
-def _subtree_moved(unit: Unit, old_path: str) -> None:
+def subtree_moved(unit: Unit, old_path: str) -> None:
     """The unit's subtree left the ancestors of `old_path` for those of its path now: its own
     rows (its subtree's totals) leave the one and join the other; common ancestors net 0."""
-    from hoinghi.resolutions.services.rollups import rollups_add
-
     old, new = parent_path(old_path), parent_path(unit.path)
     units: dict[tuple, int] = defaultdict(int)
     for kind_id, count in UnitCount.objects.filter(unit=unit).values_list("kind_id", "units"):
@@ -157,7 +156,7 @@ def _subtree_moved(unit: Unit, old_path: str) -> None:
     rollups_add(values)
 
 
-def _kind_changed(unit: Unit, old_kind_id: int) -> None:
+def kind_changed(unit: Unit, old_kind_id: int) -> None:
     """The unit counts as one of its new kind, and so do its own reports."""
     unit_counts_add({(unit.path, old_kind_id): -1, (unit.path, unit.kind_id): 1})
     reports: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
@@ -173,22 +172,3 @@ def _kind_changed(unit: Unit, old_kind_id: int) -> None:
             row[0] += sign
             row[1] += sign * approved
     report_counts_add(reports)
-
-
-def tree_changed(*, unit: Unit, change: str, old_path: str = "", old_kind_id: int | None = None) -> None:
-    """orgs.tree_changed: keep the counts (and the roll-ups of a moved subtree) current."""
-    from hoinghi.resolutions.services.recompute import subtree_resync
-
-    if change == "created":
-        unit_counts_add({(unit.path, unit.kind_id): 1})
-    elif change == "deleting":  # a unit without children, values or reports (orgs refuses others)
-        unit_counts_add({(unit.path, unit.kind_id): -1})
-    elif change == "moved":
-        _subtree_moved(unit, old_path)
-    elif change == "kind_changed":
-        _kind_changed(unit, old_kind_id)
-    elif change == "rewritten":
-        subtree_resync(unit)
-    else:
-        raise ValueError(f"unknown tree change {change!r}")
-

@@ -1,19 +1,27 @@
-"""The counts kept per subtree rebuilt from scratch, as the roll-ups are (`rollups_recompute`):
-level by level from the deepest units up, a unit's rows being its own plus its children's rows,
-one INSERT … SELECT … GROUP BY a level, the same on SQLite and PostgreSQL.
+"""The roll-ups and the counts kept per subtree rebuilt from scratch (`rollups_recompute`): level
+by level from the deepest units up, a unit's rows being its own plus its children's rows, one
+INSERT … SELECT … GROUP BY a level, the same on SQLite and PostgreSQL.
 
 `subtree_resync` rebuilds the roll-ups and the counts of one subtree and moves its ancestors by
 what changed in its total: after an import that created, moved or changed units in bulk.
+`tree_changed` is what orgs calls when the tree changes (the extension point "orgs.tree_changed").
 """
 
 from collections import defaultdict
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
+from hoinghi.core.models import audit
 from hoinghi.orgs.models import Unit
 from hoinghi.resolutions.models import Period, ReportCount, RollUp, Submission, SubmissionState, UnitCount
-from hoinghi.resolutions.services.counts import parent_path, report_counts_add, unit_counts_add
+from hoinghi.resolutions.services.counts import (
+    kind_changed,
+    parent_path,
+    report_counts_add,
+    subtree_moved,
+    unit_counts_add,
+)
 from hoinghi.resolutions.services.rollups import rollups_add, rollups_rebuild, under_sql
 
 
@@ -60,14 +68,16 @@ def _report_counts_sql(period: Period | None, under: str | None) -> tuple[list[s
     statements, arguments = [], []
     for depth in _depths(under):
         statements.append(
-            f"""INSERT INTO {counts} (unit_id, dataset_id, period_id, kind_id, submitted_on, reported, approved)
+            f"""INSERT INTO {counts}
+                (unit_id, dataset_id, period_id, kind_id, submitted_on, reported, approved)
             SELECT unit_id, dataset_id, period_id, kind_id, submitted_on, SUM(reported), SUM(approved) FROM (
                 SELECT s.unit_id, s.dataset_id, s.period_id, u.kind_id, {day} AS submitted_on,
                        1 AS reported, CASE WHEN s.state = %s THEN 1 ELSE 0 END AS approved
                 FROM {submission} s JOIN {unit} u ON u.id = s.unit_id
                 WHERE u.depth = %s AND s.state IN (%s, %s) AND s.submitted_at IS NOT NULL{only}{own_under}
                 UNION ALL
-                SELECT c.parent_id, r.dataset_id, r.period_id, r.kind_id, r.submitted_on, r.reported, r.approved
+                SELECT c.parent_id, r.dataset_id, r.period_id, r.kind_id, r.submitted_on,
+                       r.reported, r.approved
                 FROM {counts} r JOIN {unit} c ON c.id = r.unit_id WHERE c.depth = %s{only_rows}{child_under}
             ) AS level GROUP BY unit_id, dataset_id, period_id, kind_id, submitted_on"""
         )
@@ -158,3 +168,42 @@ def subtree_resync(scope: Unit) -> None:
         old, new = old_values.get(key, (0, 0)), new_values.get(key, (0, 0))
         values[(parent, *key)] = (new[0] - old[0], new[1] - old[1])
     rollups_add(values)
+
+
+@transaction.atomic
+def rollups_recompute(*, actor=None, period: Period | None = None) -> int:
+    """Rebuild the roll-up rows from the stored values (repair, and after a bulk load), of every
+    period or of one, with the counts kept beside them (`counts_recompute`: the reports of the
+    period or of all; the units when all); returns the roll-up rows written.
+
+    The database does the sums (`_recompute_sql`), level by level from the grassroots up. Takes
+    the whole table (or period): run it when nobody enters values. The incremental totals must
+    always equal it (`test_the_recompute_command_equals_the_incremental_totals`).
+    """
+    rollups_rebuild(period=period)
+    counts = counts_recompute(period=period)
+    rows = RollUp.objects.count() if period is None else RollUp.objects.filter(period=period).count()
+    audit(
+        actor=actor,
+        type="resolutions.rollup.recomputed",
+        rows=rows,
+        period=period.code if period is not None else "",
+        **counts,
+    )
+    return rows
+
+
+def tree_changed(*, unit: Unit, change: str, old_path: str = "", old_kind_id: int | None = None) -> None:
+    """orgs.tree_changed: keep the counts (and the roll-ups of a moved subtree) current."""
+    if change == "created":
+        unit_counts_add({(unit.path, unit.kind_id): 1})
+    elif change == "deleting":  # a unit without children, values or reports (orgs refuses others)
+        unit_counts_add({(unit.path, unit.kind_id): -1})
+    elif change == "moved":
+        subtree_moved(unit, old_path)
+    elif change == "kind_changed":
+        kind_changed(unit, old_kind_id)
+    elif change == "rewritten":
+        subtree_resync(unit)
+    else:
+        raise ValueError(f"unknown tree change {change!r}")

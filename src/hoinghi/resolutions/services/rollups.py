@@ -5,17 +5,17 @@ ids of its materialized path). A change moves each of those rows by the differen
 new and the old value, so a changed value replaces, never adds. Ratios are never stored: an
 indicator divides the summed numerator by the summed denominator when it is read.
 
-`rollups_recompute` rebuilds every row from the values in the database, for repair, after a bulk
-load, and to check the incremental totals in the tests.
+`rollups_recompute` (services/recompute.py) rebuilds every row from the values in the database
+(`rollups_rebuild`), with the counts kept beside them, for repair, after a bulk load, and to
+check the incremental totals in the tests.
 """
 
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 
-from hoinghi.core.models import audit
 from hoinghi.core.tree import path_ids
 from hoinghi.orgs.models import Unit
 from hoinghi.resolutions.models import DataValue, Period, RollUp
@@ -123,7 +123,7 @@ def _database_decimal(value: Decimal):
 
 
 def under_sql(column: str, path: str | None) -> tuple[str, list]:
-    """" AND <column is in the subtree of path>" (as `path__under`), or nothing without a path."""
+    """ " AND <column is in the subtree of path>" (as `path__under`), or nothing without a path."""
     if path is None:
         return "", []
     if connection.vendor == "postgresql":
@@ -165,7 +165,8 @@ def _recompute_sql(period: Period | None, under: str | None = None) -> tuple[lis
                 FROM {value} v JOIN {unit} u ON u.id = v.unit_id WHERE u.depth = %s {only}{own_under}
                 UNION ALL
                 SELECT c.parent_id, r.period_id, r.element_id, r.{option}, r.value, r.reporting
-                FROM {rollup} r JOIN {unit} c ON c.id = r.unit_id WHERE c.depth = %s {only_rollup}{child_under}
+                FROM {rollup} r JOIN {unit} c ON c.id = r.unit_id
+                WHERE c.depth = %s {only_rollup}{child_under}
             ) AS level GROUP BY unit_id, period_id, element_id, {option}"""
         )
         arguments.append([depth, *params, *own_params, depth + 1, *params, *child_params])
@@ -182,28 +183,3 @@ def rollups_rebuild(*, period: Period | None = None, under: str | None = None) -
     with connection.cursor() as cursor:
         for statement, params in zip(statements, arguments, strict=True):
             cursor.execute(statement, params)
-
-
-@transaction.atomic
-def rollups_recompute(*, actor=None, period: Period | None = None) -> int:
-    """Rebuild the roll-up rows from the stored values (repair, and after a bulk load), of every
-    period or of one, with the counts kept beside them (`counts_recompute`: the reports of the
-    period or of all; the units when all); returns the roll-up rows written.
-
-    The database does the sums (`_recompute_sql`), level by level from the grassroots up. Takes
-    the whole table (or period): run it when nobody enters values. The incremental totals must
-    always equal it (`test_the_recompute_command_equals_the_incremental_totals`).
-    """
-    from hoinghi.resolutions.services.recompute import counts_recompute
-
-    rollups_rebuild(period=period)
-    counts = counts_recompute(period=period)
-    rows = RollUp.objects.count() if period is None else RollUp.objects.filter(period=period).count()
-    audit(
-        actor=actor,
-        type="resolutions.rollup.recomputed",
-        rows=rows,
-        period=period.code if period is not None else "",
-        **counts,
-    )
-    return rows
