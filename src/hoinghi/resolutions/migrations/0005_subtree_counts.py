@@ -4,6 +4,15 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def count_existing(apps, schema_editor):
+    """Count the units and reports already stored, so that an upgraded database's dashboards are
+    right from the start (the same statements as `hoinghi resolutions-recompute`, which would do
+    it too; a fresh database has nothing to count)."""
+    from hoinghi.resolutions.services.recompute import counts_recompute
+
+    counts_recompute()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -40,4 +49,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('unit', 'kind'), name='resolutions_unitcount_unique')],
             },
         ),
+        migrations.RunPython(count_existing, migrations.RunPython.noop),
     ]
