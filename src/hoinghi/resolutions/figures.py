@@ -145,6 +145,14 @@ class Ranking:
         return max(1, -(-self.total // self.size)) if self.size else 1
 
     @property
+    def first(self) -> int:
+        return self.offset + 1
+
+    @property
+    def last(self) -> int:
+        return self.offset + len(self.children)
+
+    @property
     def is_partial(self) -> bool:
         return len(self.children) < self.total
 
