@@ -31,6 +31,7 @@ from hoinghi.learning_reports.selectors.reports import (
     report_list,
     report_versions,
     reports_conference,
+    required_condition,
     required_invitations,
 )
 from hoinghi.learning_reports.selectors.similarity import (
@@ -96,6 +97,7 @@ __all__ = [
     "report_of",
     "report_versions",
     "reports_conference",
+    "required_condition",
     "required_invitations",
     "rubric_of",
     "sections_in_order",

@@ -8,7 +8,7 @@ not found, exactly like one that does not exist. Reviewers' reads (marking.py) t
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hoinghi.attendance.models import Attendance
@@ -34,8 +34,12 @@ def not_found() -> NotFoundError:
 
 
 def assignment_of(*, conference: Conference) -> Assignment | None:
-    """The conference's assignment, or None when it asks for no report."""
-    return Assignment.objects.filter(conference=conference).first()
+    """The conference's assignment, or None when it asks for no report. Its `conference` is the
+    one given (callers read it, e.g. its organising unit, without loading it again)."""
+    assignment = Assignment.objects.filter(conference=conference).first()
+    if assignment is not None:
+        assignment.conference = conference
+    return assignment
 
 
 def reports_conference(*, actor, pk: int) -> Conference:
@@ -59,22 +63,31 @@ def _watched_invitation_ids(invitation_ids: list[int]) -> set[int]:
     return watched
 
 
-def required_invitations(*, assignment: Assignment) -> QuerySet[Invitation]:
-    """The active invitations whose invitee must write: those present at any point (check-in),
-    those present or who watched the recording later, or all invitees, as the assignment says."""
-    invitations = Invitation.objects.filter(
-        conference_id=assignment.conference_id, status=InvitationStatus.ACTIVE
-    )
+def required_condition(*, assignment: Assignment) -> Q:
+    """The condition on the invitations of the assignment's conference that their invitee must
+    write: active, and present at any point (check-in), present or watched the recording later,
+    or invited at all, as the assignment says. Uncorrelated subqueries only, so that it serves
+    both as a filter (`required_invitations`) and inside a count's FILTER (statistics), where
+    PostgreSQL hashes each subquery once rather than probing it per row."""
+    active = Q(status=InvitationStatus.ACTIVE)
     if assignment.who_must_write == WhoMustWrite.ALL_INVITEES:
-        return invitations
-    present = Exists(
-        Attendance.objects.filter(conference_id=assignment.conference_id, person_id=OuterRef("person_id"))
+        return active
+    present = Q(
+        person_id__in=Attendance.objects.filter(conference_id=assignment.conference_id).values("person_id")
     )
     if assignment.who_must_write == WhoMustWrite.PRESENT:
-        return invitations.filter(present)
-    absent_ids = list(invitations.exclude(present).values_list("pk", flat=True))
+        return active & present
+    absent = Invitation.objects.filter(Q(conference_id=assignment.conference_id) & active & ~present)
+    absent_ids = list(absent.values_list("pk", flat=True))
     watched = _watched_invitation_ids(absent_ids) if absent_ids else set()
-    return invitations.filter(present | Q(pk__in=sorted(watched)))
+    return active & (present | Q(pk__in=sorted(watched)))
+
+
+def required_invitations(*, assignment: Assignment) -> QuerySet[Invitation]:
+    """The invitations whose invitee must write (`required_condition`)."""
+    return Invitation.objects.filter(conference_id=assignment.conference_id).filter(
+        required_condition(assignment=assignment)
+    )
 
 
 def is_required(*, assignment: Assignment, invitation: Invitation) -> bool:
