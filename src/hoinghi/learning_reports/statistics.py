@@ -133,7 +133,7 @@ class Statistics:
     missing: QuerySet
     # How many must write and have not submitted, counted with the figures (someone who wrote
     # without having to is counted as submitted, so this is not always required less submitted).
-    missing_count: int = 0
+    missing_count: int
 
     @property
     def total(self) -> UnitFigures:
