@@ -23,7 +23,7 @@ number of queries depends on the number of batches, not of reports.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
@@ -131,10 +131,8 @@ class Allocator:
         for batch in _batches(people):
             self._positions.update(orgs.current_positions(person_ids=batch))
 
-    def candidates(self, writer: Writer, *, exclude_ids=()) -> list[list[Candidate]]:
-        """The eligible reviewers of `writer`'s report, level by level, nearest first."""
+    def _eligible_levels(self, writer: Writer, exclude_ids) -> Iterator[list[Candidate]]:
         writer_positions = self._positions.get(writer.person_id, [])
-        eligible_levels = []
         for path in ancestors_above(writer.unit_path):
             eligible = []
             for candidate in self._holders.get(path, ()):
@@ -147,19 +145,25 @@ class Allocator:
                     continue
                 eligible.append(candidate)
             if eligible:
-                eligible_levels.append(eligible)
-        return eligible_levels
+                yield eligible
+
+    def candidates(self, writer: Writer, *, exclude_ids=()) -> list[list[Candidate]]:
+        """The eligible reviewers of `writer`'s report, level by level, nearest first."""
+        return list(self._eligible_levels(writer, exclude_ids))
 
     def choose(self, writer: Writer, *, exclude_ids=(), prefer_ids=()) -> Candidate | None:
         """The reviewer for `writer`'s report: a preferred one if eligible (who returned it),
         else the least loaded of the nearest level with an eligible reviewer. Counts the new
         load."""
-        levels = self.candidates(writer, exclude_ids=exclude_ids)
         chosen = None
         if prefer_ids:
+            levels = self.candidates(writer, exclude_ids=exclude_ids)
             chosen = next((c for level in levels for c in level if c.user.pk in prefer_ids), None)
-        if chosen is None and levels:
-            chosen = min(levels[0], key=lambda c: (self.load[c.user.pk], c.user.pk))
+            nearest = levels[0] if levels else None
+        else:  # the levels further up are not needed
+            nearest = next(self._eligible_levels(writer, exclude_ids), None)
+        if chosen is None and nearest:
+            chosen = min(nearest, key=lambda c: (self.load[c.user.pk], c.user.pk))
         if chosen is not None:
             self.load[chosen.user.pk] += 1
         return chosen
@@ -246,6 +250,9 @@ def allocate(
     made: list[Marking] = []
     entries: list[tuple[object, str, dict]] = []
     moved: list[int] = []
+    # The audit names each report as its model does; one instance renamed row by row costs far
+    # less than 25,000 of them.
+    named = Report(assignment_id=assignment.pk)
     for report in pending:
         if report.version is None:
             continue  # never submitted: nothing to mark
@@ -279,9 +286,10 @@ def allocate(
                     unit_path=candidate.unit_path,
                 )
             )
+            named.pk, named.invitation_id = report.pk, report.invitation_id
             entries.append(
                 (
-                    Report(pk=report.pk, assignment_id=assignment.pk, invitation_id=report.invitation_id),
+                    str(named),
                     report.writer.unit_path,
                     {"reviewer": candidate.user.pk, "round": round_, "version": report.version[1]},
                 )

@@ -55,6 +55,7 @@ def test_a_bulk_allocation_follows_the_tree_balances_over_the_batch_and_audits_e
             (small_tree.district_1.path, hcm.pk, 1),
         ]
     )
+    assert {a.object_repr for a in audits} == {str(_report(marking, n)) for n in EVERYONE if n != "An"}
     assert services.reports_allocate(actor=superuser, assignment=marking.assignment) == 0  # done
 
 
