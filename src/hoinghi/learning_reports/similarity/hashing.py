@@ -13,6 +13,14 @@ Texts are taken in chunks of about `CHUNK_BYTES` so the temporary arrays stay sm
 for n texts is one array of hashes in the texts' order (repeats kept: sorting 37 million hashes
 costs more than everything else, and only the candidates need their texts' distinct shingles)
 and n + 1 offsets: text i's shingles are `hashes[offsets[i]:offsets[i + 1]]`.
+
+A text's *sample* — its distinct sampled shingles, sorted, before the boilerplate is taken out —
+depends on its text alone: the candidates' index is built from the samples, and the application
+stores each submitted version's sample (its `VersionShingles` row) so that an assignment's index
+is read back in one query instead of folding and hashing every report again. A stored sample is
+used only while its `SIGNATURE_VERSION` is the current one: changing how a text is folded or
+hashed changes `REVISION` (a test pins the sample of a fixed text), and the samples are made
+again from the texts.
 """
 
 import zlib
@@ -28,6 +36,8 @@ CHUNK_BYTES = 4 << 20
 CHUNK_HASHES = 1 << 22
 HASH_BITS = 48
 HASH_MASK = np.uint64((1 << HASH_BITS) - 1)
+REVISION = 1  # of the folding and the hashing: bump it when a text's shingles change
+SIGNATURE_VERSION = f"r{REVISION}-s{SHINGLE}-e{SAMPLE_EVERY}-b{HASH_BITS}"
 
 _BREAK = b"\n"  # between two texts of a chunk (a gap like any white space)
 # The bytes never part of a syllable: ASCII other than letters and digits. Two more ranges are
@@ -163,14 +173,39 @@ def _chunk(folded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return shingles, offsets
 
 
-def fingerprints(folded: Iterable[bytes], *, dropped=None) -> tuple[np.ndarray, np.ndarray]:
+def _distinct_per_text(hashes: np.ndarray, owners: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's distinct hashes, sorted, as (hashes, offsets); `owners[i]` is the text of
+    `hashes[i]`, of `count` texts, in order."""
+    if count < (1 << (64 - HASH_BITS)):  # one sort of (text, hash) packed in 64 bits
+        keys = np.unique((owners.astype(np.uint64) << np.uint64(HASH_BITS)) | hashes)
+        hashes, owners = keys & HASH_MASK, (keys >> np.uint64(HASH_BITS)).astype(np.int64)
+    else:
+        order = np.lexsort((hashes, owners))
+        hashes, owners = hashes[order], owners[order]
+        first = np.concatenate(([True], (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])))
+        hashes, owners = hashes[first], owners[first]
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(np.bincount(owners, minlength=count))
+    return hashes, offsets
+
+
+def fingerprints(folded: Iterable[bytes], *, dropped=None, with_samples: bool = False) -> tuple:
     """The shingle hashes of each folded text in order, as (hashes, offsets); `dropped` (a
-    Membership) leaves out the shingles in it, chunk by chunk."""
+    Membership) leaves out the shingles in it, chunk by chunk. `with_samples`: also each text's
+    sample (its distinct sampled shingles, sorted, none dropped) as (samples, sample offsets)."""
     parts, offsets, chunk, size, base = [], [np.zeros(1, dtype=np.int64)], [], 0, 0
+    sample_parts, sample_offsets, sample_base = [], [np.zeros(1, dtype=np.int64)], 0
 
     def flush():
-        nonlocal chunk, size, base
+        nonlocal chunk, size, base, sample_base
         hashes, local = _chunk(chunk)
+        if with_samples:
+            places = sampled_places(hashes)
+            owners = np.searchsorted(local, places, side="right") - 1
+            sample, sample_local = _distinct_per_text(hashes[places], owners, len(chunk))
+            sample_parts.append(sample)
+            sample_offsets.append(sample_local[1:] + sample_base)
+            sample_base += len(sample)
         if dropped is not None and len(dropped):
             kept = ~dropped(hashes)
             local = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))[local]
@@ -188,7 +223,10 @@ def fingerprints(folded: Iterable[bytes], *, dropped=None) -> tuple[np.ndarray, 
     if chunk:
         flush()
     hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-    return hashes, np.concatenate(offsets)
+    if not with_samples:
+        return hashes, np.concatenate(offsets)
+    samples = np.concatenate(sample_parts) if sample_parts else np.zeros(0, dtype=np.uint64)
+    return hashes, np.concatenate(offsets), samples, np.concatenate(sample_offsets)
 
 
 def positions(folded: bytes) -> np.ndarray:
@@ -250,3 +288,12 @@ def sampled_places(hashes: np.ndarray) -> np.ndarray:
 
 def sampled(hashes: np.ndarray) -> np.ndarray:
     return hashes[sampled_places(hashes)]
+
+
+def sample_bytes(sample: np.ndarray) -> bytes:
+    """A sample as stored: its hashes as little-endian 64-bit numbers."""
+    return sample.astype("<u8", copy=False).tobytes()
+
+
+def sample_from_bytes(data) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u8").astype(np.uint64, copy=False)
