@@ -232,7 +232,7 @@ class SimilarityFlag(models.Model):
 
 class VersionShingles(models.Model):
     """A submitted version's sample of shingles as the copied-text detector hashes it
-    (similarity/hashing.py: its distinct sampled shingle hashes, sorted, 8 bytes each): the
+    (similarity/hashing.py: its distinct sampled shingle hashes, sorted, 6 bytes each): the
     assignment's index is read back from these rows instead of folding and hashing every report
     again. Made from the text by the check of the version, or of a later one, and by the whole
     pass; a row of another `algorithm` (hashing.SIGNATURE_VERSION) is made again. Versions are
@@ -245,7 +245,7 @@ class VersionShingles(models.Model):
     sample = models.BinaryField()
 
     def __str__(self) -> str:
-        return f"{self.version_id}: {self.algorithm}, {len(self.sample) // 8} shingles"
+        return f"{self.version_id}: {self.algorithm}, {len(self.sample) // 6} shingles"
 
 
 class SimilarityRunStatus(models.TextChoices):

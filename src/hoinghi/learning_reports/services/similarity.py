@@ -78,29 +78,24 @@ def _texts(version_ids: list[int], keys: list[str]) -> dict[int, str]:
 # --- The stored samples -------------------------------------------------------------------------
 
 
-def stored_samples(assignment_id: int, version_ids: list[int]) -> dict[int, object]:
+def stored_samples(assignment_id: int, version_ids: list[int]) -> dict[int, bytes]:
     """The samples stored for these versions (of the assignment) by the current algorithm, as
-    arrays by version id; a version without one, or with one of another algorithm, is left out.
-    Many versions are read in one query over the assignment's rows."""
+    stored (hashing.sample_bytes) by version id; a version without one, or with one of another
+    algorithm, is left out. Many versions are read in one query over the assignment's rows."""
     rows = VersionShingles.objects.filter(algorithm=hashing.SIGNATURE_VERSION)
-    wanted = set(version_ids)
     if len(version_ids) > 1000:
         rows = rows.filter(version__report__assignment_id=assignment_id)
     else:
         rows = rows.filter(version_id__in=version_ids)
-    found = {}
-    for version_id, data in rows.values_list("version_id", "sample").iterator(chunk_size=5000):
-        if version_id in wanted:
-            found[version_id] = hashing.sample_from_bytes(data)
-    return found
+    wanted = set(version_ids)
+    return {pk: data for pk, data in rows.values_list("version_id", "sample") if pk in wanted}
 
 
-def _store_samples(samples: dict) -> None:
-    """Store these versions' samples (arrays by version id), replacing one of another algorithm."""
+def _store_samples(samples: dict[int, bytes]) -> None:
+    """Store these versions' samples (as hashing.sample_bytes, by version id), replacing one of
+    another algorithm."""
     rows = [
-        VersionShingles(
-            version_id=pk, algorithm=hashing.SIGNATURE_VERSION, sample=hashing.sample_bytes(sample)
-        )
+        VersionShingles(version_id=pk, algorithm=hashing.SIGNATURE_VERSION, sample=sample)
         for pk, sample in sorted(samples.items())  # in one order: two workers storing never deadlock
     ]
     VersionShingles.objects.bulk_create(
@@ -158,11 +153,13 @@ def _indexed(assignment: Assignment, versions: list[tuple]) -> tuple[_Indexed, l
         unsampled = [pk for pk, _ in missing if pk not in samples]
         if unsampled:
             texts = _texts(unsampled, assignment.section_keys)
-            made = dict(zip(texts, similarity.samples(texts.values()), strict=True))
+            made = similarity.samples(texts.values())
+            made = {pk: hashing.sample_bytes(sample) for pk, sample in zip(texts, made, strict=True)}
             _store_samples(made)
             samples.update(made)
         missing = [key for key in missing if key[0] in samples]
-        added = index.detector.add_samples([samples[pk] for pk, _ in missing], texts=index.texts_of)
+        joined, offsets = hashing.samples_from_bytes([samples[pk] for pk, _ in missing])
+        added = index.detector.add_samples(joined, offsets, texts=index.texts_of)
         for key, number in zip(missing, added, strict=True):
             index.numbers[key] = number
             index.version_ids.append(key[0])
@@ -216,7 +213,7 @@ def version_similarity_check(*, version_id: int) -> list[SimilarityFlag]:
     index, among = _indexed(assignment, others)
     shingles = similarity.shingles(version_text(version, assignment.section_keys))
     findings = index.detector.check(shingles, among=among)
-    _store_samples({version.pk: similarity.sample(shingles)})  # for the checks after it
+    _store_samples({version.pk: hashing.sample_bytes(similarity.sample(shingles))})  # for the next checks
 
     def version_of(number: int) -> int:
         return version.pk if number == similarity.NEW else index.version_ids[number]
@@ -284,7 +281,9 @@ def similarity_run(*, run_id: int) -> SimilarityRun | None:
                 algorithm=hashing.SIGNATURE_VERSION, version__report__assignment_id=run.assignment_id
             ).values_list("version_id", flat=True)
         )
-        _store_samples({pk: detector.sample_of(n) for n, pk in enumerate(ids) if pk not in stored})
+        _store_samples(
+            {pk: hashing.sample_bytes(detector.sample_of(n)) for n, pk in enumerate(ids) if pk not in stored}
+        )
         SimilarityRun.objects.filter(pk=run.pk).update(reports=len(ids))
 
         def progress(done: int, total: int) -> None:

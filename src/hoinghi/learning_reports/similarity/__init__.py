@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hoinghi.learning_reports.similarity import hashing
-from hoinghi.learning_reports.similarity.candidates import Index
+from hoinghi.learning_reports.similarity.candidates import Index, Samples
 from hoinghi.learning_reports.similarity.normalising import canonical, fold, nfc, syllables
 from hoinghi.learning_reports.similarity.verification import Passage, passages
 
@@ -168,6 +168,8 @@ class Detector:
         self._by_sample = np.zeros(0, dtype=bool)  # added by its sample: no shingles kept
         self._texts_of: TextsOf | None = None
         self._index: Index | None = None
+        self._flat = Samples()  # the counted samples, looked through by `check`
+        self._excluded: hashing.Membership | None = None
         self._distinct: dict[int, np.ndarray] = {}
 
     def _counted(self, hashes: np.ndarray) -> np.ndarray:
@@ -228,16 +230,16 @@ class Detector:
             found = hashing.fingerprints(texts, dropped=self.ignored, with_samples=True)
         return self._append(*found, by_sample=False)
 
-    def add_samples(self, samples: list[np.ndarray], *, texts: TextsOf) -> range:
-        """Index more texts by their samples (`sample_of`, `similarity.samples`); returns their
-        numbers. `texts(numbers)`: the texts of some of them, by number, for the candidates a
-        check verifies (a number missing from the answer is a text no longer there)."""
+    def add_samples(self, samples: np.ndarray, offsets: np.ndarray, *, texts: TextsOf) -> range:
+        """Index more texts by their samples (`sample_of`, `similarity.samples`; text i's is
+        `samples[offsets[i]:offsets[i + 1]]`); returns their numbers. `texts(numbers)`: the texts
+        of some of them, by number, for the candidates a check verifies (a number missing from
+        the answer is a text no longer there)."""
         self._texts_of = texts
-        sample_offsets = np.zeros(len(samples) + 1, dtype=np.int64)
-        sample_offsets[1:] = np.cumsum([len(sample) for sample in samples])
-        joined = np.concatenate(samples).astype(np.uint64, copy=False) if samples else _empty()
-        offsets = np.zeros(len(samples) + 1, dtype=np.int64)  # no shingles kept
-        return self._append(_empty(), offsets, joined, sample_offsets, by_sample=True)
+        no_shingles = np.zeros(len(offsets), dtype=np.int64)
+        return self._append(
+            _empty(), no_shingles, samples.astype(np.uint64, copy=False), offsets, by_sample=True
+        )
 
     # The references --------------------------------------------------------------------------
 
@@ -271,6 +273,24 @@ class Detector:
             owners = np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.sample_offsets))
             self._index = Index(self.samples[kept], owners[kept], len(self))
         return self._index
+
+    def _counted_samples(self) -> Samples:
+        """The texts' samples without the boilerplate and the references' shingles, for the
+        candidates of `check`: the texts added since the last call appended."""
+        done = self._flat.count
+        if done < len(self):
+            start = self.sample_offsets[done]
+            hashes = self.samples[start:]
+            owners = np.repeat(
+                np.arange(done, len(self), dtype=np.int32), np.diff(self.sample_offsets[done:])
+            )
+            if self._excluded is None:  # the boilerplate's and the references' shingles: one look-up
+                self._excluded = hashing.Membership(
+                    np.union1d(self.ignored.sorted, self.in_references.sorted)
+                )
+            kept = ~self._excluded(hashes)
+            self._flat.extend(hashes[kept], owners[kept], len(self))
+        return self._flat
 
     def _verify(self, first: int, hashes: np.ndarray, second: int) -> list[Finding]:
         other = self.text_hashes(second)
@@ -316,7 +336,7 @@ class Detector:
         sample = hashing.sampled(hashes)
         sample = sample[~self.in_references(sample)]
         allowed = None if among is None else set(among)
-        others = self.index().meeting(sample).tolist()
+        others = self._counted_samples().meeting(sample).tolist()
         others = [other for other in others if allowed is None or other in allowed]
         self._load(others)  # the texts added by their samples, read at once
         for other in others:

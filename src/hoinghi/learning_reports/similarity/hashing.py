@@ -290,10 +290,25 @@ def sampled(hashes: np.ndarray) -> np.ndarray:
     return hashes[sampled_places(hashes)]
 
 
+SAMPLE_BYTES = HASH_BITS // 8  # a stored hash: its 48 bits, little-endian
+
+
 def sample_bytes(sample: np.ndarray) -> bytes:
-    """A sample as stored: its hashes as little-endian 64-bit numbers."""
-    return sample.astype("<u8", copy=False).tobytes()
+    """A sample as stored: each hash in `SAMPLE_BYTES` little-endian bytes."""
+    wide = sample.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8)
+    return wide[:, :SAMPLE_BYTES].tobytes()
+
+
+def samples_from_bytes(stored: list) -> tuple[np.ndarray, np.ndarray]:
+    """Stored samples (bytes, in order) as one array of hashes and n + 1 offsets."""
+    lengths = np.fromiter((len(data) // SAMPLE_BYTES for data in stored), dtype=np.int64, count=len(stored))
+    offsets = np.zeros(len(stored) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    narrow = np.frombuffer(b"".join(stored), dtype=np.uint8).reshape(-1, SAMPLE_BYTES)
+    wide = np.zeros((len(narrow), 8), dtype=np.uint8)
+    wide[:, :SAMPLE_BYTES] = narrow
+    return wide.view("<u8").reshape(-1).astype(np.uint64, copy=False), offsets
 
 
 def sample_from_bytes(data) -> np.ndarray:
-    return np.frombuffer(data, dtype="<u8").astype(np.uint64, copy=False)
+    return samples_from_bytes([data])[0]

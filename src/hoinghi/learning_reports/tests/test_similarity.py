@@ -121,7 +121,7 @@ def test_the_shingles_of_a_fixed_text_are_pinned_to_the_algorithms_version():
     the folding or the hashing that moves these shingles must bump hashing.REVISION (and then
     this pin), so that every stored sample is made again from its text."""
     hashes = similarity.shingles(unicodedata.normalize("NFD", TEXT.upper()) + " " + RESOLUTION + " " + OWN)
-    digest = hashlib.sha256(hashing.sample_bytes(hashes)).hexdigest()[:16]
+    digest = hashlib.sha256(hashes.astype("<u8").tobytes()).hexdigest()[:16]
     assert (hashing.SIGNATURE_VERSION, len(hashes), digest) == ("r1-s5-e8-b48", 158, "138a575e8ba61862")
     stored = hashing.sample_bytes(similarity.sample(hashes))
     assert np.array_equal(hashing.sample_from_bytes(stored), similarity.sample(hashes))
@@ -149,7 +149,8 @@ def test_a_detector_of_stored_samples_finds_what_one_of_the_texts_finds():
         return {number: indexed[number] for number in numbers}
 
     from_samples = Detector(references=references, boilerplate=boilerplate)
-    from_samples.add_samples(similarity.samples(indexed), texts=texts_of)
+    stored = [hashing.sample_bytes(sample) for sample in similarity.samples(indexed)]
+    from_samples.add_samples(*hashing.samples_from_bytes(stored), texts=texts_of)
     assert all(
         np.array_equal(a, b)
         for a, b in zip(
@@ -168,3 +169,29 @@ def test_a_detector_of_stored_samples_finds_what_one_of_the_texts_finds():
     assert 0 < len(asked) == len(set(asked)) < 60  # each candidate's text once, not the 340
     with pytest.raises(ValueError):
         from_samples.run()
+
+
+def test_looking_through_the_samples_meets_the_texts_the_sorted_index_meets():
+    """candidates.Samples (used by `check`) against candidates.Index: common hashes (in more than
+    MAX_SHARED_BY texts), texts added in two steps, queries sharing much, little or nothing."""
+    from hoinghi.learning_reports.similarity.candidates import MAX_SHARED_BY, Index, Samples
+
+    rng = np.random.default_rng(7)
+    vocabulary = rng.integers(0, 1 << 48, size=3000, dtype=np.uint64)
+    texts = [
+        np.unique(rng.choice(vocabulary[: rng.integers(40, 3000)], size=rng.integers(0, 120)))
+        for _ in range(400)
+    ]
+    texts = [np.union1d(text, vocabulary[:10]) if n % 3 == 0 else text for n, text in enumerate(texts)]
+    owners = np.repeat(np.arange(400), [len(text) for text in texts])
+    hashes = np.concatenate(texts)
+    index = Index(hashes, owners, 400)
+    flat = Samples()
+    split = int(np.searchsorted(owners, 250))
+    flat.extend(hashes[:split], owners[:split], 250)
+    flat.extend(hashes[split:], owners[split:], 400)
+    queries = [texts[5], texts[399][:20], np.union1d(texts[7][:30], vocabulary[:50]), texts[0][:0]]
+    queries += [np.unique(rng.choice(vocabulary, size=rng.integers(1, 200))) for _ in range(40)]
+    met = [flat.meeting(query).tolist() for query in queries]
+    assert met == [index.meeting(query).tolist() for query in queries]
+    assert sum(map(len, met)) > 40 and np.unique(hashes, return_counts=True)[1].max() > MAX_SHARED_BY
