@@ -116,6 +116,12 @@ class Samples:
         """Add the samples of the texts numbered from `self.count` to `count` - 1; `owners` are
         their numbers, ascending."""
         end = self.size + len(hashes)
+        if not self.size:  # the first texts: their arrays kept as they are
+            self._hashes = hashes.astype(np.uint64, copy=False)
+            self._owners = owners.astype(np.int32, copy=False)
+            self._low = (self._hashes & np.uint64((1 << self.LOW_BITS) - 1)).astype(np.uint32)
+            self.size, self.count = end, count
+            return
         if end > len(self._hashes):  # room to spare: adding one text copies nothing
             room = max(end, len(self._hashes) * 5 // 4, 1024)
             self._hashes = _grown(self._hashes[: self.size], room)
