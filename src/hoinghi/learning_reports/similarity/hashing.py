@@ -260,7 +260,8 @@ class Membership:
             return np.concatenate(
                 [self(values[start : start + CHUNK_HASHES]) for start in range(0, len(values), CHUNK_HASHES)]
             )
-        found = self.table[(values & np.uint64((1 << self.TABLE_BITS) - 1)).astype(np.int64)]
+        low = values & np.uint64((1 << self.TABLE_BITS) - 1)
+        found = self.table[low.view(np.int64)]  # the same numbers, no copy
         maybe = np.flatnonzero(found)
         if len(maybe):
             candidates = values[maybe]
