@@ -336,7 +336,10 @@ class Detector:
         sample = hashing.sampled(hashes)
         sample = sample[~self.in_references(sample)]
         allowed = None if among is None else set(among)
-        others = self._counted_samples().meeting(sample).tolist()
+        # The sorted index when `run` has built it (a look-up), else the samples looked through:
+        # in a worker, every check follows an added text, and sorting again would cost more.
+        finder = self._index if self._index is not None else self._counted_samples()
+        others = finder.meeting(sample).tolist()
         others = [other for other in others if allowed is None or other in allowed]
         self._load(others)  # the texts added by their samples, read at once
         for other in others:
