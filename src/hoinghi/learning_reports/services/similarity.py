@@ -154,8 +154,8 @@ def _indexed(assignment: Assignment, versions: list[tuple]) -> tuple[_Indexed, l
     if missing:
         samples = stored_samples(assignment.pk, [pk for pk, _ in missing])
         unsampled = [pk for pk, _ in missing if pk not in samples]
-        if unsampled:
-            texts = _texts(unsampled, assignment.section_keys)
+        for start in range(0, len(unsampled), 2000):  # made from the texts, 2,000 at a time
+            texts = _texts(unsampled[start : start + 2000], assignment.section_keys)
             made = similarity.samples(texts.values())
             made = {pk: hashing.sample_bytes(sample) for pk, sample in zip(texts, made, strict=True)}
             _store_samples(made)

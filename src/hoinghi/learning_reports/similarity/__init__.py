@@ -135,7 +135,7 @@ def sample(hashes: np.ndarray) -> np.ndarray:
 
 def samples(texts: Iterable[str]) -> list[np.ndarray]:
     """Each text's sample (as `sample(shingles(text))`), the texts hashed together."""
-    _, _, found, offsets = hashing.fingerprints((fold(text) for text in texts), with_samples=True)
+    found, offsets = hashing.fingerprints((fold(text) for text in texts), only_samples=True)
     return [found[offsets[n] : offsets[n + 1]] for n in range(len(offsets) - 1)]
 
 

@@ -189,10 +189,14 @@ def _distinct_per_text(hashes: np.ndarray, owners: np.ndarray, count: int) -> tu
     return hashes, offsets
 
 
-def fingerprints(folded: Iterable[bytes], *, dropped=None, with_samples: bool = False) -> tuple:
+def fingerprints(
+    folded: Iterable[bytes], *, dropped=None, with_samples: bool = False, only_samples: bool = False
+) -> tuple:
     """The shingle hashes of each folded text in order, as (hashes, offsets); `dropped` (a
     Membership) leaves out the shingles in it, chunk by chunk. `with_samples`: also each text's
-    sample (its distinct sampled shingles, sorted, none dropped) as (samples, sample offsets)."""
+    sample (its distinct sampled shingles, sorted, none dropped) as (samples, sample offsets);
+    `only_samples`: the samples alone (the hashes are not kept: an eighth of the memory)."""
+    with_samples = with_samples or only_samples
     parts, offsets, chunk, size, base = [], [np.zeros(1, dtype=np.int64)], [], 0, 0
     sample_parts, sample_offsets, sample_base = [], [np.zeros(1, dtype=np.int64)], 0
 
@@ -206,6 +210,9 @@ def fingerprints(folded: Iterable[bytes], *, dropped=None, with_samples: bool = 
             sample_parts.append(sample)
             sample_offsets.append(sample_local[1:] + sample_base)
             sample_base += len(sample)
+            if only_samples:
+                chunk, size = [], 0
+                return
         if dropped is not None and len(dropped):
             kept = ~dropped(hashes)
             local = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))[local]
@@ -222,10 +229,12 @@ def fingerprints(folded: Iterable[bytes], *, dropped=None, with_samples: bool = 
             flush()
     if chunk:
         flush()
+    samples = np.concatenate(sample_parts) if sample_parts else np.zeros(0, dtype=np.uint64)
+    if only_samples:
+        return samples, np.concatenate(sample_offsets)
     hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
     if not with_samples:
         return hashes, np.concatenate(offsets)
-    samples = np.concatenate(sample_parts) if sample_parts else np.zeros(0, dtype=np.uint64)
     return hashes, np.concatenate(offsets), samples, np.concatenate(sample_offsets)
 
 
