@@ -233,8 +233,9 @@ class Detector:
     def add_samples(self, samples: np.ndarray, offsets: np.ndarray, *, texts: TextsOf) -> range:
         """Index more texts by their samples (`sample_of`, `similarity.samples`; text i's is
         `samples[offsets[i]:offsets[i + 1]]`); returns their numbers. `texts(numbers)`: the texts
-        of some of them, by number, for the candidates a check verifies (a number missing from
-        the answer is a text no longer there)."""
+        of texts added by their samples, by number (the last function given serves them all),
+        for the candidates a check verifies; a number missing from its answer is a text no
+        longer there, which shares nothing."""
         self._texts_of = texts
         no_shingles = np.zeros(len(offsets), dtype=np.int64)
         return self._append(
