@@ -17,12 +17,13 @@ transaction; checking a version again stores no new flag):
   stored; the process's later checks as above.
 
 The version checked first is a planted copy (its candidates verified); the later ones alternate
-copies and honest reports. Peak memory is the process's maximum resident set.
+copies and honest reports. Peak memory is the process's maximum resident set (VmHWM). On
+PostgreSQL the tables are vacuumed and analysed after the load and after the samples are made
+again, as autovacuum would have done in a database in use.
 """
 
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -59,6 +60,30 @@ def _ensure_demo() -> None:
         print(f"# demo-reports --all: {time.perf_counter() - started:.1f} s", flush=True)
 
 
+def _settle() -> None:
+    """PostgreSQL: the freshly written tables vacuumed and analysed (their dead rows and their
+    statistics as autovacuum leaves them), so a measurement does not meet it at work."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in (
+                "learning_reports_report",
+                "learning_reports_reportversion",
+                "learning_reports_versionshingles",
+            ):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def _peak_rss_kb() -> int:
+    """This process's peak resident set (VmHWM: since its exec, not its parent's before it)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 def _versions(assignment) -> list[int]:
     """A copy first, then copies and honest reports alternately (fixed: the lowest ids)."""
     from hoinghi.learning_reports.models import SimilarityFlag
@@ -86,7 +111,7 @@ def _worker(version_ids: list[int]) -> None:
     django.setup()
     from hoinghi.learning_reports.services.similarity import version_similarity_check
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _peak_rss_kb()
     started = time.perf_counter()
     version_similarity_check(version_id=version_ids[0])
     first = time.perf_counter() - started
@@ -95,7 +120,7 @@ def _worker(version_ids: list[int]) -> None:
         started = time.perf_counter()
         version_similarity_check(version_id=version_id)
         later.append(time.perf_counter() - started)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _peak_rss_kb()
     print(json.dumps({"first": first, "later": later, "rss_before": before, "rss_peak": peak}))
 
 
@@ -144,8 +169,10 @@ def main() -> None:
     versions = _versions(assignment)
     reports = len(latest_versions(assignment.pk))
     VersionShingles.objects.filter(version__report__assignment=assignment).delete()
+    _settle()
     from_texts = _in_new_process(versions)
     report(benchmark="report_similarity_restart.from_texts", reports=reports, **_figures([from_texts]))
+    _settle()
     stored = [_in_new_process(versions if run == RUNS - 1 else versions[:1]) for run in range(RUNS)]
     report(
         benchmark="report_similarity_restart.stored_samples",
