@@ -43,6 +43,8 @@ BENCHMARKS = {
     "action_programmes": ("benchmarks.action_programmes", ["postgres"]),
     # Copied text in learning reports (issue 11): no database, the detector on files.
     "report_similarity": ("benchmarks.report_similarity", ["none"]),
+    # ... and in the application: the check of a new report after the worker starts (the demo's 24,814).
+    "report_similarity_restart": ("benchmarks.report_similarity_restart", ["sqlite", "postgres"]),
 }
 
 
