@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning_reports', '0006_similarity_review'),
+        ('learning_reports', '0007_report_invitation_query_name'),
     ]
 
     operations = [
