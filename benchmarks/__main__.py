@@ -33,6 +33,8 @@ BENCHMARKS = {
     "dashboard_audiences": ("benchmarks.dashboard_audiences", ["postgres"]),
     # Learning reports (issue 11): the statistics page at 25,000 reports.
     "learning_statistics": ("benchmarks.learning_statistics", ["postgres"]),
+    # Learning reports (issue 11): 24,814 reports allocated to reviewers by the tree.
+    "report_allocation": ("benchmarks.report_allocation", ["postgres"]),
     # Resolutions (issue 12): 125,000 grassroots units × 20 elements × 8 quarters, PostgreSQL only.
     "resolutions_scale": ("benchmarks.resolutions_scale", ["postgres"]),
     # Live video (issue 5): nginx-rtmp, ffmpeg and Chromium; the database only answers callbacks.
@@ -41,6 +43,8 @@ BENCHMARKS = {
     "action_programmes": ("benchmarks.action_programmes", ["postgres"]),
     # Copied text in learning reports (issue 11): no database, the detector on files.
     "report_similarity": ("benchmarks.report_similarity", ["none"]),
+    # ... and in the application: the check of a new report after the worker starts (the demo's 24,814).
+    "report_similarity_restart": ("benchmarks.report_similarity_restart", ["sqlite", "postgres"]),
 }
 
 

@@ -3,28 +3,44 @@ marked, and the grade distribution, over what the actor may read (`learning_repo
 and who has not submitted. `unit_statistics` is the one selector the page, the .xlsx and the PDF
 (documents.py) print from, so the three show the same figures.
 
-Two grouped queries (who must write by unit path; reports by unit path, state, lateness and band),
-then each row sums the groups under its path: the figures add up the tree (DESIGN.md: ratios
-roll up as sums), whatever its depth.
+One query grouped by row in the database (the invitations with their reports: who must write,
+who of them has not submitted, the submitted reports, each figure a filtered count), whatever the
+tree's depth: a person's unit path is cut at the row it falls in (`_row_key`), so a row's figures
+are the sums over its subtree (DESIGN.md: ratios roll up as sums) and the unit's own are the sums
+of every group.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from io import BytesIO
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Expression,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import StrIndex, Substr
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from hoinghi.conferences.models import Invitation
 from hoinghi.core.permissions import SYSTEM_REACH, Reach, reach
 from hoinghi.core.spreadsheets import xlsx_cell
+from hoinghi.core.tree import PATH_SEPARATOR, path_child
 from hoinghi.learning_reports.models import Assignment, GradeBand, Report, ReportState
-from hoinghi.learning_reports.selectors import ACTION, required_invitations
+from hoinghi.learning_reports.selectors import ACTION, required_condition, required_invitations
 from hoinghi.orgs import selectors as orgs
 
 MARKED_STATES = (ReportState.MARKED, ReportState.RELEASED)
+SUBMITTED_STATES = tuple(state for state in ReportState.values if state != ReportState.DRAFT)
 
 
 @dataclass
@@ -42,64 +58,63 @@ class UnitFigures:
         return [self.bands.get(band, 0) for band in GradeBand.values]
 
 
-def _groups(where: Reach, assignment: Assignment):
-    """The figures grouped by unit path, over what `where` reaches (`reach(actor, ACTION)`:
-    exactly `scope`'s rows, as neither model shares down its subtree)."""
-    required = (
-        required_invitations(assignment=assignment)
-        .filter(where.q(Invitation))
-        .order_by()
-        .values_list("person__unit__path")
-        .annotate(n=Count("pk"))
+def _row_key(path: str, unit, units) -> Expression:
+    """The path of the row a unit path falls in, computed by the database so that it groups by
+    row: at most one group per row (and one for the unit's own people), not one per unit and
+    state. The rows of a unit are its children, so a path is cut after the id that follows the
+    unit's path ("/1/23/456/" under "/1/" is "/1/23/"; the unit's own path stays itself). The tops
+    of an actor's subtrees (no unit) lie at any depth: each is matched by prefix; they are few,
+    one per grant."""
+    if unit is not None and all(row.path == path_child(unit.path, row.pk) for row in units):
+        cut = len(unit.path)
+        rest = Substr(path, cut + 1)
+        return Substr(path, 1, Value(cut) + StrIndex(rest, Value(PATH_SEPARATOR)), output_field=CharField())
+    return Case(
+        *(When(**{f"{path}__under": row.path}, then=Value(row.path)) for row in units),
+        default=Value(""),
+        output_field=CharField(),
     )
-    reports = (
-        Report.objects.filter(assignment=assignment)
-        .filter(where.q(Report))
-        .exclude(state=ReportState.DRAFT)
+
+
+def _groups(where: Reach, assignment: Assignment, unit, units) -> list[dict]:
+    """The figures grouped by row (`_row_key`), over what `where` reaches (`reach(actor, ACTION)`:
+    exactly `scope`'s rows, as neither model shares down its subtree; both belong to the
+    invitee's unit) within `unit`'s subtree. One query: the conference's invitations, each with
+    its report of the assignment if any (a report is its invitation's, one per invitation), every
+    figure a filtered count; `missing` is who must write and has not submitted (`not_submitted`'s
+    condition)."""
+    invitations = Invitation.objects.filter(conference_id=assignment.conference_id)
+    invitations = invitations.filter(where.q(Invitation))
+    if unit is not None:
+        invitations = invitations.filter(person__unit__path__under=unit.path)
+    required = required_condition(assignment=assignment)
+    submitted = Q(report__state__in=SUBMITTED_STATES)
+    marked = Q(report__state__in=MARKED_STATES)
+    bands = {f"band_{band}": Count("pk", filter=marked & Q(report__band=band)) for band in GradeBand.values}
+    return list(
+        invitations.annotate(
+            report=FilteredRelation("learning_report", condition=Q(learning_report__assignment=assignment)),
+            key=_row_key("person__unit__path", unit, units),
+        )
         .order_by()
-        .values_list("invitation__person__unit__path", "state", "is_late", "band")
-        .annotate(n=Count("pk"))
+        .values("key")
+        .annotate(
+            required=Count("pk", filter=required),
+            missing=Count("pk", filter=required & ~submitted),
+            submitted=Count("pk", filter=submitted),
+            on_time=Count("pk", filter=submitted & Q(report__is_late=False)),
+            marked=Count("pk", filter=marked),
+            released=Count("pk", filter=Q(report__state=ReportState.RELEASED)),
+            **bands,
+        )
     )
-    return list(required), list(reports)
 
 
-def _roll_up(units, required, reports) -> list[UnitFigures]:
-    """The figures of each of `units`: every group counted for each unit whose path prefixes its
-    path. One pass over the groups: a group's path is cut at each depth the units have and looked
-    up (`/1/23/456/` at depth 1 is `/1/23/`), so the national page's 85 rows cost as much as one."""
-    figures = [UnitFigures(unit=unit) for unit in units]
-    by_path: dict[str, list[UnitFigures]] = {}
-    for row in figures:
-        by_path.setdefault(row.unit.path, []).append(row)
-    depths = sorted({row.unit.path.count("/") - 1 for row in figures})
-    owners_of: dict[str, list[UnitFigures]] = {}
-
-    def owners(path: str) -> list[UnitFigures]:
-        found = owners_of.get(path)
-        if found is None:
-            parts = path.strip("/").split("/")
-            found = [
-                row
-                for depth in depths
-                if depth <= len(parts)
-                for row in by_path.get("/" + "/".join(parts[:depth]) + "/", ())
-            ]
-            owners_of[path] = found
-        return found
-
-    for path, n in required:
-        for row in owners(path):
-            row.required += n
-    for path, state, is_late, band, n in reports:
-        for row in owners(path):
-            row.submitted += n
-            row.on_time += 0 if is_late else n
-            if state in MARKED_STATES:
-                row.marked += n
-                row.bands[band] += n
-            if state == ReportState.RELEASED:
-                row.released += n
-    return figures
+def _add(figures: UnitFigures, group: dict) -> None:
+    for name in ("required", "submitted", "on_time", "marked", "released"):
+        setattr(figures, name, getattr(figures, name) + group.get(name, 0))
+    for band in GradeBand.values:
+        figures.bands[band] += group.get(f"band_{band}", 0)
 
 
 @dataclass
@@ -116,6 +131,9 @@ class Statistics:
     own: UnitFigures | None
     rows: list[UnitFigures]
     missing: QuerySet
+    # How many must write and have not submitted, counted with the figures (someone who wrote
+    # without having to is counted as submitted, so this is not always required less submitted).
+    missing_count: int
 
     @property
     def total(self) -> UnitFigures:
@@ -128,12 +146,6 @@ class Statistics:
             total.bands.update(row.bands)
         return total
 
-    @cached_property
-    def missing_count(self) -> int:
-        """How many must write and have not submitted (someone who wrote without having to is
-        counted as submitted, so this is not always required less submitted)."""
-        return self.missing.count()
-
 
 def not_submitted(
     *, actor, assignment: Assignment, unit=None, action: str = ACTION, where: Reach | None = None
@@ -142,10 +154,12 @@ def not_submitted(
     (no report, or a draft only), within what the actor may `action` (actor None: everyone, for
     the automatic reminder; or `where`, a live audience's reach) and `unit`'s subtree; in
     Vietnamese name order, each with `has_draft`."""
-    submitted = Report.objects.filter(assignment=assignment).exclude(state=ReportState.DRAFT)
-    invitations = required_invitations(assignment=assignment).exclude(
-        pk__in=submitted.values("invitation_id")
+    # NOT EXISTS, not NOT IN: an anti-join the planner estimates, so that the page's first
+    # names come from the name index when few have not submitted, not from sorting everyone.
+    submitted = Report.objects.filter(
+        assignment=assignment, invitation_id=OuterRef("pk"), state__in=SUBMITTED_STATES
     )
+    invitations = required_invitations(assignment=assignment).exclude(Exists(submitted))
     if where is None:
         where = reach(actor, action) if actor is not None else SYSTEM_REACH
     invitations = invitations.filter(where.q(Invitation))
@@ -163,15 +177,27 @@ def not_submitted(
 
 def statistics_for(*, where: Reach, assignment: Assignment, unit, units) -> Statistics:
     """The statistics of `unit` (None at the top) and of `units` (its rows), over what `where`
-    reaches. The page's selector below, and the live view's snapshot (live.py)."""
-    required, reports = _groups(where, assignment)
-    figures = _roll_up([unit, *units] if unit is not None else list(units), required, reports)
+    reaches. The page's selector below, and the live view's snapshot (live.py). One query (two
+    when who must write counts who watched the recording later)."""
+    groups = _groups(where, assignment, unit, units)
+    rows = [UnitFigures(unit=row) for row in units]
+    by_key = {row.unit.path: row for row in rows}
+    own = UnitFigures(unit=unit) if unit is not None else None
+    missing_count = 0
+    for group in groups:
+        row = by_key.get(group["key"])
+        if row is not None:
+            _add(row, group)
+        if own is not None:
+            _add(own, group)
+        missing_count += group.get("missing", 0)
     return Statistics(
         assignment=assignment,
         unit=unit,
-        own=figures[0] if unit is not None else None,
-        rows=figures[1:] if unit is not None else figures,
+        own=own,
+        rows=rows,
         missing=not_submitted(actor=None, assignment=assignment, unit=unit, where=where),
+        missing_count=missing_count,
     )
 
 
@@ -185,7 +211,7 @@ def statistics_units(*, actor, unit=None) -> list:
 
 def unit_statistics(*, actor, assignment: Assignment, unit=None) -> Statistics:
     """The statistics of `unit` (None: the tops of the actor's subtrees) and its children, with
-    who has not submitted. Three queries for the figures, whatever the depth."""
+    who has not submitted (their number counted with the figures, the list a QuerySet)."""
     return statistics_for(
         where=reach(actor, ACTION),
         assignment=assignment,

@@ -16,6 +16,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoinghi.core import extensions
 from hoinghi.core.background import enqueue_on_commit
 from hoinghi.core.errors import validate
 from hoinghi.core.models import audit
@@ -61,6 +62,12 @@ PERSON_FIELDS = (
     "email",
     "unit",
 )
+
+
+def _tree_changed(**change) -> None:
+    """Tell the apps that keep figures per subtree (orgs.tree_changed, declared in apps.py)."""
+    for part in extensions.parts("orgs.tree_changed"):
+        part(**change)
 
 
 # full_clean(), refused as OrgsError(invalid) with the field errors kept apart.
@@ -113,6 +120,7 @@ def unit_create(
     unit.save()
     unit.path = path_child(parent.path if parent else "", unit.pk)
     Unit.objects.filter(pk=unit.pk).update(path=unit.path)
+    _tree_changed(unit=unit, change="created")
     audit(actor=actor, type="orgs.unit.created", obj=unit, unit_path=unit.path, code=unit.code)
     return unit
 
@@ -125,11 +133,14 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
     if unknown:
         raise TypeError(f"unit_update cannot change {sorted(unknown)}")
     before = {field: str(getattr(unit, field)) for field in changes}
+    old_kind_id = unit.kind_id
     for field, value in changes.items():
         setattr(unit, field, value.strip() if isinstance(value, str) else value)
     unit_fill_derived(unit)
     _validate(unit)
     unit.save()
+    if unit.kind_id != old_kind_id:
+        _tree_changed(unit=unit, change="kind_changed", old_kind_id=old_kind_id)
     audit(actor=actor, type="orgs.unit.changed", obj=unit, unit_path=unit.path, before=before)
     return unit
 
@@ -160,6 +171,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     )
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
+    _tree_changed(unit=unit, change="moved", old_path=old_path)
     audit(actor=actor, type="orgs.unit.moved", obj=unit, unit_path=unit.path, old_path=old_path)
     return unit
 
@@ -187,6 +199,7 @@ def unit_delete(*, actor, unit: Unit) -> None:
             params={"unit": unit.name, "count": unit.positions.count()},
         )
     audit(actor=actor, type="orgs.unit.deleted", obj=unit, unit_path=unit.path, code=unit.code)
+    _tree_changed(unit=unit, change="deleting")
     unit.delete()
 
 
@@ -561,6 +574,7 @@ def import_job_apply(*, job: ImportJob) -> ImportJob:
     with transaction.atomic():
         if job.kind == ImportKind.UNITS:
             importers.write_units(plan, scope_unit=job.scope_unit, progress=progress)
+            _tree_changed(unit=job.scope_unit, change="rewritten")
         else:
             importers.write_people(plan, progress=progress)
         summary = plan.summary

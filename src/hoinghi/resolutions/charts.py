@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from hoinghi.orgs.models import Unit
-from hoinghi.resolutions.figures import Dashboard, IndicatorRow, dashboard_get
+from hoinghi.resolutions.figures import RANKED_PAGE, Dashboard, IndicatorRow, Ranking, dashboard_get
 from hoinghi.resolutions.models import Direction, Period, Resolution
 from hoinghi.resolutions.selectors import period_list
 from hoinghi.resolutions.trends import Projection, indicator_projection, indicator_series
@@ -27,7 +27,10 @@ class Board:
 
     dashboard: Dashboard
     trends: list[TrendRow]
-    ranked: IndicatorRow | None
+
+    @property
+    def ranked(self) -> Ranking | None:
+        return self.dashboard.ranking
 
     @property
     def rows(self) -> list[IndicatorRow]:
@@ -39,16 +42,33 @@ def periods_until(period: Period) -> list[Period]:
     return [p for p in reversed(period_list(periodicity=period.periodicity)) if p.start <= period.start]
 
 
-def board_get(*, actor, resolution: Resolution, unit: Unit, period: Period, rank_code: str = "") -> Board:
+def board_get(
+    *,
+    actor,
+    resolution: Resolution,
+    unit: Unit,
+    period: Period,
+    rank_code: str = "",
+    size: int | None = RANKED_PAGE,
+    page: int = 1,
+) -> Board:
     """The unit's dashboard (NotFoundError for a unit the actor does not see) with the trends and
-    the indicator its children are ranked by: `rank_code`, else the first ratio (a count ranks
-    the large provinces first, whatever they do)."""
-    dashboard = dashboard_get(actor=actor, resolution=resolution, unit=unit, period=period)
-    return board_complete(dashboard, rank_code)
+    one page (`size` children; None: all) of its children ranked by `rank_code`, else by the first
+    ratio (`figures.dashboard_build`)."""
+    dashboard = dashboard_get(
+        actor=actor,
+        resolution=resolution,
+        unit=unit,
+        period=period,
+        rank_code=rank_code,
+        size=size,
+        page=page,
+    )
+    return board_complete(dashboard)
 
 
-def board_complete(dashboard: Dashboard, rank_code: str = "") -> Board:
-    """The trends and the ranked indicator added to a dashboard."""
+def board_complete(dashboard: Dashboard) -> Board:
+    """The trends added to a dashboard."""
     period = dashboard.period
     periods = periods_until(period)
     trends = []
@@ -56,10 +76,7 @@ def board_complete(dashboard: Dashboard, rank_code: str = "") -> Board:
         values = indicator_series(indicator=row.indicator, unit=dashboard.unit, periods=periods)
         projection = indicator_projection(indicator=row.indicator, periods=periods, values=values)
         trends.append(TrendRow(row, periods, values, projection))
-    ranked = next((row for row in dashboard.rows if row.indicator.code == rank_code), None)
-    ranked = ranked or next((row for row in dashboard.rows if row.indicator.is_ratio), None)
-    ranked = ranked if ranked and ranked.children else None
-    return Board(dashboard, trends, ranked)
+    return Board(dashboard, trends)
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -134,6 +151,8 @@ def board_data(board: Board) -> dict:
             "unit": "%" if indicator.is_ratio else indicator.unit_label,
             "target": float(indicator.target_value),
             "children": children,
+            "offset": board.ranked.offset,
+            "total": board.ranked.total,
             # A map only when the children lie in several provinces (a nation's provinces, not a
             # district's grassroots unions, which share their province's centre).
             "map": len(places) > 1,

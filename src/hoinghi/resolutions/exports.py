@@ -119,7 +119,7 @@ def dashboard_xlsx(board: Board) -> bytes:
         ranked.column_dimensions["C"].width = 50
         ranked.append([_bold(ranked, board.ranked.indicator.name)])
         ranked.append([_bold(ranked, text) for text in ("#", _("Mã đơn vị"), _("Đơn vị"), _("Kết quả"))])
-        for number, (child, value) in enumerate(board.ranked.children, start=1):
+        for number, (child, value) in enumerate(board.ranked.children, start=board.ranked.offset + 1):
             ranked.append([number, xlsx_cell(ranked, child.code), xlsx_cell(ranked, child.name), value.value])
     output = io.BytesIO()
     workbook.save(output)
@@ -209,7 +209,7 @@ def dashboard_pdf(board: Board, *, issuer: str, place: str, day: date) -> bytes:
             )
         )
         ranked = [[_("TT"), _("Đơn vị"), _("Kết quả"), _("Đánh giá")]]
-        for number, (child, value) in enumerate(board.ranked.children, start=1):
+        for number, (child, value) in enumerate(board.ranked.children, start=board.ranked.offset + 1):
             ranked.append([number, child.name, _number(value.value, percent=indicator.is_ratio), _met(value)])
         widths = [10 * mm, 100 * mm, 30 * mm]
         widths.append(CONTENT_WIDTH - sum(widths))

@@ -47,9 +47,13 @@ def indicators_snapshot(resolution: Resolution, audience: UnitAudience) -> dict:
     if unit is None or period is None:  # gone since the page subscribed
         return {"type": "snapshot", "indicators": []}
     dashboard = dashboard_build(
-        resolution=resolution, unit=unit, children=units.filter(parent=unit), period=period
+        resolution=resolution,
+        unit=unit,
+        children=units.filter(parent=unit),
+        period=period,
+        rank_code=audience.rank_code,
     )
-    return {"type": "snapshot", **charts.board_data(charts.board_complete(dashboard, audience.rank_code))}
+    return {"type": "snapshot", **charts.board_data(charts.board_complete(dashboard))}
 
 
 LIVE_VIEW = live.LiveView(

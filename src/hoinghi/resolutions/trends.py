@@ -24,6 +24,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from hoinghi.orgs.models import Unit
+from hoinghi.resolutions.figures import units_counted
 from hoinghi.resolutions.models import Direction, Indicator, Period, RollUp, Source
 
 
@@ -98,9 +99,7 @@ def _side_series(indicator: Indicator, side: str, unit: Unit, periods: list[Peri
     """The subtree total of one side for each period (cumulative indicators: summed so far)."""
     source = getattr(indicator, f"{side}_source")
     if source == Source.UNITS:
-        kind = getattr(indicator, f"{side}_unit_kind_id")
-        counted = Unit.objects.filter(kind=kind) if kind else Unit.objects.all()
-        total = Decimal(counted.filter(path__under=unit.path).count())
+        total = units_counted(getattr(indicator, f"{side}_unit_kind_id"), [unit.pk])[unit.pk]
         return {period.pk: total for period in periods}
     rows = (
         RollUp.objects.filter(

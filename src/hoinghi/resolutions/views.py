@@ -71,6 +71,7 @@ def dashboard(request, unit_pk: int):
                 unit=unit,
                 period=period,
                 rank_code=request.GET.get("xep", ""),
+                page=_int(request.GET.get("trang")) or 1,
             )
             context.update(
                 board=board,

@@ -29,8 +29,14 @@ def _board(request, unit_pk: int) -> charts.Board:
     )
     if period is None:
         raise NotFoundError(_("Không tìm thấy."), code="not_found")
+    # Every child ranked: the files are where the full list is read (the page shows one page).
     return charts.board_get(
-        actor=actor, resolution=resolution, unit=unit, period=period, rank_code=request.GET.get("xep", "")
+        actor=actor,
+        resolution=resolution,
+        unit=unit,
+        period=period,
+        rank_code=request.GET.get("xep", ""),
+        size=None,
     )
 
 

@@ -164,7 +164,7 @@ def test_the_2018_conference_invites_24814_key_officials_1700_at_the_host_point(
     # and Hà Nội's reports in the queue of its reviewer.
     from django.db.models import Q
 
-    from hoinghi.learning_reports.models import Marking, Report, SimilarityFlag
+    from hoinghi.learning_reports.models import Marking, Report, SimilarityFlag, VersionShingles
 
     hanoi = Unit.objects.get(code="LDLD01")
     written = active.filter(Q(person__unit__path__startswith=hanoi.path) | Q(point__is_host=True))
@@ -173,6 +173,10 @@ def test_the_2018_conference_invites_24814_key_officials_1700_at_the_host_point(
     flags = SimilarityFlag.objects.filter(version__report__assignment__conference=conference)
     assert flags.filter(other_version__isnull=False).exists() and flags.exclude(reference="").exists()
     assert Marking.objects.filter(reviewer__username="chambai").count() > 500
+    # The pass stored every version's sample: a worker's first check reads them, not the texts.
+    assert VersionShingles.objects.filter(version__report__assignment__conference=conference).count() == (
+        reports.count()
+    )
 
     call_command("demo_load")
     assert Conference.objects.count() == 1

@@ -15,6 +15,7 @@ from hoinghi.learning_reports.models.marking import (  # noqa: F401
     SimilarityFlag,
     SimilarityRun,
     SimilarityRunStatus,
+    VersionShingles,
 )
 from hoinghi.learning_reports.models.reports import *  # noqa: F403
 from hoinghi.learning_reports.models.reports import (  # noqa: F401

@@ -230,6 +230,24 @@ class SimilarityFlag(models.Model):
         return f"{self.version_id}~{self.other_version_id or self.reference}"
 
 
+class VersionShingles(models.Model):
+    """A submitted version's sample of shingles as the copied-text detector hashes it
+    (similarity/hashing.py: its distinct sampled shingle hashes, sorted, 6 bytes each): the
+    assignment's index is read back from these rows instead of folding and hashing every report
+    again. Made from the text by the check of the version, or of a later one, and by the whole
+    pass; a row of another `algorithm` (hashing.SIGNATURE_VERSION) is made again. Versions are
+    never changed, so neither is a row of the current algorithm."""
+
+    version = models.OneToOneField(
+        ReportVersion, primary_key=True, on_delete=models.CASCADE, related_name="shingles"
+    )
+    algorithm = models.CharField(max_length=40)
+    sample = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.algorithm}, {len(self.sample) // 6} shingles"
+
+
 class SimilarityRunStatus(models.TextChoices):
     QUEUED = "queued", _("Đang chờ")
     RUNNING = "running", _("Đang so sánh")

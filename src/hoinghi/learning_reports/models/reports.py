@@ -133,7 +133,11 @@ class Report(TimeStampedModel):
     SCOPE_PATH = "invitation__person__unit__path"
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reports")
-    invitation = models.ForeignKey(Invitation, on_delete=models.PROTECT, related_name="+")
+    # No attribute on Invitation (conferences knows nothing of reports), but a name to join by:
+    # the statistics count the invitations and their reports in one pass (statistics.py).
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, related_name="+", related_query_name="learning_report"
+    )
     state = models.CharField(_("trạng thái"), max_length=20, choices=ReportState.choices, default="draft")
     # The draft: {section key: text} and the plan items as the editor sent them.
     draft_sections = models.JSONField(default=dict, blank=True)

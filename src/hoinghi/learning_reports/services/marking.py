@@ -35,7 +35,7 @@ from hoinghi.learning_reports.models import (
     ReportState,
     Score,
 )
-from hoinghi.learning_reports.services.allocation import Allocator
+from hoinghi.learning_reports.services import allocation
 
 MARK, ALLOCATE, RELEASE = "learning_reports.mark", "learning_reports.allocate", "learning_reports.release"
 COMMENT_MAX = 5000
@@ -51,56 +51,18 @@ def _locked_report(pk: int) -> Report:
     )
 
 
-def _allocate(
-    allocator: Allocator, report: Report, *, actor, rounds, exclude_ids=(), prefer_ids=()
-) -> list[Marking]:
-    """Allocate the latest version of the (locked) report for `rounds`; nothing when no
-    reviewer is eligible."""
-    version = report.versions.order_by("-number").first()
-    made, taken = [], set(exclude_ids)
-    for round_ in rounds:
-        chosen = allocator.choose(report, exclude_ids=taken, prefer_ids=prefer_ids)
-        if chosen is None:
-            break
-        taken.add(chosen.user.pk)
-        made.append(
-            Marking.objects.create(
-                report=report, version=version, reviewer=chosen.user, round=round_, unit_path=chosen.unit_path
-            )
-        )
-        audit(
-            actor=actor,
-            type="learning_reports.report.allocated",
-            obj=report,
-            unit_path=_path(report),
-            reviewer=chosen.user.pk,
-            round=round_,
-            version=version.number,
-        )
-    if made and report.state == ReportState.SUBMITTED:
-        report.state = ReportState.IN_MARKING
-        report.save(update_fields=["state", "updated_at"])
-    return made
-
-
-def _first_rounds(assignment: Assignment) -> list[int]:
-    return (
-        [MarkingRound.FIRST, MarkingRound.SECOND] if assignment.has_second_marking else [MarkingRound.FIRST]
-    )
-
-
 def report_allocate_on_submit(*, report: Report) -> list[Marking]:
     """Allocate a report just submitted (inside report_submit's transaction, its row locked):
-    a resubmission goes first to whoever returned it."""
-    returned_by = set(
-        Marking.objects.filter(report=report, state=MarkingState.RETURNED).values_list(
-            "reviewer_id", flat=True
-        )
+    a resubmission goes first to whoever returned it. The bulk allocation with one report."""
+    made = allocation.allocate(
+        actor=None,
+        assignment=report.assignment,
+        reports=Report.objects.filter(pk=report.pk),
+        prefer_returned=True,
     )
-    allocator = Allocator(report.assignment)
-    return _allocate(
-        allocator, report, actor=None, rounds=_first_rounds(report.assignment), prefer_ids=returned_by
-    )
+    if made and report.state == ReportState.SUBMITTED:
+        report.state = ReportState.IN_MARKING
+    return made
 
 
 @transaction.atomic
@@ -109,7 +71,10 @@ def reports_allocate(*, actor, assignment: Assignment, report_ids=None, reviewer
     (`report_ids` None), or the given ones in marking, whose open markings are withdrawn and
     allocated anew — to `reviewer` when given (who must be eligible), else by the tree, to
     someone else than before. Returns how many were allocated. Raises `MarkingError`
-    (`ineligible_reviewer`)."""
+    (`ineligible_reviewer`: then nothing changes).
+
+    In bulk (services/allocation.py): the reports' rows are locked and everything is read and
+    written in a number of queries that does not grow with the number of reports."""
     reports = scope(actor, ALLOCATE, Report.objects.filter(assignment=assignment))
     if report_ids is None:
         reports = reports.filter(state=ReportState.SUBMITTED)
@@ -117,43 +82,9 @@ def reports_allocate(*, actor, assignment: Assignment, report_ids=None, reviewer
         reports = reports.filter(
             pk__in=list(report_ids), state__in=[ReportState.SUBMITTED, ReportState.IN_MARKING]
         )
-    allocator = Allocator(assignment)
-    count = 0
-    for pk in reports.order_by("submitted_at", "pk").values_list("pk", flat=True):
-        report = _locked_report(pk)
-        open_markings = list(report.markings.filter(state=MarkingState.ALLOCATED))
-        previous = {m.reviewer_id for m in open_markings}
-        kept = set(
-            report.markings.filter(
-                state=MarkingState.MARKED, version=report.versions.order_by("-number").first()
-            ).values_list("reviewer_id", flat=True)
-        )
-        for marking in open_markings:
-            marking.state = MarkingState.WITHDRAWN
-            marking.save(update_fields=["state", "updated_at"])
-            allocator.load[marking.reviewer_id] -= 1
-        rounds = [m.round for m in open_markings] or _first_rounds(assignment)
-        if reviewer is not None:
-            if reviewer.pk in kept or allocator.is_eligible(report, reviewer) is None:
-                raise MarkingError(
-                    _(
-                        "Người được chọn không chấm được bài này (ngoài phạm vi, là người viết "
-                        "hoặc cấp dưới của họ)."
-                    ),
-                    code=MarkingErrorCode.INELIGIBLE_REVIEWER,
-                    params={"report": report.pk},
-                )
-            made = _allocate(
-                allocator, report, actor=actor, rounds=rounds[:1], prefer_ids={reviewer.pk}, exclude_ids=kept
-            )
-            made += _allocate(
-                allocator, report, actor=actor, rounds=rounds[1:], exclude_ids=kept | {reviewer.pk}
-            )
-        else:
-            made = _allocate(allocator, report, actor=actor, rounds=rounds, exclude_ids=kept | previous)
-        count += bool(made)
+    made = allocation.allocate(actor=actor, assignment=assignment, reports=reports, reviewer=reviewer)
     live.publish_on_commit(topic(assignment.conference_id))
-    return count
+    return len({marking.report_id for marking in made})
 
 
 def _rubric(assignment: Assignment) -> dict[int, dict[int, CriterionLevel]]:
@@ -260,12 +191,12 @@ def _conclude(report: Report, *, actor, now) -> None:
         and len(marks) == 2
         and grading.needs_third_marker(marks[0], marks[1], maximum, assignment.third_marker_gap)
     ):
-        made = _allocate(
-            Allocator(assignment),
-            report,
+        # The two who marked are excluded: they marked the latest version.
+        made = allocation.allocate(
             actor=actor,
+            assignment=assignment,
+            reports=Report.objects.filter(pk=report.pk),
             rounds=[MarkingRound.THIRD],
-            exclude_ids={m.reviewer_id for m in live_markings},
         )
         audit(
             actor=actor,

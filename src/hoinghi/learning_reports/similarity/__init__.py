@@ -18,6 +18,11 @@ passages. The steps:
    from `PEER_SHARE` of either text;
 6. the shared passages as places in the texts, for the reviewer (verification.passages).
 
+The candidates' index is built from each text's *sample* (its distinct sampled shingles, none
+left out), which depends on the text alone: the application stores it per submitted version and
+adds the texts of an assignment by their samples (`Detector.add_samples`), hashing only the
+candidates' texts a check verifies; `hashing.SIGNATURE_VERSION` says which algorithm made it.
+
 The figures (precision and recall by kind of copy on a labelled set, 25,000 reports in one pass)
 are in docs/benchmarks.md, "Copied text".
 """
@@ -29,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hoinghi.learning_reports.similarity import hashing
-from hoinghi.learning_reports.similarity.candidates import Index
+from hoinghi.learning_reports.similarity.candidates import Index, Samples
 from hoinghi.learning_reports.similarity.normalising import canonical, fold, nfc, syllables
 from hoinghi.learning_reports.similarity.verification import Passage, passages
 
@@ -39,6 +44,9 @@ __all__ = [
     "Passage",
     "canonical",
     "fold",
+    "sample",
+    "samples",
+    "shingles",
     "nfc",
     "syllables",
     "PEER_SHARE",
@@ -50,6 +58,7 @@ PEER_SHARE = 0.4  # of a report found in another report
 REFERENCE_SHARE = 0.2  # of a report found in the reference texts
 REFERENCE_LEAST = 0.02  # a reference named in a flag holds at least this much of the report
 NEW = -1  # the text of `Detector.check`
+TextsOf = Callable[[list[int]], Mapping[int, str]]  # numbers -> texts (Detector.add_samples)
 
 
 @dataclass(frozen=True)
@@ -80,14 +89,25 @@ def _segment_counts(mask: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 _FORKED_TEXTS: list[str] = []  # read by the forked workers of `_fingerprints_forked`
 
 
-def _fingerprint_part(bounds: tuple[int, int, object]) -> tuple[np.ndarray, np.ndarray]:
+def _fingerprint_part(bounds: tuple[int, int, object]) -> tuple:
     start, end, dropped = bounds
-    return hashing.fingerprints((fold(text) for text in _FORKED_TEXTS[start:end]), dropped=dropped)
+    texts = (fold(text) for text in _FORKED_TEXTS[start:end])
+    return hashing.fingerprints(texts, dropped=dropped, with_samples=True)
 
 
-def _fingerprints_forked(texts: list[str], workers: int, dropped) -> tuple[np.ndarray, np.ndarray]:
-    """hashing.fingerprints of the texts in `workers` forked processes, each a contiguous part
-    (the texts reach them by the fork, not by pickling)."""
+def _joined(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, offsets) of consecutive parts as one."""
+    offsets, base = [np.zeros(1, dtype=np.int64)], 0
+    for part_hashes, part_offsets in parts:
+        offsets.append(part_offsets[1:] + base)
+        base += len(part_hashes)
+    hashes = np.concatenate([part for part, _ in parts]) if parts else _empty()
+    return hashes, np.concatenate(offsets)
+
+
+def _fingerprints_forked(texts: list[str], workers: int, dropped) -> tuple:
+    """hashing.fingerprints of the texts (with their samples) in `workers` forked processes,
+    each a contiguous part (the texts reach them by the fork, not by pickling)."""
     global _FORKED_TEXTS
     step = -(-len(texts) // workers)
     bounds = [(start, min(start + step, len(texts)), dropped) for start in range(0, len(texts), step)]
@@ -97,17 +117,36 @@ def _fingerprints_forked(texts: list[str], workers: int, dropped) -> tuple[np.nd
             parts = pool.map(_fingerprint_part, bounds)
     finally:
         _FORKED_TEXTS = []
-    offsets, base = [np.zeros(1, dtype=np.int64)], 0
-    for part_hashes, part_offsets in parts:
-        offsets.append(part_offsets[1:] + base)
-        base += len(part_hashes)
-    hashes = np.concatenate([part for part, _ in parts]) if parts else _empty()
-    return hashes, np.concatenate(offsets)
+    hashes, offsets = _joined([part[:2] for part in parts])
+    samples, sample_offsets = _joined([part[2:] for part in parts])
+    return hashes, offsets, samples, sample_offsets
+
+
+def shingles(text: str) -> np.ndarray:
+    """One text's distinct shingle hashes, sorted, none left out: what `Detector.check` takes
+    in place of the text, and whose `sample` the application stores."""
+    return hashing.of_text(fold(text))
+
+
+def sample(hashes: np.ndarray) -> np.ndarray:
+    """The sample of a text's distinct shingles (`shingles`): the ones the candidates index."""
+    return hashing.sampled(hashes)
+
+
+def samples(texts: Iterable[str]) -> list[np.ndarray]:
+    """Each text's sample (as `sample(shingles(text))`), the texts hashed together."""
+    found, offsets = hashing.fingerprints((fold(text) for text in texts), only_samples=True)
+    return [found[offsets[n] : offsets[n + 1]] for n in range(len(offsets) - 1)]
 
 
 class Detector:
     """Texts numbered in the order they are added, compared with each other and with the
-    reference texts. `run` finds every flag among them; `check` one new text against them."""
+    reference texts. `run` finds every flag among them; `check` one new text against them.
+
+    A text is added by its text (`add`: folded and hashed, its shingles kept) or by its stored
+    sample (`add_samples`: only the sample is kept, for the candidates' index; the text of a
+    candidate is asked for, and hashed, when a check has to verify it). `check` gives the same
+    findings either way; `run` needs the texts."""
 
     def __init__(self, *, references: Mapping[str, str] | None = None, boilerplate: Iterable[str] = ()):
         boilerplate_hashes, _ = hashing.fingerprints(fold(text) for text in boilerplate)
@@ -124,7 +163,13 @@ class Detector:
         )
         self.hashes = _empty()
         self.offsets = np.zeros(1, dtype=np.int64)
+        self.samples = _empty()  # each text's sample (hashing.py), none left out
+        self.sample_offsets = np.zeros(1, dtype=np.int64)
+        self._by_sample = np.zeros(0, dtype=bool)  # added by its sample: no shingles kept
+        self._texts_of: TextsOf | None = None
         self._index: Index | None = None
+        self._flat = Samples()  # the counted samples, looked through by `check`
+        self._excluded: hashing.Membership | None = None
         self._distinct: dict[int, np.ndarray] = {}
 
     def _counted(self, hashes: np.ndarray) -> np.ndarray:
@@ -133,29 +178,69 @@ class Detector:
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
+    def _remember(self, number: int, hashes: np.ndarray) -> np.ndarray:
+        if len(self._distinct) > 50_000:
+            self._distinct.clear()
+        self._distinct[number] = hashes
+        return hashes
+
+    def _load(self, numbers: list[int]) -> None:
+        """The counted shingles of texts added by their samples, from their texts."""
+        numbers = [n for n in numbers if n not in self._distinct and self._by_sample[n]]
+        if not numbers:
+            return
+        texts = self._texts_of(numbers) if self._texts_of is not None else {}
+        for number in numbers:  # a text no longer there shares nothing
+            self._remember(number, self._counted(shingles(texts.get(number, ""))))
+
     def text_hashes(self, number: int) -> np.ndarray:
         """Text `number`'s counted shingles, distinct and sorted."""
         found = self._distinct.get(number)
         if found is None:
-            found = np.unique(self.hashes[self.offsets[number] : self.offsets[number + 1]])
-            if len(self._distinct) > 50_000:
-                self._distinct.clear()
-            self._distinct[number] = found
+            if self._by_sample[number]:
+                self._load([number])
+                return self._distinct[number]
+            start, end = self.offsets[number], self.offsets[number + 1]
+            found = self._remember(number, np.unique(self.hashes[start:end]))
         return found
+
+    def sample_of(self, number: int) -> np.ndarray:
+        """Text `number`'s sample (distinct, sorted, none left out): what the application stores."""
+        return self.samples[self.sample_offsets[number] : self.sample_offsets[number + 1]]
+
+    def _append(self, hashes, offsets, samples, sample_offsets, *, by_sample: bool) -> range:
+        first = len(self)
+        self.hashes = np.concatenate((self.hashes, hashes)) if len(self.hashes) else hashes
+        self.offsets = np.concatenate((self.offsets, offsets[1:] + self.offsets[-1]))
+        self.samples = np.concatenate((self.samples, samples)) if len(self.samples) else samples
+        sample_offsets = sample_offsets[1:] + self.sample_offsets[-1]
+        self.sample_offsets = np.concatenate((self.sample_offsets, sample_offsets))
+        self._by_sample = np.concatenate((self._by_sample, np.full(len(offsets) - 1, by_sample)))
+        self._index = None
+        return range(first, len(self))
 
     def add(self, texts: Iterable[str], *, workers: int = 1) -> range:
         """Index more texts; returns their numbers. `workers` > 1 folds and hashes them in that
         many forked processes (the command and the benchmark; not inside a web or task process,
         whose database connections must not be forked)."""
         if workers > 1:
-            hashes, offsets = _fingerprints_forked(list(texts), workers, self.ignored)
+            found = _fingerprints_forked(list(texts), workers, self.ignored)
         else:
-            hashes, offsets = hashing.fingerprints((fold(text) for text in texts), dropped=self.ignored)
-        first = len(self)
-        self.hashes = np.concatenate((self.hashes, hashes)) if len(self.hashes) else hashes
-        self.offsets = np.concatenate((self.offsets, offsets[1:] + self.offsets[-1]))
-        self._index = None
-        return range(first, len(self))
+            texts = (fold(text) for text in texts)
+            found = hashing.fingerprints(texts, dropped=self.ignored, with_samples=True)
+        return self._append(*found, by_sample=False)
+
+    def add_samples(self, samples: np.ndarray, offsets: np.ndarray, *, texts: TextsOf) -> range:
+        """Index more texts by their samples (`sample_of`, `similarity.samples`; text i's is
+        `samples[offsets[i]:offsets[i + 1]]`); returns their numbers. `texts(numbers)`: the texts
+        of texts added by their samples, by number (the last function given serves them all),
+        for the candidates a check verifies; a number missing from its answer is a text no
+        longer there, which shares nothing."""
+        self._texts_of = texts
+        no_shingles = np.zeros(len(offsets), dtype=np.int64)
+        return self._append(
+            _empty(), no_shingles, samples.astype(np.uint64, copy=False), offsets, by_sample=True
+        )
 
     # The references --------------------------------------------------------------------------
 
@@ -183,11 +268,30 @@ class Detector:
 
     def index(self) -> Index:
         if self._index is None:
-            places = hashing.sampled_places(self.hashes)
-            places = places[~self.in_references(self.hashes[places])]
-            owners = np.searchsorted(self.offsets, places, side="right") - 1
-            self._index = Index(self.hashes[places], owners, len(self))
+            kept = ~self.in_references(self.samples)
+            if len(self.ignored):
+                kept &= ~self.ignored(self.samples)
+            owners = np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.sample_offsets))
+            self._index = Index(self.samples[kept], owners[kept], len(self))
         return self._index
+
+    def _counted_samples(self) -> Samples:
+        """The texts' samples without the boilerplate and the references' shingles, for the
+        candidates of `check`: the texts added since the last call appended."""
+        done = self._flat.count
+        if done < len(self):
+            start = self.sample_offsets[done]
+            hashes = self.samples[start:]
+            owners = np.repeat(
+                np.arange(done, len(self), dtype=np.int32), np.diff(self.sample_offsets[done:])
+            )
+            if self._excluded is None:  # the boilerplate's and the references' shingles: one look-up
+                self._excluded = hashing.Membership(
+                    np.union1d(self.ignored.sorted, self.in_references.sorted)
+                )
+            kept = ~self._excluded(hashes)
+            self._flat.extend(hashes[kept], owners[kept], len(self))
+        return self._flat
 
     def _verify(self, first: int, hashes: np.ndarray, second: int) -> list[Finding]:
         other = self.text_hashes(second)
@@ -208,6 +312,8 @@ class Detector:
     def run(self, *, progress: Callable[[int, int], None] | None = None) -> list[Finding]:
         """Every flag among the indexed texts: each text against the references, every pair.
         `progress(done, total)` is called as the candidate pairs are verified."""
+        if self._by_sample.any():
+            raise ValueError("Detector.run needs every text added by its text (add), not by its sample")
         found = []
         if self.references:
             for number in self._reference_suspects().tolist():
@@ -221,19 +327,24 @@ class Detector:
             progress(len(pairs), len(pairs))
         return found
 
-    def check(self, text: str, *, among: Iterable[int] | None = None) -> list[Finding]:
-        """One new text (not indexed) against the references and the indexed texts (or only
-        those numbered in `among`). Its findings have `text == NEW`."""
-        hashes = self._counted(hashing.of_text(fold(text)))
+    def check(self, text: str | np.ndarray, *, among: Iterable[int] | None = None) -> list[Finding]:
+        """One new text (not indexed), or its `shingles`, against the references and the indexed
+        texts (or only those numbered in `among`). Its findings have `text == NEW`."""
+        hashes = self._counted(text if isinstance(text, np.ndarray) else shingles(text))
         if not len(hashes):
             return []
         found = self._reference_findings(NEW, hashes) if self.references else []
         sample = hashing.sampled(hashes)
         sample = sample[~self.in_references(sample)]
         allowed = None if among is None else set(among)
-        for other in self.index().meeting(sample).tolist():
-            if allowed is None or other in allowed:
-                found.extend(self._verify(NEW, hashes, other))
+        # The sorted index when `run` has built it (a look-up), else the samples looked through:
+        # in a worker, every check follows an added text, and sorting again would cost more.
+        finder = self._index if self._index is not None else self._counted_samples()
+        others = finder.meeting(sample).tolist()
+        others = [other for other in others if allowed is None or other in allowed]
+        self._load(others)  # the texts added by their samples, read at once
+        for other in others:
+            found.extend(self._verify(NEW, hashes, other))
         return found
 
     # For the reviewer ------------------------------------------------------------------------

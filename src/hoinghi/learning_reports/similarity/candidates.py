@@ -7,6 +7,11 @@ than `MAX_SHARED_BY` texts is a common phrase, not a copy between two people: it
 and is not in the samples compared (it still counts when a candidate pair is verified). The
 index is one sorted array of (hash, text) — no Python work per shingle — and answers both
 questions the detector asks: every pair of an assignment, and the texts one new text meets.
+
+`Samples` answers the second question without the index: the texts' samples in one flat array
+(texts added at its end, nothing sorted), looked through for the one new text's sample. Sorting
+25,000 reports' samples costs a few tenths of a second, and again whenever a report is added;
+looking through them for one text costs a few hundredths. The detector's `check` uses it.
 """
 
 import numpy as np
@@ -86,3 +91,78 @@ class Index:
         shared = np.bincount(self.owners[places], minlength=len(self.sizes))
         needed = np.maximum(MIN_SHARED, CANDIDATE_SHARE * np.minimum(self.sizes, len(sample)))
         return np.flatnonzero(shared >= needed)
+
+
+def _grown(values: np.ndarray, room: int) -> np.ndarray:
+    grown = np.empty(room, dtype=values.dtype)
+    grown[: len(values)] = values
+    return grown
+
+
+class Samples:
+    """Every text's sampled shingles, `(hash, text)` distinct, in the order the texts were added
+    (their numbers ascending): `meeting` finds what `Index(...).meeting` finds, by two scans."""
+
+    LOW_BITS = 22  # a bit table on the low bits of the hashes, as hashing.Membership
+
+    def __init__(self):
+        self.size = 0
+        self.count = 0  # texts
+        self._hashes = np.zeros(0, dtype=np.uint64)
+        self._owners = np.zeros(0, dtype=np.int32)
+        self._low = np.zeros(0, dtype=np.uint32)  # the low bits of each hash, kept for the scans
+
+    def extend(self, hashes: np.ndarray, owners: np.ndarray, count: int) -> None:
+        """Add the samples of the texts numbered from `self.count` to `count` - 1; `owners` are
+        their numbers, ascending."""
+        end = self.size + len(hashes)
+        if not self.size:  # the first texts: their arrays kept as they are
+            self._hashes = hashes.astype(np.uint64, copy=False)
+            self._owners = owners.astype(np.int32, copy=False)
+            self._low = (self._hashes & np.uint64((1 << self.LOW_BITS) - 1)).astype(np.uint32)
+            self.size, self.count = end, count
+            return
+        if end > len(self._hashes):  # room to spare: adding one text copies nothing
+            room = max(end, len(self._hashes) * 5 // 4, 1024)
+            self._hashes = _grown(self._hashes[: self.size], room)
+            self._owners = _grown(self._owners[: self.size], room)
+            self._low = _grown(self._low[: self.size], room)
+        self._hashes[self.size : end] = hashes
+        self._owners[self.size : end] = owners
+        self._low[self.size : end] = hashes & np.uint64((1 << self.LOW_BITS) - 1)
+        self.size, self.count = end, count
+
+    def _found(self, values: np.ndarray) -> np.ndarray:
+        """The places of the entries whose hash is one of `values` (sorted, distinct)."""
+        table = np.zeros(1 << self.LOW_BITS, dtype=bool)
+        table[(values & np.uint64((1 << self.LOW_BITS) - 1)).astype(np.int64)] = True
+        maybe = np.flatnonzero(table[self._low[: self.size]])
+        return maybe[hashing.members(self._hashes[maybe], values)]
+
+    def meeting(self, sample: np.ndarray) -> np.ndarray:
+        """The texts sharing enough of `sample` (one text's sampled hashes, sorted, distinct)."""
+        if not len(sample) or not self.size:
+            return np.zeros(0, dtype=np.int64)
+        places = self._found(sample)
+        hit_hashes, hit_owners = self._hashes[places], self._owners[places]
+        values, texts = np.unique(hit_hashes, return_counts=True)
+        common = values[texts > MAX_SHARED_BY]  # found in too many texts: not compared
+        rare = ~hashing.members(hit_hashes, common)
+        kept = len(sample) - len(common)
+        shared = np.bincount(hit_owners[rare], minlength=self.count)
+        maybe = np.flatnonzero(shared >= MIN_SHARED)
+        if not len(maybe):
+            return maybe.astype(np.int64)
+        # Their sizes: how many of their sampled shingles are found in at most MAX_SHARED_BY texts.
+        owners = self._owners[: self.size]
+        starts = np.searchsorted(owners, maybe, side="left")
+        ends = np.searchsorted(owners, maybe, side="right")
+        lengths = ends - starts
+        entries = np.repeat(starts - np.cumsum(np.concatenate(([0], lengths[:-1]))), lengths)
+        entries += np.arange(lengths.sum())
+        theirs = np.unique(self._hashes[entries])
+        values, texts = np.unique(self._hashes[self._found(theirs)], return_counts=True)
+        rare_theirs = ~hashing.members(self._hashes[entries], values[texts > MAX_SHARED_BY])
+        sizes = np.bincount(np.repeat(np.arange(len(maybe)), lengths)[rare_theirs], minlength=len(maybe))
+        needed = np.maximum(MIN_SHARED, CANDIDATE_SHARE * np.minimum(sizes, kept))
+        return maybe[shared[maybe] >= needed].astype(np.int64)

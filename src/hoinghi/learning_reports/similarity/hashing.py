@@ -13,6 +13,14 @@ Texts are taken in chunks of about `CHUNK_BYTES` so the temporary arrays stay sm
 for n texts is one array of hashes in the texts' order (repeats kept: sorting 37 million hashes
 costs more than everything else, and only the candidates need their texts' distinct shingles)
 and n + 1 offsets: text i's shingles are `hashes[offsets[i]:offsets[i + 1]]`.
+
+A text's *sample* — its distinct sampled shingles, sorted, before the boilerplate is taken out —
+depends on its text alone: the candidates' index is built from the samples, and the application
+stores each submitted version's sample (its `VersionShingles` row) so that an assignment's index
+is read back in one query instead of folding and hashing every report again. A stored sample is
+used only while its `SIGNATURE_VERSION` is the current one: changing how a text is folded or
+hashed changes `REVISION` (a test pins the sample of a fixed text), and the samples are made
+again from the texts.
 """
 
 import zlib
@@ -28,6 +36,8 @@ CHUNK_BYTES = 4 << 20
 CHUNK_HASHES = 1 << 22
 HASH_BITS = 48
 HASH_MASK = np.uint64((1 << HASH_BITS) - 1)
+REVISION = 1  # of the folding and the hashing: bump it when a text's shingles change
+SIGNATURE_VERSION = f"r{REVISION}-s{SHINGLE}-e{SAMPLE_EVERY}-b{HASH_BITS}"
 
 _BREAK = b"\n"  # between two texts of a chunk (a gap like any white space)
 # The bytes never part of a syllable: ASCII other than letters and digits. Two more ranges are
@@ -163,14 +173,46 @@ def _chunk(folded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return shingles, offsets
 
 
-def fingerprints(folded: Iterable[bytes], *, dropped=None) -> tuple[np.ndarray, np.ndarray]:
+def _distinct_per_text(hashes: np.ndarray, owners: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's distinct hashes, sorted, as (hashes, offsets); `owners[i]` is the text of
+    `hashes[i]`, of `count` texts, in order."""
+    if count < (1 << (64 - HASH_BITS)):  # one sort of (text, hash) packed in 64 bits
+        keys = np.unique((owners.astype(np.uint64) << np.uint64(HASH_BITS)) | hashes)
+        hashes, owners = keys & HASH_MASK, (keys >> np.uint64(HASH_BITS)).astype(np.int64)
+    else:
+        order = np.lexsort((hashes, owners))
+        hashes, owners = hashes[order], owners[order]
+        first = np.concatenate(([True], (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])))
+        hashes, owners = hashes[first], owners[first]
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(np.bincount(owners, minlength=count))
+    return hashes, offsets
+
+
+def fingerprints(
+    folded: Iterable[bytes], *, dropped=None, with_samples: bool = False, only_samples: bool = False
+) -> tuple:
     """The shingle hashes of each folded text in order, as (hashes, offsets); `dropped` (a
-    Membership) leaves out the shingles in it, chunk by chunk."""
+    Membership) leaves out the shingles in it, chunk by chunk. `with_samples`: also each text's
+    sample (its distinct sampled shingles, sorted, none dropped) as (samples, sample offsets);
+    `only_samples`: the samples alone (the hashes are not kept: an eighth of the memory)."""
+    with_samples = with_samples or only_samples
     parts, offsets, chunk, size, base = [], [np.zeros(1, dtype=np.int64)], [], 0, 0
+    sample_parts, sample_offsets, sample_base = [], [np.zeros(1, dtype=np.int64)], 0
 
     def flush():
-        nonlocal chunk, size, base
+        nonlocal chunk, size, base, sample_base
         hashes, local = _chunk(chunk)
+        if with_samples:
+            places = sampled_places(hashes)
+            owners = np.searchsorted(local, places, side="right") - 1
+            sample, sample_local = _distinct_per_text(hashes[places], owners, len(chunk))
+            sample_parts.append(sample)
+            sample_offsets.append(sample_local[1:] + sample_base)
+            sample_base += len(sample)
+            if only_samples:
+                chunk, size = [], 0
+                return
         if dropped is not None and len(dropped):
             kept = ~dropped(hashes)
             local = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))[local]
@@ -187,8 +229,13 @@ def fingerprints(folded: Iterable[bytes], *, dropped=None) -> tuple[np.ndarray, 
             flush()
     if chunk:
         flush()
+    samples = np.concatenate(sample_parts) if sample_parts else np.zeros(0, dtype=np.uint64)
+    if only_samples:
+        return samples, np.concatenate(sample_offsets)
     hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-    return hashes, np.concatenate(offsets)
+    if not with_samples:
+        return hashes, np.concatenate(offsets)
+    return hashes, np.concatenate(offsets), samples, np.concatenate(sample_offsets)
 
 
 def positions(folded: bytes) -> np.ndarray:
@@ -222,7 +269,8 @@ class Membership:
             return np.concatenate(
                 [self(values[start : start + CHUNK_HASHES]) for start in range(0, len(values), CHUNK_HASHES)]
             )
-        found = self.table[(values & np.uint64((1 << self.TABLE_BITS) - 1)).astype(np.int64)]
+        low = values & np.uint64((1 << self.TABLE_BITS) - 1)
+        found = self.table[low.view(np.int64)]  # the same numbers, no copy
         maybe = np.flatnonzero(found)
         if len(maybe):
             candidates = values[maybe]
@@ -250,3 +298,27 @@ def sampled_places(hashes: np.ndarray) -> np.ndarray:
 
 def sampled(hashes: np.ndarray) -> np.ndarray:
     return hashes[sampled_places(hashes)]
+
+
+SAMPLE_BYTES = HASH_BITS // 8  # a stored hash: its 48 bits, little-endian
+
+
+def sample_bytes(sample: np.ndarray) -> bytes:
+    """A sample as stored: each hash in `SAMPLE_BYTES` little-endian bytes."""
+    wide = sample.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8)
+    return wide[:, :SAMPLE_BYTES].tobytes()
+
+
+def samples_from_bytes(stored: list) -> tuple[np.ndarray, np.ndarray]:
+    """Stored samples (bytes, in order) as one array of hashes and n + 1 offsets."""
+    lengths = np.fromiter((len(data) // SAMPLE_BYTES for data in stored), dtype=np.int64, count=len(stored))
+    offsets = np.zeros(len(stored) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    narrow = np.frombuffer(b"".join(stored), dtype=np.uint8).reshape(-1, SAMPLE_BYTES)
+    wide = np.zeros((len(narrow), 8), dtype=np.uint8)
+    wide[:, :SAMPLE_BYTES] = narrow
+    return wide.view("<u8").reshape(-1).astype(np.uint64, copy=False), offsets
+
+
+def sample_from_bytes(data) -> np.ndarray:
+    return samples_from_bytes([data])[0]

@@ -1,11 +1,13 @@
 """The copied-text detector (similarity/) on small texts: folding, quotations, boilerplate, the
 references, peers, the shared passages, and the two paths (fold and syllables) agreeing."""
 
+import hashlib
 import unicodedata
 
 import numpy as np
 import pytest
 
+from hoinghi.learning_reports import corpus, similarity
 from hoinghi.learning_reports.similarity import NEW, Detector, canonical, fold, hashing, verdicts
 
 TEXT = (
@@ -112,3 +114,82 @@ def test_the_shared_passages_are_places_in_the_text():
     assert shown.startswith("tôi sẽ cùng ban chấp hành") and shown.endswith("trong tháng")
     [pasted] = detector.passages("Theo tôi, " + RESOLUTION, "nq")
     assert pasted.syllables == len(canonical(RESOLUTION).split())
+
+
+def test_the_shingles_of_a_fixed_text_are_pinned_to_the_algorithms_version():
+    """Stored samples are trusted while their SIGNATURE_VERSION is the current one: a change to
+    the folding or the hashing that moves these shingles must bump hashing.REVISION (and then
+    this pin), so that every stored sample is made again from its text."""
+    hashes = similarity.shingles(unicodedata.normalize("NFD", TEXT.upper()) + " " + RESOLUTION + " " + OWN)
+    digest = hashlib.sha256(hashes.astype("<u8").tobytes()).hexdigest()[:16]
+    assert (hashing.SIGNATURE_VERSION, len(hashes), digest) == ("r1-s5-e8-b48", 158, "138a575e8ba61862")
+    stored = hashing.sample_bytes(similarity.sample(hashes))
+    assert np.array_equal(hashing.sample_from_bytes(stored), similarity.sample(hashes))
+
+
+def test_the_samples_hashed_together_are_each_texts_own():
+    texts = [TEXT, "", RESOLUTION, "một hai", OWN * 3]
+    assert [s.tolist() for s in similarity.samples(texts)] == [
+        similarity.sample(similarity.shingles(text)).tolist() for text in texts
+    ]
+
+
+def test_a_detector_of_stored_samples_finds_what_one_of_the_texts_finds():
+    """The index read back from stored samples: the same candidates' index, the same findings,
+    and only the candidates' texts asked for and hashed."""
+    texts = ["\n\n".join(sample.sections.values()) for sample in corpus.generate(400, syllables=300)]
+    indexed, new = texts[:340], texts[340:]
+    references, boilerplate = {"nq": corpus.resolution_text()}, [corpus.TITLE, *corpus.SECTION_TITLES]
+    from_texts = Detector(references=references, boilerplate=boilerplate)
+    from_texts.add(indexed)
+    asked: list[int] = []
+
+    def texts_of(numbers: list[int]) -> dict[int, str]:
+        asked.extend(numbers)
+        return {number: indexed[number] for number in numbers}
+
+    from_samples = Detector(references=references, boilerplate=boilerplate)
+    stored = [hashing.sample_bytes(sample) for sample in similarity.samples(indexed)]
+    from_samples.add_samples(*hashing.samples_from_bytes(stored), texts=texts_of)
+    assert len(from_samples.hashes) == 0  # no text hashed to build it
+    found = [from_texts.check(text) for text in new]  # the samples looked through
+    assert [from_samples.check(similarity.shingles(text)) for text in new] == found
+    assert sum(map(len, found)) >= 5  # the corpus plants copies of the earlier reports
+    assert 0 < len(asked) == len(set(asked)) < 60  # each candidate's text once, not the 340
+    assert all(
+        np.array_equal(a, b)
+        for a, b in zip(
+            (from_texts.index().hashes, from_texts.index().owners),
+            (from_samples.index().hashes, from_samples.index().owners),
+            strict=True,
+        )
+    )
+    assert [from_samples.check(similarity.shingles(text)) for text in new] == found  # with the index
+    with pytest.raises(ValueError):
+        from_samples.run()
+
+
+def test_looking_through_the_samples_meets_the_texts_the_sorted_index_meets():
+    """candidates.Samples (used by `check`) against candidates.Index: common hashes (in more than
+    MAX_SHARED_BY texts), texts added in two steps, queries sharing much, little or nothing."""
+    from hoinghi.learning_reports.similarity.candidates import MAX_SHARED_BY, Index, Samples
+
+    rng = np.random.default_rng(7)
+    vocabulary = rng.integers(0, 1 << 48, size=3000, dtype=np.uint64)
+    texts = [
+        np.unique(rng.choice(vocabulary[: rng.integers(40, 3000)], size=rng.integers(0, 120)))
+        for _ in range(400)
+    ]
+    texts = [np.union1d(text, vocabulary[:10]) if n % 3 == 0 else text for n, text in enumerate(texts)]
+    owners = np.repeat(np.arange(400), [len(text) for text in texts])
+    hashes = np.concatenate(texts)
+    index = Index(hashes, owners, 400)
+    flat = Samples()
+    split = int(np.searchsorted(owners, 250))
+    flat.extend(hashes[:split], owners[:split], 250)
+    flat.extend(hashes[split:], owners[split:], 400)
+    queries = [texts[5], texts[399][:20], np.union1d(texts[7][:30], vocabulary[:50]), texts[0][:0]]
+    queries += [np.unique(rng.choice(vocabulary, size=rng.integers(1, 200))) for _ in range(40)]
+    met = [flat.meeting(query).tolist() for query in queries]
+    assert met == [index.meeting(query).tolist() for query in queries]
+    assert sum(map(len, met)) > 40 and np.unique(hashes, return_counts=True)[1].max() > MAX_SHARED_BY

@@ -5,10 +5,13 @@ import re
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from hoinghi.accounts.tests.factories import GrantFactory
 from hoinghi.core.permissions import GrantRole
 from hoinghi.learning_reports import services
 from hoinghi.learning_reports.models import Report
@@ -137,3 +140,124 @@ def test_an_organiser_of_hanoi_sees_no_one_of_ho_chi_minh_among_those_who_have_n
     table = unit_statistics(actor=organiser, assignment=graded.assignment)
     assert [row.unit for row in table.rows] == [small_tree.hanoi]
     assert {i.person.given_name for i in table.missing} == {"Bình", "Chi"}
+
+
+# --- The figures, counted by the database, against a count by hand ---------------------------------
+
+
+def _by_hand(assignment, where_paths, unit, rows):
+    """Each row's figures and the number not submitted, counted in Python from every invitation
+    and report: what the one grouped query must give."""
+    from hoinghi.conferences.models import Invitation
+    from hoinghi.learning_reports.selectors import required_invitations
+
+    def inside(path):
+        return any(path.startswith(p) for p in where_paths) and (unit is None or path.startswith(unit.path))
+
+    required = set(required_invitations(assignment=assignment).values_list("pk", flat=True))
+    paths = dict(
+        Invitation.objects.filter(conference_id=assignment.conference_id).values_list(
+            "pk", "person__unit__path"
+        )
+    )
+    reports = {r.invitation_id: r for r in Report.objects.filter(assignment=assignment)}
+
+    def figures(prefix):
+        found = {"required": 0, "submitted": 0, "on_time": 0, "marked": 0, "released": 0, "bands": {}}
+        for pk, path in paths.items():
+            if not (inside(path) and path.startswith(prefix)):
+                continue
+            found["required"] += pk in required
+            report = reports.get(pk)
+            if report is None or report.state == "draft":
+                continue
+            found["submitted"] += 1
+            found["on_time"] += not report.is_late
+            if report.state in ("marked", "released"):
+                found["marked"] += 1
+                found["bands"][report.band] = found["bands"].get(report.band, 0) + 1
+            found["released"] += report.state == "released"
+        return found
+
+    missing = sum(
+        1
+        for pk, path in paths.items()
+        if inside(path) and pk in required and (pk not in reports or reports[pk].state == "draft")
+    )
+    return [figures(row.path) for row in rows], (figures(unit.path) if unit else None), missing
+
+
+def _as_dict(figures):
+    return {
+        "required": figures.required,
+        "submitted": figures.submitted,
+        "on_time": figures.on_time,
+        "marked": figures.marked,
+        "released": figures.released,
+        "bands": {band: n for band, n in figures.bands.items() if n},
+    }
+
+
+@pytest.mark.parametrize("who", ["all_invitees", "present", "present_or_watched"])
+def test_every_figure_is_the_count_by_hand_whoever_must_write(graded, small_tree, make_user, who):
+    """Whoever must write; a late report, a released one, a withdrawn invitee who had submitted
+    (counted as submitted, not as required), someone who wrote without having to (in the
+    present modes, Dũng); at the top, for the national unit, and for a province."""
+    from hoinghi.conferences.models import Invitation
+
+    assignment = graded.assignment
+    assignment.who_must_write = who
+    assignment.save()
+    submit(graded, "Hà")
+    Report.objects.filter(assignment=assignment, invitation=graded.invitations["Hà"]).update(is_late=True)
+    Report.objects.filter(assignment=assignment, invitation=graded.invitations["Lan"]).update(
+        state="released", released_at=graded.conference.starts_at
+    )
+    Invitation.objects.filter(pk=graded.invitations["Dũng"].pk).update(status="withdrawn")
+    organiser = make_user(GrantRole.ORGANISER, small_tree.national)
+    for unit in (None, small_tree.national, small_tree.hanoi, small_tree.hcm):
+        table = unit_statistics(actor=organiser, assignment=assignment, unit=unit)
+        units = [row.unit for row in table.rows]
+        rows, own, missing = _by_hand(assignment, [small_tree.national.path], unit, units)
+        assert [_as_dict(row) for row in table.rows] == rows
+        assert (_as_dict(table.own) if table.own else None) == own
+        assert table.missing_count == missing == len(list(table.missing))
+
+
+def test_an_actor_with_two_grants_sees_a_row_per_subtree_each_counted_by_hand(graded, small_tree, make_user):
+    organiser = make_user(GrantRole.ORGANISER, small_tree.ba_dinh)
+    GrantFactory(user=organiser, role=GrantRole.ORGANISER, unit=small_tree.hcm)  # a subtree elsewhere
+    table = unit_statistics(actor=organiser, assignment=graded.assignment)
+    assert {row.unit for row in table.rows} == {small_tree.ba_dinh, small_tree.hcm}
+    rows, _own, missing = _by_hand(
+        graded.assignment, [small_tree.ba_dinh.path, small_tree.hcm.path], None, [r.unit for r in table.rows]
+    )
+    assert [_as_dict(row) for row in table.rows] == rows
+    assert table.missing_count == missing == len(list(table.missing)) == 2  # Chi (a draft), Hà
+
+
+def test_the_national_page_and_its_live_snapshot_cost_a_fixed_number_of_queries(
+    graded, small_tree, make_user, client, django_assert_num_queries
+):
+    """The figures are one query whatever the number of rows and people. The page: the user and
+    their grants, the conference, the assignment, the unit, its children, the figures, the first
+    who have not submitted (the national unit has no breadcrumbs to load). The live snapshot:
+    the assignment, the page's units, the figures."""
+    from hoinghi.core.permissions import reach
+    from hoinghi.learning_reports.live import StatisticsAudience, statistics_snapshot
+
+    organiser = make_user(GrantRole.ORGANISER, small_tree.national)
+    client.force_login(organiser)
+    url = reverse("learning_reports:statistics", args=[graded.conference.pk])
+    client.get(url, {"don-vi": small_tree.national.pk})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"don-vi": small_tree.national.pk})
+    assert response.status_code == 200
+    # The session is a query on SQLite and none with Redis (the cache holds it): not the page's.
+    assert len([query for query in queries if "django_session" not in query["sql"]]) == 8
+    rows = (small_tree.hanoi.pk, small_tree.hcm.pk)
+    where = reach(organiser, "learning_reports.view_reports")
+    audience = StatisticsAudience(where, small_tree.national.pk, rows)
+    with django_assert_num_queries(3):
+        snapshot = statistics_snapshot(graded.conference, audience)
+    assert snapshot["missing"] == 4 and [point["id"] for point in snapshot["points"]] == list(rows)

@@ -1,6 +1,8 @@
 """The resolution's structure, its data elements and indicators (`structure`), and the periodic
-reports that feed them: data sets, periods, values, submissions and roll-ups (`reporting`)."""
+reports that feed them: data sets, periods, values, submissions and roll-ups (`reporting`), and
+the counts of units and reports kept per subtree beside them (`counts`)."""
 
+from hoinghi.resolutions.models.counts import ReportCount, UnitCount
 from hoinghi.resolutions.models.programmes import ActionItem, ActionProgramme, ItemStatus, Progress
 from hoinghi.resolutions.models.reporting import (
     DataSet,
@@ -52,6 +54,7 @@ __all__ = [
     "Progress",
     "ReminderKind",
     "ReminderStatus",
+    "ReportCount",
     "ReportReminder",
     "Resolution",
     "ResolutionItem",
@@ -59,6 +62,7 @@ __all__ = [
     "Source",
     "Submission",
     "SubmissionState",
+    "UnitCount",
     "ValidationRule",
     "ValueUpload",
     "ValueUploadStatus",

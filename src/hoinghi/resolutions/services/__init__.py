@@ -14,8 +14,9 @@ from hoinghi.resolutions.services.programmes import (
     evidence_check,
     programme_create,
 )
+from hoinghi.resolutions.services.recompute import rollups_recompute
 from hoinghi.resolutions.services.reminders import action_items_overdue_remind
-from hoinghi.resolutions.services.rollups import rollups_add, rollups_recompute
+from hoinghi.resolutions.services.rollups import rollups_add
 from hoinghi.resolutions.services.structure import (
     dataset_create,
     element_create,

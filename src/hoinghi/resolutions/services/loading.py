@@ -29,7 +29,7 @@ from hoinghi.resolutions.models import (
 )
 from hoinghi.resolutions.selectors import Key, dataset_layout
 from hoinghi.resolutions.services.bulk import rows_insert
-from hoinghi.resolutions.services.rollups import rollups_recompute
+from hoinghi.resolutions.services.recompute import rollups_recompute
 from hoinghi.resolutions.services.values import period_check
 
 

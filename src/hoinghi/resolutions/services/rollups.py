@@ -5,17 +5,17 @@ ids of its materialized path). A change moves each of those rows by the differen
 new and the old value, so a changed value replaces, never adds. Ratios are never stored: an
 indicator divides the summed numerator by the summed denominator when it is read.
 
-`rollups_recompute` rebuilds every row from the values in the database, for repair, after a bulk
-load, and to check the incremental totals in the tests.
+`rollups_recompute` (services/recompute.py) rebuilds every row from the values in the database
+(`rollups_rebuild`), with the counts kept beside them, for repair, after a bulk load, and to
+check the incremental totals in the tests.
 """
 
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 
-from hoinghi.core.models import audit
 from hoinghi.core.tree import path_ids
 from hoinghi.orgs.models import Unit
 from hoinghi.resolutions.models import DataValue, Period, RollUp
@@ -122,17 +122,31 @@ def _database_decimal(value: Decimal):
     return str(value) if connection.vendor == "sqlite" else value
 
 
-def _recompute_sql(period: Period | None) -> tuple[list[str], list[list]]:
+def under_sql(column: str, path: str | None) -> tuple[str, list]:
+    """ " AND <column is in the subtree of path>" (as `path__under`), or nothing without a path."""
+    if path is None:
+        return "", []
+    if connection.vendor == "postgresql":
+        return f" AND {column} LIKE %s", [path + "%"]
+    return f" AND {column} >= %s AND {column} < %s", [path, path + "~"]
+
+
+def _recompute_sql(period: Period | None, under: str | None = None) -> tuple[list[str], list[list]]:
     """The statements that rebuild the roll-ups level by level, from the deepest units up: a
     unit's row is its own value plus its children's rows, so each level is one GROUP BY over the
     values of its units and the rows of the level below (a few statements whatever the size,
-    the same on SQLite and PostgreSQL)."""
+    the same on SQLite and PostgreSQL). `under`: only the units of that subtree."""
     quote = connection.ops.quote_name
     rollup, value, unit = (quote(m._meta.db_table) for m in (RollUp, DataValue, Unit))
     only, params = ("AND v.period_id = %s", [period.pk]) if period is not None else ("", [])
     only_rollup = only.replace("v.", "r.")
+    own_under, own_params = under_sql("u.path", under)
+    child_under, child_params = under_sql("c.path", under)
     option = quote("option")
-    depths = list(Unit.objects.order_by().values_list("depth", flat=True).distinct())
+    units = Unit.objects.order_by()
+    if under is not None:
+        units = units.filter(path__under=under)
+    depths = list(units.values_list("depth", flat=True).distinct())
     statements, arguments = [], []
     deepest = max(depths, default=0)
     for depth in sorted(depths, reverse=True):
@@ -140,44 +154,32 @@ def _recompute_sql(period: Period | None) -> tuple[list[str], list[list]]:
             statements.append(
                 f"""INSERT INTO {rollup} (unit_id, period_id, element_id, {option}, value, reporting)
                 SELECT v.unit_id, v.period_id, v.element_id, v.{option}, v.value, 1
-                FROM {value} v JOIN {unit} u ON u.id = v.unit_id WHERE u.depth = %s {only}"""
+                FROM {value} v JOIN {unit} u ON u.id = v.unit_id WHERE u.depth = %s {only}{own_under}"""
             )
-            arguments.append([depth, *params])
+            arguments.append([depth, *params, *own_params])
             continue
         statements.append(
             f"""INSERT INTO {rollup} (unit_id, period_id, element_id, {option}, value, reporting)
             SELECT unit_id, period_id, element_id, {option}, SUM(value), SUM(reporting) FROM (
                 SELECT v.unit_id, v.period_id, v.element_id, v.{option}, v.value, 1 AS reporting
-                FROM {value} v JOIN {unit} u ON u.id = v.unit_id WHERE u.depth = %s {only}
+                FROM {value} v JOIN {unit} u ON u.id = v.unit_id WHERE u.depth = %s {only}{own_under}
                 UNION ALL
                 SELECT c.parent_id, r.period_id, r.element_id, r.{option}, r.value, r.reporting
-                FROM {rollup} r JOIN {unit} c ON c.id = r.unit_id WHERE c.depth = %s {only_rollup}
+                FROM {rollup} r JOIN {unit} c ON c.id = r.unit_id
+                WHERE c.depth = %s {only_rollup}{child_under}
             ) AS level GROUP BY unit_id, period_id, element_id, {option}"""
         )
-        arguments.append([depth, *params, depth + 1, *params])
+        arguments.append([depth, *params, *own_params, depth + 1, *params, *child_params])
     return statements, arguments
 
 
-@transaction.atomic
-def rollups_recompute(*, actor=None, period: Period | None = None) -> int:
-    """Rebuild the roll-up rows from the stored values (repair, and after a bulk load), of every
-    period or of one; returns the rows written.
-
-    The database does the sums (`_recompute_sql`), level by level from the grassroots up. Takes
-    the whole table (or period): run it when nobody enters values. The incremental totals must
-    always equal it (`test_the_recompute_command_equals_the_incremental_totals`).
-    """
+def rollups_rebuild(*, period: Period | None = None, under: str | None = None) -> None:
+    """Delete and write again the roll-up rows (of a period; of the units of a subtree)."""
     rollups = RollUp.objects.all() if period is None else RollUp.objects.filter(period=period)
+    if under is not None:
+        rollups = rollups.filter(unit__in=Unit.objects.filter(path__under=under).values("pk"))
     rollups._raw_delete(rollups.db)  # no signals, no cascade: one DELETE
-    statements, arguments = _recompute_sql(period)
+    statements, arguments = _recompute_sql(period, under)
     with connection.cursor() as cursor:
         for statement, params in zip(statements, arguments, strict=True):
             cursor.execute(statement, params)
-    rows = RollUp.objects.count() if period is None else RollUp.objects.filter(period=period).count()
-    audit(
-        actor=actor,
-        type="resolutions.rollup.recomputed",
-        rows=rows,
-        period=period.code if period is not None else "",
-    )
-    return rows

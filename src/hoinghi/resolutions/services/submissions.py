@@ -13,6 +13,7 @@ from hoinghi.resolutions import events
 from hoinghi.resolutions.errors import ResolutionsError, ResolutionsErrorCode
 from hoinghi.resolutions.models import EntryReopening, Submission, SubmissionState
 from hoinghi.resolutions.selectors import dataset_unit_q
+from hoinghi.resolutions.services.counts import report_counted
 from hoinghi.resolutions.services.values import entry_check, submissions_lock
 from hoinghi.resolutions.services.windows import window_check
 
@@ -76,9 +77,11 @@ def submission_submit(*, actor, dataset, unit: Unit, period) -> Submission:
     submission = submissions_lock(dataset=dataset, period=period, unit_ids=[unit.pk])[unit.pk]
     if not submission.is_open:
         raise _wrong_state(submission)
+    before = (submission.state, submission.submitted_at)
     submission.state = SubmissionState.SUBMITTED
     submission.submitted_at, submission.submitted_by = timezone.now(), actor
     submission.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+    report_counted(submission=submission, unit=unit, before=before)
     submission.unit = unit
     _record(actor, submission, "submitted")
     return submission
@@ -99,9 +102,11 @@ def submission_return(*, actor, submission: Submission, comment: str) -> Submiss
         )
     if submission.state != SubmissionState.SUBMITTED:
         raise _wrong_state(submission)
+    before = (submission.state, submission.submitted_at)
     submission.state, submission.comment = SubmissionState.RETURNED, comment.strip()
     submission.decided_at, submission.decided_by = timezone.now(), actor
     submission.save(update_fields=["state", "comment", "decided_at", "decided_by", "updated_at"])
+    report_counted(submission=submission, unit=submission.unit, before=before)
     _record(actor, submission, "returned", comment=submission.comment)
     return submission
 
@@ -137,9 +142,11 @@ def submission_approve(*, actor, submission: Submission) -> Submission:
                 "names": ", ".join(waiting[:5]) + ("…" if len(waiting) > 5 else ""),
             },
         )
+    before = (submission.state, submission.submitted_at)
     submission.state, submission.is_locked = SubmissionState.APPROVED, True
     submission.decided_at, submission.decided_by = timezone.now(), actor
     submission.save(update_fields=["state", "is_locked", "decided_at", "decided_by", "updated_at"])
+    report_counted(submission=submission, unit=submission.unit, before=before)
     _record(actor, submission, "approved")
     return submission
 
@@ -173,10 +180,12 @@ def submission_unlock(*, actor, submission: Submission, reason: str) -> Submissi
             code=ResolutionsErrorCode.PARENT_APPROVED,
             params={"parent": submission.unit.parent.name},
         )
+    before = (submission.state, submission.submitted_at)
     submission.state, submission.is_locked = SubmissionState.RETURNED, False
     submission.comment = reason.strip()
     submission.decided_at, submission.decided_by = timezone.now(), actor
     submission.save(update_fields=["state", "is_locked", "comment", "decided_at", "decided_by", "updated_at"])
+    report_counted(submission=submission, unit=submission.unit, before=before)
     _record(actor, submission, "unlocked", reason=submission.comment)
     return submission
 

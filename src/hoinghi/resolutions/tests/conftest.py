@@ -11,6 +11,7 @@ from hoinghi.core.permissions import GrantRole
 from hoinghi.orgs.models import UnitKind
 from hoinghi.resolutions import services
 from hoinghi.resolutions.models import DataSet, Indicator, Operator, Period, Periodicity, Resolution
+from hoinghi.resolutions.services.recompute import counts_recompute
 
 
 @dataclass
@@ -26,6 +27,8 @@ class Reporting:
 
 @pytest.fixture
 def reporting(small_tree, superuser) -> Reporting:
+    # The small tree is written by factories, as a bulk load is: its units are counted once here.
+    counts_recompute()
     resolution = services.resolution_create(
         actor=superuser,
         owner=small_tree.national,

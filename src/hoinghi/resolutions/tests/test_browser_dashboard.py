@@ -51,3 +51,37 @@ def test_the_dashboard_draws_its_charts_and_map_under_the_csp(
     assert "đúng tiến độ" in row.inner_text() or "chậm tiến độ" in row.inner_text()
     assert errors == []
     screenshot(page, "resolutions-dashboard-charts")
+
+
+def test_a_district_of_many_units_shows_one_page_of_the_ranking_and_the_next(
+    page_for, live_server, small_tree, reporting, reporter, enter
+):
+    from hoinghi.orgs.tests.factories import UnitFactory
+    from hoinghi.resolutions.figures import RANKED_PAGE
+    from hoinghi.resolutions.services.recompute import counts_recompute
+
+    for number in range(RANKED_PAGE + 5):
+        unit = UnitFactory(
+            parent=small_tree.ba_dinh, kind=small_tree.grassroots_a.kind, name=f"Công đoàn {number:03d}"
+        )
+        if number % 3:
+            enter(unit, {"enterprises": 10, "agreements:A": number % 10})
+    counts_recompute()  # the factories write units as a bulk load does
+    page = page_for(reporter(small_tree.hanoi))
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/chi-tieu/don-vi/{small_tree.ba_dinh.pk}/?xep=agreements-a")
+    page.wait_for_selector("#ranking canvas")
+    assert page.locator("#ranked tbody tr").count() == RANKED_PAGE
+    assert f"Hạng 1–{RANKED_PAGE} trên {RANKED_PAGE + 6} đơn vị" in page.locator("#ranked").inner_text()
+    assert "Trang 1/2" in page.locator("#ranked").inner_text()
+    page.click("#ranked a[rel=next]")
+    page.wait_for_selector("#ranking canvas")
+    assert page.locator("#ranked tbody tr").count() == 6  # 55 and Ba Đình's first union: 56 in all
+    assert page.locator("#ranked tbody tr td").first.inner_text() == str(RANKED_PAGE + 1)
+    assert (
+        f"Hạng {RANKED_PAGE + 1}–{RANKED_PAGE + 6} trên {RANKED_PAGE + 6} đơn vị"
+        in page.locator("#ranked").inner_text()
+    )
+    assert errors == []
+    screenshot(page, "resolutions-dashboard-district-page-2")

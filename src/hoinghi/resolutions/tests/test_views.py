@@ -145,3 +145,31 @@ def test_the_national_dashboard_costs_a_bounded_number_of_queries(
     # 31: the period's window (its close is the due day of "on time") is one of them.
     with django_assert_max_num_queries(31):
         assert client.get(url).status_code == 200
+
+
+def test_a_district_of_many_units_ranks_them_one_page_at_a_time_and_the_xlsx_lists_all(
+    small_tree, reporting, client, superuser
+):
+    from hoinghi.orgs.tests.factories import UnitFactory
+    from hoinghi.resolutions.figures import RANKED_PAGE
+    from hoinghi.resolutions.services.recompute import counts_recompute
+
+    for number in range(RANKED_PAGE):
+        UnitFactory(
+            parent=small_tree.ba_dinh, kind=small_tree.grassroots_a.kind, name=f"Công đoàn {number:03d}"
+        )
+    counts_recompute()  # the factories write units as a bulk load does
+    client.force_login(superuser)
+    url = reverse("resolutions:dashboard", args=[small_tree.ba_dinh.pk])
+    query = {"ky": reporting.year.pk, "xep": "strong"}
+    first = client.get(url, query)
+    ranked = first.context["ranked"]
+    assert (len(ranked.children), ranked.total, ranked.pages) == (RANKED_PAGE, RANKED_PAGE + 1, 2)
+    assert "trang=2" in first.content.decode()
+    second = client.get(url, {**query, "trang": 2}).context["ranked"]
+    assert (len(second.children), second.offset) == (1, RANKED_PAGE)
+    seen = {unit.pk for unit, _value in ranked.children} | {unit.pk for unit, _value in second.children}
+    assert seen == set(small_tree.ba_dinh.children.values_list("pk", flat=True))
+    exported = client.get(reverse("resolutions:dashboard_xlsx", args=[small_tree.ba_dinh.pk]), query)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(exported.streaming_content)))
+    assert len(list(workbook.worksheets[1].iter_rows(values_only=True))[2:]) == RANKED_PAGE + 1

@@ -225,6 +225,11 @@ function follow() {
       }
       if (message.type !== "snapshot" && message.type !== "update") return;
       if (!message.indicators || message.unit !== data.unit || message.period !== data.period) return;
+      // The live view ranks the first page by the default indicator: another page or another
+      // indicator keeps the ranking the page was drawn with.
+      const mine = data.ranking;
+      const theirs = message.ranking;
+      if (mine && (!theirs || theirs.code !== mine.code || theirs.offset !== mine.offset)) message.ranking = mine;
       data = message;
       applyTable();
       draw();
