@@ -32,6 +32,27 @@ def test_the_queue_and_the_marking_page_show_the_report_and_the_rubric(
     assert marking.invitations["Lan"].person.full_name in page
 
 
+def test_the_queue_counts_every_open_marking_beyond_those_it_lists(
+    marking, small_tree, make_user, client, monkeypatch
+):
+    """A provincial reviewer may hold hundreds: the page lists the oldest and counts them all
+    (it once cut the list at 500 and called that the number)."""
+    from hoinghi.learning_reports.views import marking as views
+
+    monkeypatch.setattr(views, "QUEUE_SHOWN", 1)
+    reviewer = make_user(R, small_tree.hanoi)
+    submit(marking, "Lan")
+    submit(marking, "Chi")
+    client.force_login(reviewer)
+    page = client.get(reverse("learning_reports:queue")).content.decode()
+    assert '<span class="badge">2</span>' in page
+    assert "1 bài cũ nhất trong 2 bài chờ chấm" in page
+    listed = [
+        name for name in ("Lan", "Chi") if reverse("learning_reports:mark", args=[_marking(marking, name).pk]) in page
+    ]
+    assert listed == ["Lan"]  # the oldest
+
+
 def test_a_reviewer_of_another_province_gets_not_found(marking, small_tree, make_user, client):
     make_user(R, small_tree.hanoi)
     submit(marking, "Lan")

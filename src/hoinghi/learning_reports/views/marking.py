@@ -15,16 +15,25 @@ from hoinghi.learning_reports.models import MarkingState
 
 @login_required
 def queue(request):
-    markings = list(selectors.marking_queue(actor=request.user)[:500])
+    """The reviewer's open markings, oldest first, and those done; each list shows its first
+    `QUEUE_SHOWN` beside how many there are (a provincial reviewer may hold hundreds)."""
+    markings = selectors.marking_queue(actor=request.user)
+    open_markings = markings.filter(state=MarkingState.ALLOCATED)
+    done = markings.exclude(state=MarkingState.ALLOCATED)
     return render(
         request,
         "learning_reports/queue.html",
         {
             "nav": "marking",
-            "open": [m for m in markings if m.state == MarkingState.ALLOCATED],
-            "done": [m for m in markings if m.state != MarkingState.ALLOCATED],
+            "open": list(open_markings[:QUEUE_SHOWN]),
+            "open_count": open_markings.count(),
+            "done": list(done[:QUEUE_SHOWN]),
+            "done_count": done.count(),
         },
     )
+
+
+QUEUE_SHOWN = 200
 
 
 def _levels(post, rubric) -> tuple[dict[int, int], dict[int, str]]:
