@@ -284,11 +284,35 @@ def dashboard_build(
         for indicator in indicators
     ]
     chosen = next((i for i in indicators if i.code == rank_code), None)
-    chosen = chosen or next((i for i in indicators if i.is_ratio), None)
-    if chosen is None:
+    if chosen is not None:
+        ranking = children_ranked(indicator=chosen, children=children, period=period, size=size, page=page)
+    else:
+        ranking = _default_ranking(indicators, children=children, period=period, size=size, page=page)
+    if ranking is None:
         return Dashboard(resolution, unit, period, rows, None, children.count())
-    ranking = children_ranked(indicator=chosen, children=children, period=period, size=size, page=page)
     return Dashboard(resolution, unit, period, rows, ranking if ranking.total else None, ranking.total)
+
+
+def _default_ranking(indicators, *, children, period: Period, size: int | None, page: int) -> Ranking | None:
+    """The children ranked by the first ratio any of them has a value of (a count ranks the large
+    provinces first, whatever they do); when they have no ratio's value, by the first other
+    indicator they have values of; else by the first ratio. The grassroots unions of an
+    industrial zone report no ratio's elements (their federation does), and a ranking of 116
+    empty bars said nothing. Units without a value come last, so the best child tells (one row
+    read per indicator tried)."""
+    ratios = [indicator for indicator in indicators if indicator.is_ratio]
+    candidates = ratios + [indicator for indicator in indicators if not indicator.is_ratio]
+    if not candidates:
+        return None
+    chosen = candidates[0]
+    for indicator in candidates:
+        best = children_ranked(indicator=indicator, children=children, period=period, size=1, page=1)
+        if not best.total:
+            break  # no children: nothing to rank by any indicator
+        if best.children[0][1].value is not None:
+            chosen = indicator
+            break
+    return children_ranked(indicator=chosen, children=children, period=period, size=size, page=page)
 
 
 @dataclass(frozen=True)

@@ -142,8 +142,9 @@ def test_the_national_dashboard_costs_a_bounded_number_of_queries(
     client.force_login(superuser)
     url = reverse("resolutions:dashboard", args=[small_tree.national.pk])
     client.get(url)
-    # 31: the period's window (its close is the due day of "on time") is one of them.
-    with django_assert_max_num_queries(31):
+    # 33: the period's window (its close is the due day of "on time") is one of them, and two
+    # the probe of which ratio the children have values of (its best child, and their count).
+    with django_assert_max_num_queries(33):
         assert client.get(url).status_code == 200
 
 
@@ -173,3 +174,27 @@ def test_a_district_of_many_units_ranks_them_one_page_at_a_time_and_the_xlsx_lis
     exported = client.get(reverse("resolutions:dashboard_xlsx", args=[small_tree.ba_dinh.pk]), query)
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(exported.streaming_content)))
     assert len(list(workbook.worksheets[1].iter_rows(values_only=True))[2:]) == RANKED_PAGE + 1
+
+
+def test_the_default_ranking_is_by_a_ratio_the_children_have_values_of(small_tree, reporting, enter):
+    """Children without a value of the first ratio (here no enterprises reported, so no share of
+    agreements) are ranked by the next ratio they have values of, not drawn as empty bars; with no
+    ratio's value, by another indicator they have values of; with nothing, by the first ratio."""
+    from hoinghi.resolutions.figures import dashboard_build
+
+    def ranked_by():
+        board = dashboard_build(
+            resolution=reporting.resolution,
+            unit=small_tree.national,
+            children=small_tree.national.children.all(),
+            period=reporting.year,
+        )
+        return board.ranking.indicator
+
+    assert ranked_by() == reporting.agreements_share  # nothing reported: the first ratio
+    enter(small_tree.grassroots_a, {"admitted": 3})
+    assert ranked_by() == reporting.new_members  # a count, where no ratio has a value
+    enter(small_tree.grassroots_a, {"strong": 1})
+    assert ranked_by() == reporting.strong_share
+    enter(small_tree.grassroots_a, {"enterprises": 2, "agreements:A": 1})
+    assert ranked_by() == reporting.agreements_share
