@@ -45,3 +45,14 @@ def asgi_server(live_server):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def operator_client(client, ba_dinh_operator):
+    client.force_login(ba_dinh_operator)
+    return client
+
+
+@pytest.fixture
+def scans_url(issued):
+    return f"/api/points/{issued.ba_dinh_point.pk}/scans"
