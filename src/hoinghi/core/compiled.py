@@ -16,6 +16,7 @@ They are compared for equality (`pk=`, `__in`): an int no column can hold matche
 Only values_list querysets: the caller builds what it needs from the rows (`Model.from_db`).
 """
 
+import functools
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -93,11 +94,14 @@ def prepared_cursor(connection):
         return connection.cursor()
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    raw = _PreparingCursor(connection.connection)
+    raw = _preparing_cursor_class()(connection.connection)
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
+@functools.cache
 def _preparing_cursor_class():
+    """Django's server-binding cursor that asks psycopg to prepare every statement it runs; made
+    on first use (psycopg is there only with PostgreSQL)."""
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     class PreparingCursor(ServerBindingCursor):
@@ -105,16 +109,6 @@ def _preparing_cursor_class():
             return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
 
     return PreparingCursor
-
-
-def _PreparingCursor(raw_connection):  # noqa: N802 - a class, made on first use (psycopg is optional)
-    global _preparing_cursor
-    if _preparing_cursor is None:
-        _preparing_cursor = _preparing_cursor_class()
-    return _preparing_cursor(raw_connection)
-
-
-_preparing_cursor = None
 
 
 def _key(param) -> object:

@@ -179,15 +179,21 @@ def _side_expression(indicator: Indicator, side: str, period: Period):
 
 
 def children_ranked(
-    *, indicator: Indicator, children, period: Period, size: int | None = RANKED_PAGE, page: int = 1
+    *,
+    indicator: Indicator,
+    children,
+    period: Period,
+    size: int | None = RANKED_PAGE,
+    page: int = 1,
+    total: int | None = None,
 ) -> Ranking:
     """One page of `children` (a queryset of units, already scoped) ranked by the indicator.
 
     The database ranks: each child's sides are subqueries on its roll-up (or unit count) rows,
     the value their quotient, ordered with a limit, so a district of 500 grassroots unions reads
     one page of rows, not 500 per indicator. The order is the exact quotient's, the value shown
-    rounded (`_value`) as everywhere else."""
-    total = children.count()
+    rounded (`_value`) as everywhere else. `total`: the children's count, when the caller has it."""
+    total = children.count() if total is None else total
     numerator = _side_expression(indicator, "numerator", period)
     denominator = _side_expression(indicator, "denominator", period)
     ranked = children.annotate(ranked_numerator=numerator)
@@ -304,15 +310,15 @@ def _default_ranking(indicators, *, children, period: Period, size: int | None, 
     candidates = ratios + [indicator for indicator in indicators if not indicator.is_ratio]
     if not candidates:
         return None
-    chosen = candidates[0]
-    for indicator in candidates:
-        best = children_ranked(indicator=indicator, children=children, period=period, size=1, page=1)
-        if not best.total:
-            break  # no children: nothing to rank by any indicator
+    chosen, total = candidates[0], children.count()
+    for indicator in candidates if total else ():  # no children: nothing to rank by any indicator
+        best = children_ranked(indicator=indicator, children=children, period=period, size=1, total=total)
         if best.children[0][1].value is not None:
             chosen = indicator
             break
-    return children_ranked(indicator=chosen, children=children, period=period, size=size, page=page)
+    return children_ranked(
+        indicator=chosen, children=children, period=period, size=size, page=page, total=total
+    )
 
 
 @dataclass(frozen=True)

@@ -142,8 +142,8 @@ def test_the_national_dashboard_costs_a_bounded_number_of_queries(
     client.force_login(superuser)
     url = reverse("resolutions:dashboard", args=[small_tree.national.pk])
     client.get(url)
-    # 33: the period's window (its close is the due day of "on time") is one of them, and two
-    # the probe of which ratio the children have values of (its best child, and their count).
+    # At most 33: the period's window (its close is the due day of "on time") is one of them, and
+    # one the probe of which ratio the children have values of (its best child).
     with django_assert_max_num_queries(33):
         assert client.get(url).status_code == 200
 
