@@ -11,9 +11,9 @@ production environment that passes `hoinghi check --deploy`).
 | HOINGHI_VAR_DIR       | var/ at the project root                  |
 | HOINGHI_TASKS         | "database" (a worker runs them) or "immediate" |
 | HOINGHI_PG_OPTIONS    | "-c random_page_cost=1.1" (PostgreSQL)  |
-| HOINGHI_PG_POOL, _SIZE | 1, 10: a connection pool per process     |
+| HOINGHI_PG_POOL, _SIZE | 1, 4: a connection pool per process      |
 | HOINGHI_PG_PREPARED   | 1: the hot paths' queries kept prepared (0 behind a transaction pooler) |
-| HOINGHI_MAX_CONCURRENT_REQUESTS | 10 (PostgreSQL), 2 (SQLite) per process |
+| HOINGHI_MAX_CONCURRENT_REQUESTS | the pool size (PostgreSQL), 2 (SQLite) per process |
 | HOINGHI_EMAIL_HOST    | unset: e-mail is written to files in <var>/mail |
 | HOINGHI_EMAIL_PORT, _USER, _PASSWORD, _USE_TLS | SMTP login (587, TLS on)   |
 | HOINGHI_EMAIL_FROM    | "Ban Tổ chức hội nghị <hoinghi@localhost>"    |
@@ -44,6 +44,9 @@ from django.utils.csp import CSP
 SRC_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("HOINGHI_VAR_DIR", SRC_DIR.parents[1] / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+PG_POOL_SIZE = "4"  # connections (and requests at once) per process on PostgreSQL: below
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -167,12 +170,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A pool shared by the threads of the process (HOINGHI_MAX_CONCURRENT_REQUESTS of them run
     # requests): without a pool every concurrent request opens (and a burst of 364 check-in
     # clients exhausts) a PostgreSQL connection. With it, a request waits for one of
-    # HOINGHI_PG_POOL_SIZE connections instead.
+    # HOINGHI_PG_POOL_SIZE connections instead. Four: a process's requests share one interpreter
+    # lock, so beyond a few at once they only take turns on it, and more connections contend in
+    # PostgreSQL on the same two cores; the morning's check-in took 5-32 % more batches a second
+    # with four than with ten, the dashboards as fast (docs/benchmarks.md).
     if _env_bool("HOINGHI_PG_POOL", default=True):
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": 1,
-            "max_size": int(os.environ.get("HOINGHI_PG_POOL_SIZE", "10")),
+            "max_size": int(os.environ.get("HOINGHI_PG_POOL_SIZE", PG_POOL_SIZE)),
             "timeout": 60,
         }
 
@@ -184,7 +190,7 @@ HOINGHI_MAX_CONCURRENT_REQUESTS = int(
         "HOINGHI_MAX_CONCURRENT_REQUESTS",
         "2"
         if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-        else os.environ.get("HOINGHI_PG_POOL_SIZE", "10"),
+        else os.environ.get("HOINGHI_PG_POOL_SIZE", PG_POOL_SIZE),
     )
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

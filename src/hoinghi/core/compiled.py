@@ -10,8 +10,9 @@ each run puts its own values where the placeholders were and converts the rows a
     points = Compiled(BridgePoint, lambda pk: BridgePoint.objects.filter(pk=pk).values_list("name"))
     points.rows(7)  # [("Hà Nội",)]
 
-The arguments are ints, strings or UUIDs, or lists of them (an `__in`): a list's length is part
-of the shape, so each length seen is compiled once (a batch of scans has at most a few hundred).
+The arguments are ints, strings or UUIDs, or lists of them (an `__in`): a list's length, padded
+to a power of two, is part of the shape, so each is compiled once (a batch of scans has at most a
+few hundred: ten shapes).
 They are compared for equality (`pk=`, `__in`): an int no column can hold matches nothing.
 Only values_list querysets: the caller builds what it needs from the rows (`Model.from_db`).
 """
@@ -120,6 +121,18 @@ def _storable(value: Value) -> bool:
     return not isinstance(value, int) or -(2**63) <= value < 2**63
 
 
+def _padded(items: list) -> list:
+    """`items` with its last one repeated up to the next power of two: an `IN` of 1 to 500 values
+    then has 10 shapes, not 500. Each shape is a statement that every pooled connection prepares
+    (psycopg keeps a connection's last 100) and that PostgreSQL plans anew for its first five runs:
+    with a shape per batch size, a morning's batches of 1 to 60 scans kept every connection
+    preparing and planning (a tenth of the database's CPU for a check-in, docs/benchmarks.md).
+    A value twice in an `IN` finds its rows once."""
+    if len(items) < 2:
+        return items
+    return items + [items[-1]] * ((1 << (len(items) - 1).bit_length()) - len(items))
+
+
 def _is_list(argument) -> bool:
     return isinstance(argument, (list, tuple, set, frozenset))
 
@@ -138,7 +151,7 @@ class Compiled:
         if any(not _is_list(argument) and not _storable(argument) for argument in arguments):
             return []  # no row holds it (the ORM says the same of `pk=2**70`)
         arguments = tuple(
-            [item for item in argument if _storable(item)] if _is_list(argument) else argument
+            _padded([item for item in argument if _storable(item)]) if _is_list(argument) else argument
             for argument in arguments
         )
         values: list[Value] = []

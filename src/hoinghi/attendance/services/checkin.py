@@ -19,8 +19,12 @@ from hoinghi.attendance.models import (
     CheckInMethod,
     CheckInOutcome,
 )
-from hoinghi.attendance.services.inserts import insert_present_and_logged, insert_skipping_conflicts
-from hoinghi.attendance.services.named import People, ScanInput, stored_scans
+from hoinghi.attendance.services.inserts import (
+    insert_present_and_logged,
+    insert_skipping_conflicts,
+    row_class,
+)
+from hoinghi.attendance.services.named import Named, People, ScanInput, stored_scans
 from hoinghi.conferences.models import BridgePoint, ConferenceStatus, Invitation, InvitationStatus
 from hoinghi.core.permissions import require
 
@@ -42,6 +46,10 @@ MAX_BATCH = 500
 # text the device sent, and the other scans of its batch count.
 SCAN_TIME_EARLIEST = timedelta(days=1)  # before the conference starts
 SCAN_TIME_LATEST = timedelta(minutes=5)  # after the server received the scan
+
+# What a batch writes: plain rows of the log and of the attendance (`inserts.row_class`).
+LogRow = row_class(CheckIn)
+AttendanceRow = row_class(Attendance)
 
 
 @dataclass
@@ -69,7 +77,7 @@ class ScanResult:
 class Recorded(list):
     """What `checkins_record` answers: the `ScanResult` of each scan, in the order they were sent,
     and `present`, the people present at the point once the batch is stored
-    (`selectors.point_present_count`, counted by the statement that wrote the batch when it can)."""
+    (`selectors.point_present_count`)."""
 
     def __init__(self, results: list[ScanResult], *, present: int):
         super().__init__(results)
@@ -167,13 +175,14 @@ def checkins_record(
     fresh = [scan for scan in scans if scan.id not in stored]
     people = People.load(point, fresh)
     operator = actor if getattr(actor, "pk", None) else None
-    rows, attendance, undo = _decide(point, fresh, people, operator=operator, is_simulated=is_simulated)
-    inserted, present = _store(point, rows, attendance, undo, count=True) if rows else (set(), None)
+    rows, attendance, undo, names = _decide(
+        point, fresh, people, operator=operator, is_simulated=is_simulated
+    )
+    inserted = _store(point, rows, attendance, undo) if rows else set()
     if rows:
         events.attendance_changed_on_commit(point.conference_id)
-    if present is None:
-        present = selectors.point_present_count(point=point)
-    return Recorded(_results(point, scans, stored, rows, inserted), present=present)
+    present = selectors.point_present_count(point=point)
+    return Recorded(_results(point, scans, stored, rows, inserted, names), present=present)
 
 
 def _validate_batch(scans: list[ScanInput]) -> None:
@@ -196,22 +205,26 @@ def _unique(scans: list[ScanInput]) -> list[ScanInput]:
 
 def _decide(
     point: BridgePoint, scans: list[ScanInput], people: People, *, operator, is_simulated: bool
-) -> tuple[list[CheckIn], dict[int, Attendance], set[int]]:
-    """The log row of each fresh scan, in the order they were scanned, and what they do to the
-    attendance: the rows to add (by person) and the people whose presence here is undone."""
+) -> tuple[list[LogRow], dict[int, AttendanceRow], set[int], dict[uuid.UUID, Named]]:
+    """The log row of each fresh scan, in the order they were scanned, what they do to the
+    attendance (the rows to add, by person, and the people whose presence here is undone), and
+    whom each row names (by the scan's id), for the answer."""
     conference = point.conference
     is_open = conference.status in OPEN_STAGES
     received_at = timezone.now()
     present_here = set(people.present_here)
-    rows: list[CheckIn] = []
-    attendance: dict[int, Attendance] = {}
+    rows: list[LogRow] = []
+    attendance: dict[int, AttendanceRow] = {}
     undo: set[int] = set()
+    names: dict[uuid.UUID, Named] = {}
     for scan in sorted(scans, key=lambda scan: scan.scanned_at):
-        invitation, person = people.named_by(scan)
+        named = people.named_by(scan)
+        person_id = named.person_id if named else None
+        invitation_id = named.invitation_id if named else None
         scanned_at = scan_time(scan.scanned_at, conference=conference, received_at=received_at)
         outcome, reason = CheckInOutcome.PRESENT, ""
         # First whether the point may name them at all: every later answer names the person.
-        if not people.may_name(point, scan, invitation, person, present_here=present_here):
+        if not people.may_name(scan, named, present_here=present_here):
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.NOT_SERVED_HERE
         elif not is_open:
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.NOT_OPEN
@@ -219,70 +232,68 @@ def _decide(
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.SCANNED_AT_OUT_OF_RANGE
         elif scan.method == CheckInMethod.GUEST:
             outcome = CheckInOutcome.UNLISTED_GUEST
-        elif person is None:
+        elif named is None:
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.UNKNOWN_TOKEN
-        elif invitation is not None and invitation.status != InvitationStatus.ACTIVE:
+        elif invitation_id is not None and named.invitation_status != InvitationStatus.ACTIVE:
             outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.WITHDRAWN
         elif scan.method == CheckInMethod.UNDO:
-            if person.pk in present_here:
+            if person_id in present_here:
                 outcome = CheckInOutcome.UNDONE
-                present_here.discard(person.pk)
-                attendance.pop(person.pk, None)
-                undo.add(person.pk)
+                present_here.discard(person_id)
+                attendance.pop(person_id, None)
+                undo.add(person_id)
             else:
                 outcome, reason = CheckInOutcome.REJECTED, CheckInErrorCode.NOTHING_TO_UNDO
-        elif person.pk in present_here:
+        elif person_id in present_here:
             outcome = CheckInOutcome.ALREADY_PRESENT
         else:
-            if invitation is None:
+            if invitation_id is None:
                 outcome = CheckInOutcome.GUEST
-            elif invitation.point_id != point.pk:
+            elif named.invited_point_id != point.pk:
                 outcome = CheckInOutcome.OTHER_POINT
-            present_here.add(person.pk)
-            undo.discard(person.pk)
-        # By ids, not objects: a related object's descriptor cost more than the rest of the row.
-        # The answer reads the invitation and the person from `named`.
-        row = CheckIn(
+            present_here.add(person_id)
+            undo.discard(person_id)
+        row = LogRow(
             id=scan.id,
             conference_id=conference.pk,
             point_id=point.pk,
             method=scan.method,
-            invitation_id=invitation.pk if invitation else None,
-            person_id=person.pk if person else None,
+            invitation_id=invitation_id,
+            person_id=person_id,
             token=scan.token[:64],
             guest_name=_guest_name(scan),
             outcome=outcome,
             reason=reason,
             scanned_at=scanned_at,
             scanned_at_sent="" if scanned_at else scan.scanned_at.isoformat(),
+            received_at=received_at,
             operator_id=operator.pk if operator else None,
             is_simulated=is_simulated,
         )
-        row.named = (invitation, person)
         rows.append(row)
+        if named is not None:
+            names[scan.id] = named
         if outcome in MAKES_PRESENT:
-            attendance[person.pk] = Attendance(
+            attendance[person_id] = AttendanceRow(
                 conference_id=conference.pk,
-                person_id=person.pk,
+                person_id=person_id,
                 point_id=point.pk,
-                invitation_id=row.invitation_id,
+                invitation_id=invitation_id,
                 checkin_id=row.id,
                 checked_in_at=scanned_at,
                 is_guest=outcome == CheckInOutcome.GUEST,
                 is_other_point=outcome == CheckInOutcome.OTHER_POINT,
             )
-    return rows, attendance, undo
+    return rows, attendance, undo, names
 
 
 MAKES_PRESENT = frozenset({CheckInOutcome.PRESENT, CheckInOutcome.OTHER_POINT, CheckInOutcome.GUEST})
 
 
 def _store(
-    point: BridgePoint, rows: list[CheckIn], attendance: dict[int, Attendance], undo: set[int], *, count: bool
-) -> tuple[set[uuid.UUID], int | None]:
-    """Write a batch: the attendance first, then the log. Returns the ids of the scans stored now
-    and, when it came with the write (`count`, on PostgreSQL without an undo), the people present
-    at the point after it.
+    point: BridgePoint, rows: list[LogRow], attendance: dict[int, AttendanceRow], undo: set[int]
+) -> set[uuid.UUID]:
+    """Write a batch: the attendance first, then the log. Returns the ids of the scans stored now.
 
     A request that found a person absent may race another that found the same: each inserts the
     person's attendance, and the unique (conference, person, point) lets one in; the other's
@@ -293,35 +304,33 @@ def _store(
     DEFERRED on PostgreSQL and SQLite).
 
     Without an undo, on PostgreSQL, both INSERTs are one statement (`insert_present_and_logged`,
-    which logs the lost scans as already present itself) that also counts who was present as it
-    started: one round trip, no transaction to open. Otherwise (an undo deletes first; SQLite)
-    the statements run in a transaction.
+    which logs the lost scans as already present itself): one round trip, no transaction to open.
+    Otherwise (an undo deletes first; SQLite) the statements run in a transaction.
     """
     if not undo:
         written = insert_present_and_logged(
+            Attendance,
             list(attendance.values()),
+            CheckIn,
             rows,
             makes_present=MAKES_PRESENT,
             already=CheckInOutcome.ALREADY_PRESENT,
-            before=selectors.point_present_count_sql(point=point),
         )
         if written is not None:
-            made_present, inserted, before = written
+            made_present, inserted = written
             _lost(attendance, rows, made_present)
-            guests = sum(
-                1 for row in rows if row.id in inserted and row.outcome == CheckInOutcome.UNLISTED_GUEST
-            )
-            return inserted, (before + len(made_present) + guests if count else None)
+            return inserted
     with transaction.atomic():
         if undo:
             Attendance.objects.filter(
                 conference_id=point.conference_id, point=point, person_id__in=undo
             ).delete()
-        _lost(attendance, rows, insert_skipping_conflicts(list(attendance.values()), returning="person_id"))
-        return insert_skipping_conflicts(rows, returning="id"), None
+        made_present = insert_skipping_conflicts(Attendance, list(attendance.values()), returning="person_id")
+        _lost(attendance, rows, made_present)
+        return insert_skipping_conflicts(CheckIn, rows, returning="id")
 
 
-def _lost(attendance: dict[int, Attendance], rows: list[CheckIn], made_present: set[int]) -> None:
+def _lost(attendance: dict[int, AttendanceRow], rows: list[LogRow], made_present: set[int]) -> None:
     """The scans whose person another request made present first are logged as already present."""
     lost = {row.checkin_id for person_id, row in attendance.items() if person_id not in made_present}
     for row in rows:
@@ -333,12 +342,14 @@ def _results(
     point: BridgePoint,
     scans: list[ScanInput],
     stored: dict[uuid.UUID, CheckIn],
-    rows: list[CheckIn],
+    rows: list[LogRow],
     inserted: set[uuid.UUID],
+    names: dict[uuid.UUID, Named],
 ) -> list[ScanResult]:
     """What the device is told of each scan, in the order it sent them. A scan stored now is
-    answered from the row in hand; one stored before (a retry), or by another request meanwhile
-    (the same scan retried at the same moment), from what is stored: one query, only then."""
+    answered from the row in hand and whom it names (`names`); one stored before (a retry), or by
+    another request meanwhile (the same scan retried at the same moment), from what is stored:
+    one query, only then."""
     results: dict[uuid.UUID, ScanResult] = {}
     retried: set[uuid.UUID] = set()
     for scan in scans:
@@ -354,30 +365,31 @@ def _results(
             retried.add(scan.id)
     for row in rows:
         if row.id in inserted:
-            results[row.id] = _result(row, point)
+            results[row.id] = _result(row, point, names.get(row.id))
     read_back = retried | {row.id for row in rows if row.id not in inserted}
     if read_back:
         for row in CheckIn.objects.filter(id__in=read_back).select_related("person", "invitation__point"):
-            results[row.id] = _result(row, point, is_retry=row.id in retried)
+            named = Named.of(row.invitation, row.person) if row.person is not None else None
+            results[row.id] = _result(row, point, named, is_retry=row.id in retried)
     return [results[scan.id] for scan in scans]
 
 
-def _result(row: CheckIn, point: BridgePoint, *, is_retry: bool = False) -> ScanResult:
-    """What the device is told of a stored scan; a row decided now carries whom it names
-    (`named`), one read back has them loaded with it."""
+def _result(
+    row: LogRow | CheckIn, point: BridgePoint, named: Named | None, *, is_retry: bool = False
+) -> ScanResult:
+    """What the device is told of a scan stored now (its row) or before (read back), naming `named`."""
     if row.reason == CheckInErrorCode.NOT_SERVED_HERE:  # the log knows whom; the answer says nobody
         return ScanResult(row.id, row.outcome, row.reason, None, "", "", is_retry=is_retry)
     if row.outcome == CheckInOutcome.UNLISTED_GUEST:
         return ScanResult(row.id, row.outcome, row.reason, None, row.guest_name, "", is_retry=is_retry)
-    invitation, person = getattr(row, "named", None) or (row.invitation, row.person)
-    invited = invitation.point if invitation and invitation.point_id != point.pk else None
+    invited_elsewhere = named is not None and named.invited_point_id not in (None, point.pk)
     return ScanResult(
         row.id,
         row.outcome,
         row.reason,
         row.person_id,
-        person.full_name if person else "",
-        invited.name if invited else "",
+        named.full_name if named else "",
+        named.invited_point_name if invited_elsewhere else "",
         is_retry=is_retry,
     )
 
@@ -446,28 +458,36 @@ def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None 
         )
     point = invitation.point
     already = Attendance.objects.filter(conference=conference, person=invitation.person, point=point).exists()
-    row = CheckIn(
+    row = LogRow(
         id=scan_id,
-        conference=conference,
-        point=point,
+        conference_id=conference.pk,
+        point_id=point.pk,
         method=CheckInMethod.SELF,
-        invitation=invitation,
-        person=invitation.person,
+        invitation_id=invitation.pk,
+        person_id=invitation.person_id,
         token="",
+        guest_name="",
         outcome=CheckInOutcome.ALREADY_PRESENT if already else CheckInOutcome.PRESENT,
+        reason="",
         scanned_at=scanned_at or now,
+        scanned_at_sent="",
+        received_at=now,
+        operator_id=None,
+        is_simulated=False,
     )
     attendance = {}
     if not already:
-        attendance[invitation.person_id] = Attendance(
-            conference=conference,
-            person=invitation.person,
-            point=point,
-            invitation=invitation,
-            checkin=row,
+        attendance[invitation.person_id] = AttendanceRow(
+            conference_id=conference.pk,
+            person_id=invitation.person_id,
+            point_id=point.pk,
+            invitation_id=invitation.pk,
+            checkin_id=row.id,
             checked_in_at=row.scanned_at,
+            is_guest=False,
+            is_other_point=False,
         )
-    if scan_id not in _store(point, [row], attendance, set(), count=False)[0]:
+    if scan_id not in _store(point, [row], attendance, set()):
         row = CheckIn.objects.get(id=scan_id)  # the same tap, stored by another request meanwhile
     events.attendance_changed_on_commit(conference.pk)
     return ScanResult(row.id, row.outcome, row.reason, invitation.person_id, invitation.person.full_name, "")

@@ -1,6 +1,8 @@
 """What check-in reads of a batch before deciding: the scans (`ScanInput`), those stored before
-(retries) and who the fresh scans name, with whether each is present at the point already."""
+(retries) and whom the fresh scans name (`Named`), with whether each is present at the point
+already."""
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from hoinghi.attendance import selectors
 from hoinghi.attendance.models import Attendance, CheckIn, CheckInMethod
 from hoinghi.conferences.models import BridgePoint, Invitation
-from hoinghi.core.compiled import Compiled, CompiledModels
+from hoinghi.core.compiled import Compiled
 from hoinghi.core.tree import path_is_under
 from hoinghi.orgs.models import Person
 
@@ -44,14 +46,37 @@ def stored_scans(ids: list[uuid.UUID]) -> list[CheckIn]:
     return [CheckIn.from_db(using, STORED_FIELDS, row) for row in _STORED.rows(ids)]
 
 
-# What a scan's decision and answer read of the invitation that names someone, its person, their
-# unit and the invitation's point (the rest deferred, as `only` does).
-INVITATION_FIELDS = {
-    "": ("conference_id", "person_id", "point_id", "token", "status"),
-    "person": ("full_name", "unit_id"),
-    "person__unit": ("path",),
-    "point": ("conference_id", "name"),
-}
+@dataclass(slots=True)
+class Named:
+    """Someone a scan names, with what check-in decides and answers by: their invitation to the
+    conference (None for a guest without one: then no status and no invited point), their unit's
+    path (read when a scan names them by id: whether the point serves them) and whether they are
+    present at the point already. Plain values from one row: a batch names a few hundred people,
+    and making the invitation, the person, the unit and the point as model instances for each
+    cost more than the rest of the decision."""
+
+    person_id: int
+    full_name: str
+    unit_path: str
+    invitation_id: int | None = None
+    invitation_status: str = ""
+    invited_point_id: int | None = None
+    invited_point_name: str = ""
+    is_present_here: bool = False
+
+    @classmethod
+    def of(cls, invitation: Invitation | None, person: Person) -> "Named":
+        """Whom a stored scan names, from its invitation (with its point) and its person."""
+        point = invitation.point if invitation is not None else None
+        return cls(
+            person_id=person.pk,
+            full_name=person.full_name,
+            unit_path="",
+            invitation_id=invitation.pk if invitation is not None else None,
+            invitation_status=invitation.status if invitation is not None else "",
+            invited_point_id=point.pk if point is not None else None,
+            invited_point_name=point.name if point is not None else "",
+        )
 
 
 def _invitations(conference_id: int, point_id: int, by: str, values: list):
@@ -65,48 +90,60 @@ def _invitations(conference_id: int, point_id: int, by: str, values: list):
     )
 
 
+# `Named`'s fields, in its order, as a row of the invitation's query gives them; a QR code's
+# invitee is not asked for their unit (a QR code is taken anywhere).
+_NAMED_PATHS = (
+    "person_id",
+    "person__full_name",
+    "person__unit__path",
+    "pk",
+    "status",
+    "point_id",
+    "point__name",
+    "is_present_here",
+)
+
 # The invitations a batch names, compiled once per number of values: by QR code (what a handheld
-# scanner sends, one a request at the peak), by invitation or by person (the list, a search, an
-# undo: there the person's unit says whether the point serves them).
+# scanner sends, one a request at the peak) with the token that found each, or by invitation or by
+# person (the list, a search, an undo: there the person's unit says whether the point serves them),
+# with the value that found each.
 _INVITATIONS = {
-    by: CompiledModels(
+    by: Compiled(
         Invitation,
-        lambda conference_id, point_id, values, by=by: _invitations(conference_id, point_id, by, values),
-        related=related,
-        annotations=("is_present_here",),
-        only=INVITATION_FIELDS,
+        lambda conference_id, point_id, values, by=by, paths=paths: _invitations(
+            conference_id, point_id, by, values
+        ).values_list(by, *paths),
     )
-    for by, related in (
-        ("token", ("person", "point")),
-        ("pk", ("person", "person__unit", "point")),
-        ("person_id", ("person", "person__unit", "point")),
+    for by, paths in (
+        ("token", tuple(path for path in _NAMED_PATHS if path != "person__unit__path")),
+        ("pk", _NAMED_PATHS),
+        ("person_id", _NAMED_PATHS),
     )
 }
 
 
-def _invitations_by(point: BridgePoint, by: str, values: list) -> list[Invitation]:
-    return _INVITATIONS[by].list(point.conference_id, point.pk, values) if values else []
+def _invitations_by(point: BridgePoint, by: str, values: list) -> dict:
+    """value of `by` -> `Named`, of the conference's invitations whose `by` is among `values`."""
+    if not values:
+        return {}
+    rows = _INVITATIONS[by].rows(point.conference_id, point.pk, values)
+    if by == "token":  # no unit asked for
+        return {row[0]: Named(row[1], row[2], "", *row[3:]) for row in rows}
+    return {row[0]: Named(*row[1:]) for row in rows}
 
 
-def _named_by_id(point: BridgePoint, invitation_ids: list[int], person_ids: set[int]):
-    """The invitations and people named by id, with whether each is present at the point; people
-    without an invitation (guests) by the ORM's query, built only for them."""
-    by_id = {invitation.pk: invitation for invitation in _invitations_by(point, "pk", invitation_ids)}
-    by_person = {
-        invitation.person_id: invitation
-        for invitation in _invitations_by(point, "person_id", sorted(person_ids))
-    }
-    guest_ids = person_ids - set(by_person)
-    guests = {}
-    if guest_ids:
-        present_here_of = Attendance.objects.filter(conference_id=point.conference_id, point=point)
-        guests = {
-            person.pk: person
-            for person in Person.objects.filter(pk__in=guest_ids)
-            .select_related("unit")
-            .annotate(is_present_here=Exists(present_here_of.filter(person_id=OuterRef("pk"))))
-        }
-    return by_id, by_person, guests
+def _guests(point: BridgePoint, person_ids: set[int]) -> dict[int, Named]:
+    """The people named by id who hold no invitation to the conference, by the ORM's query (built
+    only for them: a guest without an invitation is rare at a point)."""
+    present_here = Attendance.objects.filter(
+        conference_id=point.conference_id, point=point, person_id=OuterRef("pk")
+    )
+    rows = (
+        Person.objects.filter(pk__in=person_ids)
+        .annotate(is_present_here=Exists(present_here))
+        .values_list("pk", "full_name", "unit__path", "is_present_here")
+    )
+    return {pk: Named(pk, full_name, path, is_present_here=present) for pk, full_name, path, present in rows}
 
 
 @dataclass
@@ -115,61 +152,57 @@ class People:
 
     Whether each person is present here comes with the invitation or person that names them: no
     query of its own. A lookup with nothing to look up is not even built (a device sends one kind
-    of scan at a time; building the other three queries cost more than running one)."""
+    of scan at a time; building the other queries cost more than running one). A scan that names an
+    invitation is looked up by it alone, though the page sends its person too."""
 
-    by_token: dict[str, Invitation]
-    by_id: dict[int, Invitation]
-    by_person: dict[int, Invitation]
-    guests: dict[int, Person]
+    point: BridgePoint
+    by_token: dict[str, Named]
+    by_id: dict[int, Named]
+    by_person: dict[int, Named]
     present_here: set[int]
-    served_paths: list[str]  # read only when a scan names someone by id
 
     @classmethod
     def load(cls, point: BridgePoint, scans: list[ScanInput]) -> "People":
         tokens = [scan.token for scan in scans if scan.token]
         invitation_ids = [scan.invitation_id for scan in scans if scan.invitation_id]
-        person_ids = {scan.person_id for scan in scans if scan.person_id}
-        by_token = {invitation.token: invitation for invitation in _invitations_by(point, "token", tokens)}
-        by_id, by_person, guests, served_paths = {}, {}, {}, []
-        if invitation_ids or person_ids:  # from the list or a search: built only then
-            by_id, by_person, guests = _named_by_id(point, invitation_ids, person_ids)
-            served_paths = selectors.point_served_paths(point=point)
+        person_ids = sorted({scan.person_id for scan in scans if scan.person_id and not scan.invitation_id})
+        by_token = _invitations_by(point, "token", tokens)
+        by_id = _invitations_by(point, "pk", invitation_ids)
+        by_person = _invitations_by(point, "person_id", person_ids)
+        if missing := set(person_ids) - set(by_person):
+            by_person.update(_guests(point, missing))
         present_here = {
-            i.person_id
-            for i in (*by_token.values(), *by_id.values(), *by_person.values())
-            if i.is_present_here
-        } | {person.pk for person in guests.values() if person.is_present_here}
-        return cls(by_token, by_id, by_person, guests, present_here, served_paths)
+            named.person_id
+            for named in (*by_token.values(), *by_id.values(), *by_person.values())
+            if named.is_present_here
+        }
+        return cls(point, by_token, by_id, by_person, present_here)
 
-    def named_by(self, scan: ScanInput) -> tuple[Invitation | None, Person | None]:
+    @functools.cached_property
+    def served_paths(self) -> list[str]:
+        """The paths of the units the point serves: read only when a scan without a QR code names
+        someone neither invited to nor present at the point (most name the point's own invitees)."""
+        return selectors.point_served_paths(point=self.point)
+
+    def named_by(self, scan: ScanInput) -> Named | None:
         if scan.method == CheckInMethod.GUEST:
-            return None, None
+            return None
         if scan.method == CheckInMethod.QR:
-            invitation = self.by_token.get(scan.token)
-        elif scan.invitation_id:
-            invitation = self.by_id.get(scan.invitation_id)
-        else:
-            invitation = self.by_person.get(scan.person_id)
-        return invitation, invitation.person if invitation else self.guests.get(scan.person_id)
+            return self.by_token.get(scan.token)
+        if scan.invitation_id:
+            return self.by_id.get(scan.invitation_id)
+        return self.by_person.get(scan.person_id)
 
-    def may_name(
-        self,
-        point: BridgePoint,
-        scan: ScanInput,
-        invitation: Invitation | None,
-        person: Person | None,
-        *,
-        present_here: set[int],
-    ) -> bool:
+    def may_name(self, scan: ScanInput, named: Named | None, *, present_here: set[int]) -> bool:
         """Whether the point may check in whom `scan` names: anyone a QR code names, and
         without one its invitees, the people it serves and whoever is present there already
         (brought by their QR code, to be undone). An unlisted guest names no one."""
         if scan.method in (CheckInMethod.QR, CheckInMethod.GUEST):
             return True
-        if person is None:
+        if named is None:
             return False
         return (
-            (invitation is not None and invitation.point_id == point.pk)
-            or person.pk in present_here
-            or any(path_is_under(person.unit.path, served) for served in self.served_paths)
+            (named.invitation_id is not None and named.invited_point_id == self.point.pk)
+            or named.person_id in present_here
+            or any(path_is_under(named.unit_path, served) for served in self.served_paths)
         )

@@ -27,8 +27,8 @@ def test_rows_are_the_orm_s_values_converted_alike():
     assert is_active is False and joined.tzinfo is not None and last_login is None
 
 
-def test_the_sql_is_built_once_per_shape_and_each_list_length_is_a_shape():
-    people = [PersonFactory() for _ in range(4)]
+def test_the_sql_is_built_once_per_shape_and_lists_are_padded_to_a_power_of_two():
+    people = [PersonFactory() for _ in range(5)]
     built = []
 
     def by_codes(unit_id, codes):
@@ -42,9 +42,12 @@ def test_the_sql_is_built_once_per_shape_and_each_list_length_is_a_shape():
     assert compiled.rows(first.unit_id, [first.code, people[1].code]) == [(first.code,)]  # another unit's
     everyone = Person.objects.filter(pk__in=[p.pk for p in people])
     everyone.update(unit_id=first.unit_id)
+    # Three values and four are one shape (the third repeated); each row comes once.
+    assert compiled.rows(first.unit_id, [p.code for p in people[:3]]) == sorted((p.code,) for p in people[:3])
+    assert compiled.rows(first.unit_id, [p.code for p in people[:4]]) == sorted((p.code,) for p in people[:4])
     assert compiled.rows(first.unit_id, [p.code for p in people]) == sorted((p.code,) for p in people)
 
-    assert built == [1, 2, 4]
+    assert built == [1, 2, 4, 8]
 
 
 def test_a_value_reaches_every_place_the_query_uses_it():
