@@ -180,6 +180,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "min_size": 1,
             "max_size": int(os.environ.get("HOINGHI_PG_POOL_SIZE", PG_POOL_SIZE)),
             "timeout": 60,
+            # What PostgreSQL keeps per connection (the prepared statements' plans, the foreign
+            # keys' checks) is planned for the tables as they were when first used, until their
+            # statistics change. A morning starts on near-empty attendance tables that take
+            # 25,000 rows in minutes: a plan made at 7:00 scanned them whole at 7:10 (half of
+            # PostgreSQL's CPU for a single scan, docs/benchmarks.md). A connection lives 30 s, so
+            # the plans follow the tables; the pool opens the next one in the background.
+            "max_lifetime": 30,
         }
 
 # At most this many HTTP requests of one server process run at once; the others wait their turn
