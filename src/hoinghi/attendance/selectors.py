@@ -145,16 +145,14 @@ def point_present_count(*, point: BridgePoint) -> int:
     serves, and the unlisted guests recorded by name.
 
     One query, written out: every answer to a scan carries it, and the ORM spent more CPU building
-    the count of a union than the database running it. Never prepared (Django's cursor puts the
-    values in the text): planned each time for the tables as they are, where a prepared plan made
-    on the morning's first scans kept scanning the whole tables as they grew
-    (`inserts.insert_present_and_logged`)."""
+    the count of a union than the database running it. Check-in counts it in the statement that
+    writes a batch (`point_present_count_sql`)."""
     with connection.cursor() as cursor:
-        cursor.execute(*_point_present_count_sql(point=point))
+        cursor.execute(*point_present_count_sql(point=point))
         return cursor.fetchone()[0]
 
 
-def _point_present_count_sql(*, point: BridgePoint) -> tuple[str, list]:
+def point_present_count_sql(*, point: BridgePoint) -> tuple[str, list]:
     """`point_present_count`'s SQL and parameters. Table and column names come from the models;
     the values are parameters."""
     quote = connection.ops.quote_name

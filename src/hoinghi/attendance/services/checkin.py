@@ -77,7 +77,7 @@ class ScanResult:
 class Recorded(list):
     """What `checkins_record` answers: the `ScanResult` of each scan, in the order they were sent,
     and `present`, the people present at the point once the batch is stored
-    (`selectors.point_present_count`)."""
+    (`selectors.point_present_count`, counted by the statement that wrote the batch when it can)."""
 
     def __init__(self, results: list[ScanResult], *, present: int):
         super().__init__(results)
@@ -178,10 +178,11 @@ def checkins_record(
     rows, attendance, undo, names = _decide(
         point, fresh, people, operator=operator, is_simulated=is_simulated
     )
-    inserted = _store(point, rows, attendance, undo) if rows else set()
+    inserted, present = _store(point, rows, attendance, undo) if rows else (set(), None)
     if rows:
         events.attendance_changed_on_commit(point.conference_id)
-    present = selectors.point_present_count(point=point)
+    if present is None:
+        present = selectors.point_present_count(point=point)
     return Recorded(_results(point, scans, stored, rows, inserted, names), present=present)
 
 
@@ -292,8 +293,10 @@ MAKES_PRESENT = frozenset({CheckInOutcome.PRESENT, CheckInOutcome.OTHER_POINT, C
 
 def _store(
     point: BridgePoint, rows: list[LogRow], attendance: dict[int, AttendanceRow], undo: set[int]
-) -> set[uuid.UUID]:
-    """Write a batch: the attendance first, then the log. Returns the ids of the scans stored now.
+) -> tuple[set[uuid.UUID], int | None]:
+    """Write a batch: the attendance first, then the log. Returns the ids of the scans stored now
+    and, when it came with the write (on PostgreSQL without an undo), the people present at the
+    point after it.
 
     A request that found a person absent may race another that found the same: each inserts the
     person's attendance, and the unique (conference, person, point) lets one in; the other's
@@ -304,8 +307,9 @@ def _store(
     DEFERRED on PostgreSQL and SQLite).
 
     Without an undo, on PostgreSQL, both INSERTs are one statement (`insert_present_and_logged`,
-    which logs the lost scans as already present itself): one round trip, no transaction to open.
-    Otherwise (an undo deletes first; SQLite) the statements run in a transaction.
+    which logs the lost scans as already present itself) that also counts who was present as it
+    started: one round trip, no transaction to open. Otherwise (an undo deletes first; SQLite)
+    the statements run in a transaction.
     """
     if not undo:
         written = insert_present_and_logged(
@@ -315,11 +319,15 @@ def _store(
             rows,
             makes_present=MAKES_PRESENT,
             already=CheckInOutcome.ALREADY_PRESENT,
+            before=selectors.point_present_count_sql(point=point),
         )
         if written is not None:
-            made_present, inserted = written
+            made_present, inserted, before = written
             _lost(attendance, rows, made_present)
-            return inserted
+            guests = sum(
+                1 for row in rows if row.id in inserted and row.outcome == CheckInOutcome.UNLISTED_GUEST
+            )
+            return inserted, before + len(made_present) + guests
     with transaction.atomic():
         if undo:
             Attendance.objects.filter(
@@ -327,7 +335,7 @@ def _store(
             ).delete()
         made_present = insert_skipping_conflicts(Attendance, list(attendance.values()), returning="person_id")
         _lost(attendance, rows, made_present)
-        return insert_skipping_conflicts(CheckIn, rows, returning="id")
+        return insert_skipping_conflicts(CheckIn, rows, returning="id"), None
 
 
 def _lost(attendance: dict[int, AttendanceRow], rows: list[LogRow], made_present: set[int]) -> None:
@@ -487,7 +495,7 @@ def checkin_self(*, token: str, scan_id: uuid.UUID, scanned_at: datetime | None 
             is_guest=False,
             is_other_point=False,
         )
-    if scan_id not in _store(point, [row], attendance, set()):
+    if scan_id not in _store(point, [row], attendance, set())[0]:
         row = CheckIn.objects.get(id=scan_id)  # the same tap, stored by another request meanwhile
     events.attendance_changed_on_commit(conference.pk)
     return ScanResult(row.id, row.outcome, row.reason, invitation.person_id, invitation.person.full_name, "")

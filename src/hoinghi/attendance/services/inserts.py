@@ -110,14 +110,16 @@ def insert_present_and_logged(
     *,
     makes_present: frozenset[str],
     already: str,
-) -> tuple[set, set] | None:
+    before: tuple[str, list],
+) -> tuple[set, set, int] | None:
     """On PostgreSQL, one statement: INSERT the attendance rows `present` skipping conflicts, then
     the log rows `log` (each of its model's `row_class`), each whose outcome is in
     `makes_present` but whose attendance did not go in (another request made the person present
     first) with the outcome `already` instead. Returns (person ids of the attendance rows that
-    went in, ids of the log rows that went in), or None on a database without data-modifying
-    WITH (SQLite): the caller then writes the two INSERTs of `insert_skipping_conflicts` in a
-    transaction.
+    went in, ids of the log rows that went in, the number `before` counts as the statement
+    starts: its SQL and parameters, a count in the snapshot the INSERTs start from, without their
+    rows), or None on a database without data-modifying WITH (SQLite): the caller then writes the
+    two INSERTs of `insert_skipping_conflicts` in a transaction.
 
     One statement is one transaction by itself: no BEGIN and COMMIT around two INSERTs (four
     round trips and two autocommit switches become one), which at the morning's peak was a third
@@ -125,12 +127,11 @@ def insert_present_and_logged(
     between the rows are checked at the statement's end. Which log rows went in and which
     attendance rows did is what the statement returns, as two INSERTs would say.
 
-    Nothing in it reads a table by a plan that the tables' size could make wrong (the conflicts
-    are found by the unique indexes, the foreign keys by primary keys): it is prepared once per
-    connection, and a prepared statement keeps the generic plan it got first. A count of the
-    point's people was part of it and got, on the morning's first scans, a sequential scan of the
-    then empty tables, which it kept as they grew to 25,000 rows (a third of PostgreSQL's CPU for
-    a scan, docs/benchmarks.md): the count is a query of its own, planned each time."""
+    The statement is prepared once per connection and keeps the generic plan it got first: the
+    count's plan depends on how big the tables are, which a morning changes from nothing to
+    25,000 rows in minutes. A pooled connection lives 30 s (settings), so that plan is never
+    older than that: one made on the morning's first scans scanned the whole tables as they
+    grew (docs/benchmarks.md)."""
     connection = connections[router.db_for_write(log_model)]
     if connection.vendor != "postgresql":
         return None
@@ -140,15 +141,18 @@ def insert_present_and_logged(
     params = _columns(present_fields, present)
     params += [sorted(str(value) for value in makes_present), str(already)]  # values, not enum members
     params += _columns(log_fields, log)
-    made, logged = set(), set()
+    count, count_params = before
+    made, logged, counted = set(), set(), 0
     with prepared_cursor(connection) as cursor:
-        cursor.execute(statement, params)
-        for is_log, person_id, pk in cursor.fetchall():
-            if is_log:
+        cursor.execute(f"{statement} UNION ALL SELECT NULL, ({count}), NULL", [*params, *count_params])
+        for is_log, number, pk in cursor.fetchall():
+            if is_log is None:
+                counted = number
+            elif is_log:
                 logged.add(pk)
             else:
-                made.add(person_id)
-    return made, logged
+                made.add(number)
+    return made, logged, counted
 
 
 @functools.cache
