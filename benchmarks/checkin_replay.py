@@ -94,11 +94,12 @@ def database_cpu_seconds(database: str | None) -> float:
                 continue
             with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
                 title = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
-            if _served_database(title) not in (None, database):
+            served = _served_database(title)
+            if served not in (None, database):
                 continue
             fields = rest.split()
             total += int(fields[11]) + int(fields[12])  # utime, stime
-            if _served_database(title) is None:
+            if served is None:
                 total += int(fields[13]) + int(fields[14])  # of its reaped children (the postmaster's)
         except (OSError, ValueError, IndexError):
             continue
